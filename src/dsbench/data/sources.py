@@ -1,0 +1,334 @@
+"""Open tables as DuckDB views: files on disk, DuckDB databases and in-memory frames.
+
+Nothing is materialised in Python: files are scanned by DuckDB, Arrow/pandas/polars objects are
+registered with DuckDB as they are. Each table gets an internal view name (``t0``, ``t1`` …), so a
+table's logical name never appears in SQL.
+"""
+
+from __future__ import annotations
+
+import glob as globbing
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import duckdb
+
+from dsbench.data.encoding import NATIVE, canonical_codec, detect_encoding, transcode_to_utf8
+from dsbench.data.manifest import Manifest, Resource, find_manifest, read_manifest
+from dsbench.engine.sql import quote_ident
+from dsbench.errors import DataError
+
+PARQUET = (".parquet", ".parq", ".pq")
+CSV = (".csv", ".tsv", ".tab", ".txt")
+JSON = (".json", ".jsonl", ".ndjson")
+ARROW = (".arrow", ".feather", ".ipc", ".arrows")
+DUCKDB = (".duckdb", ".db", ".ddb")
+COMPRESSION = (".gz", ".zst")
+DEFAULT_MISSING = ("",)
+
+
+@dataclass
+class Table:
+    name: str
+    view: str  # quoted internal view name
+    source: str  # where it came from, for messages
+    format: str
+    files: list[Path] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # name -> DuckDB type
+
+
+@dataclass
+class LoadOptions:
+    encoding: str | None = None
+    missing_values: Sequence[str] | None = None  # None: the manifest's, else only ""
+    delimiter: str | None = None
+    header: bool | None = None
+
+
+class Dataset:
+    """Named tables on one DuckDB connection, plus the manifest they came with (if any)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None):
+        self.con = con or duckdb.connect()
+        self.tables: dict[str, Table] = {}
+        self.manifest: Manifest | None = None
+        self.manifest_path: Path | None = None
+        self._scratch: tempfile.TemporaryDirectory | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+
+    def __enter__(self) -> "Dataset":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def scratch_dir(self) -> Path:
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="dsbench-")
+        return Path(self._scratch.name)
+
+    # -- lookup ----------------------------------------------------------------------------------
+    def table(self, name: str | None = None) -> Table:
+        if name is None:
+            if len(self.tables) == 1:
+                return next(iter(self.tables.values()))
+            raise DataError(f"the dataset has {len(self.tables)} tables "
+                            f"({', '.join(self.tables)}); name one")
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise DataError(f"no table {name!r} in the dataset (tables: {', '.join(self.tables)})") from None
+
+    # -- registration ----------------------------------------------------------------------------
+    def _next_view(self) -> str:
+        return quote_ident(f"t{len(self.tables)}")
+
+    def _add(self, name: str, relation_or_view: Any, source: str, fmt: str, files: list[Path]) -> Table:
+        if name in self.tables:
+            raise DataError(f"two tables are named {name!r}", source=source)
+        view = self._next_view()
+        if isinstance(relation_or_view, duckdb.DuckDBPyRelation):
+            relation_or_view.create_view(view[1:-1], replace=True)
+        description = self.con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()
+        columns = {row[0]: row[1] for row in description}
+        table = Table(name, view, source, fmt, files, columns)
+        self.tables[name] = table
+        return table
+
+    def add_path(self, path: str | Path, *, name: str | None = None,
+                 options: LoadOptions | None = None, resource: Resource | None = None) -> Table:
+        options = options or LoadOptions()
+        text = str(path)
+        if "#" in text and not Path(text).exists():
+            database, _, table_name = text.rpartition("#")
+            if Path(database).suffix in DUCKDB:
+                return self._add_duckdb(Path(database), table_name, name)
+        if any(ch in text for ch in "*?["):
+            files = sorted(Path(p) for p in globbing.glob(text, recursive=True) if Path(p).is_file())
+            if not files:
+                raise DataError("no files match this pattern", source=text)
+            return self._add_files(text, files, name or Path(text).parent.name or "data", options, resource)
+        target = Path(text)
+        if not target.exists():
+            raise DataError("no such file or directory", source=text)
+        if target.is_dir():
+            return self._add_directory(target, name, options)
+        if target.stat().st_size == 0:
+            raise DataError("file is empty (0 bytes)", source=text)
+        if _suffix(target) in DUCKDB:
+            return self._add_duckdb(target, None, name)
+        return self._add_files(text, [target], name or _stem(target), options, resource)
+
+    def _add_directory(self, directory: Path, name: str | None, options: LoadOptions) -> Table:
+        manifest_path = find_manifest(directory)
+        if manifest_path is not None:
+            self.add_manifest(manifest_path, options)
+            return self.table(name) if name else next(iter(self.tables.values()))
+        files = sorted(p for p in directory.rglob("*") if p.is_file() and _suffix(p) in PARQUET)
+        if not files:
+            raise DataError("directory has neither a manifest (datapackage.json, dsbench.yaml) "
+                            "nor Parquet files", source=str(directory))
+        return self._add_files(str(directory), files, name or directory.name, options, None)
+
+    def add_manifest(self, manifest_path: Path, options: LoadOptions | None = None) -> None:
+        options = options or LoadOptions()
+        manifest = read_manifest(manifest_path)
+        self.manifest, self.manifest_path = manifest, manifest_path
+        root = manifest_path.parent
+        for index, resource in enumerate(manifest.resources):
+            files = [root / p for p in resource.paths]
+            for file in files:
+                if not file.is_file():
+                    raise DataError(f"resource file {str(file)!r} does not exist",
+                                    source=str(manifest_path), location=f"resources[{index}].path")
+            self._add_files(str(files[0]) if len(files) == 1 else str(root), files, resource.name,
+                            options, resource)
+
+    def _add_files(self, source: str, files: list[Path], name: str, options: LoadOptions,
+                   resource: Resource | None) -> Table:
+        kinds = {_kind(f, resource) for f in files}
+        if len(kinds) != 1:
+            raise DataError(f"files of different formats in one table: {', '.join(sorted(kinds))}",
+                            source=source)
+        kind = kinds.pop()
+        try:
+            if kind == "parquet":
+                relation = self.con.read_parquet([str(f) for f in files], union_by_name=True)
+            elif kind == "csv":
+                relation = self._read_csv(files, options, resource)
+            elif kind == "json":
+                relation = self._read_json(files)
+            elif kind == "arrow":
+                return self._add_arrow(files, name, source)
+            else:
+                raise DataError("unknown file format (expected Parquet, CSV/TSV, JSON/JSONL, "
+                                "Arrow IPC/Feather or a DuckDB database)", source=source)
+            table = self._add(name, relation, source, kind, files)
+        except duckdb.Error as error:
+            raise DataError(describe_duckdb_error(error), source=source) from None
+        if not table.columns:
+            raise DataError("no columns could be read", source=source)
+        return table
+
+    def _read_csv(self, files: list[Path], options: LoadOptions, resource: Resource | None):
+        dialect = resource.dialect if resource else None
+        schema = resource.schema_ if resource else None
+        requested = options.encoding or (resource.encoding if resource else None)
+        missing = list(options.missing_values if options.missing_values is not None
+                       else (schema.missingValues if schema else DEFAULT_MISSING))
+        delimiter = options.delimiter or (dialect.delimiter if dialect else None)
+        if delimiter is None and all(f.suffix.lower() in (".tsv", ".tab") for f in files):
+            delimiter = "\t"
+        header = options.header if options.header is not None else (dialect.header if dialect else None)
+        paths = [self._utf8_copy(f, requested) for f in files]
+        kwargs: dict[str, Any] = {"na_values": missing}
+        if delimiter is not None:
+            kwargs["sep"] = delimiter
+        if header is not None:
+            kwargs["header"] = header
+        encoding = NATIVE.get(canonical_codec(requested, str(files[0]))) if requested else None
+        if encoding and encoding != "utf-8":
+            kwargs["encoding"] = encoding
+        return self.con.read_csv(paths if len(paths) > 1 else paths[0], **kwargs)
+
+    def _utf8_copy(self, path: Path, requested: str | None) -> str:
+        """Path to the bytes DuckDB should read: the file itself when DuckDB can decode it,
+        otherwise a UTF-8 transcoded copy in the dataset's scratch directory."""
+        codec = canonical_codec(requested, str(path)) if requested else detect_encoding(path)
+        if codec in NATIVE:
+            return str(path)
+        target = self.scratch_dir() / f"{len(list(self.scratch_dir().iterdir()))}-{_stem(path)}.csv"
+        transcode_to_utf8(path, codec, target)
+        return str(target)
+
+    def _read_json(self, files: list[Path]):
+        formats = {_json_layout(f) for f in files}
+        layout = formats.pop() if len(formats) == 1 else "auto"
+        return self.con.read_json([str(f) for f in files], format=layout)
+
+    def _add_arrow(self, files: list[Path], name: str, source: str) -> Table:
+        import pyarrow.dataset as pads
+        import pyarrow as pa
+
+        try:
+            arrow_dataset = pads.dataset([str(f) for f in files], format="ipc")
+            arrow_dataset.schema  # noqa: B018 - forces the footer read
+        except (pa.ArrowException, OSError) as error:
+            raise DataError(f"not a readable Arrow IPC/Feather file: {error}", source=source) from None
+        view = self._next_view()
+        self.con.register(view[1:-1], arrow_dataset)
+        return self._add(name, view, source, "arrow", files)
+
+    def _add_duckdb(self, database: Path, table_name: str | None, name: str | None) -> Table:
+        source = f"{database}#{table_name}" if table_name else str(database)
+        if not database.is_file():
+            raise DataError("no such DuckDB database file", source=str(database))
+        alias = quote_ident(f"db{len(self.tables)}")
+        try:
+            self.con.execute(f"ATTACH ? AS {alias} (READ_ONLY)", [str(database)])
+            found = [r[0] for r in self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
+                "UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = ? AND NOT internal "
+                "ORDER BY 1", [alias[1:-1], alias[1:-1]]).fetchall()]
+        except duckdb.Error as error:
+            raise DataError(describe_duckdb_error(error), source=source) from None
+        if table_name is None:
+            if len(found) != 1:
+                raise DataError(f"the database holds {len(found)} tables ({', '.join(found)}); "
+                                "name one as FILE#TABLE", source=source)
+            table_name = found[0]
+        if table_name not in found:
+            raise DataError(f"no table {table_name!r} in the database (tables: {', '.join(found)})",
+                            source=source)
+        relation = self.con.sql(f"SELECT * FROM {alias}.{quote_ident(table_name)}")
+        return self._add(name or table_name, relation, source, "duckdb", [database])
+
+    def add_object(self, obj: Any, *, name: str = "data") -> Table:
+        """Register an in-memory pandas, pyarrow or polars object, or a DuckDB relation."""
+        module = type(obj).__module__.split(".")[0]
+        kind = type(obj).__name__
+        if module == "polars":
+            obj = obj.collect() if kind == "LazyFrame" else obj
+            obj = obj.to_arrow()
+        elif isinstance(obj, duckdb.DuckDBPyRelation):
+            # A relation belongs to its own connection; Arrow is the zero-copy way across.
+            obj = obj.to_arrow_table()
+        elif module not in ("pandas", "pyarrow"):
+            raise DataError(f"cannot read a {module}.{kind}; pass a path, a pandas, pyarrow or "
+                            "polars frame, or a DuckDB relation")
+        view = self._next_view()
+        self.con.register(view[1:-1], obj)
+        return self._add(name, view, f"<{module}.{kind}>", module, [])
+
+
+def describe_duckdb_error(error: Exception) -> str:
+    """DuckDB's message, on one line, without its hints and without the error-class prefix."""
+    text = " ".join(str(error).split("\n\n")[0].split())
+    for prefix in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: ",
+                   "Parser Error: ", "Catalog Error: "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return text or type(error).__name__
+
+
+def _suffix(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in COMPRESSION and len(suffixes) > 1:
+        return suffixes[-2]
+    return suffixes[-1] if suffixes else ""
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for _ in path.suffixes:
+        name = name.rsplit(".", 1)[0] if "." in name else name
+    return name or path.name
+
+
+def _kind(path: Path, resource: Resource | None) -> str:
+    declared = (resource.format or "").lower() if resource else ""
+    suffix = declared if declared and not declared.startswith(".") else _suffix(path)
+    suffix = suffix if suffix.startswith(".") else f".{suffix}"
+    for kind, suffixes in (("parquet", PARQUET), ("csv", CSV), ("json", JSON), ("arrow", ARROW)):
+        if suffix in suffixes:
+            return kind
+    return "unknown"
+
+
+def _json_layout(path: Path) -> str:
+    if _suffix(path) in (".jsonl", ".ndjson"):
+        return "newline_delimited"
+    from dsbench.data.encoding import open_bytes
+
+    with open_bytes(path) as handle:
+        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "array" if head.startswith(b"[") else "newline_delimited"
+
+
+def load_dataset(data: Any, *, name: str | None = None, options: LoadOptions | None = None,
+                 extra_tables: dict[str, Any] | None = None) -> Dataset:
+    """Open ``data`` (a path, glob, directory with a manifest, ``file.duckdb#table`` or an in-memory
+    frame) plus any ``extra_tables`` as one :class:`Dataset`."""
+    dataset = Dataset()
+    try:
+        _add_any(dataset, data, name, options)
+        for extra_name, extra in (extra_tables or {}).items():
+            _add_any(dataset, extra, extra_name, options)
+    except BaseException:
+        dataset.close()
+        raise
+    return dataset
+
+
+def _add_any(dataset: Dataset, data: Any, name: str | None, options: LoadOptions | None) -> Table:
+    if isinstance(data, (str, Path)):
+        return dataset.add_path(data, name=name, options=options)
+    return dataset.add_object(data, name=name or "data")

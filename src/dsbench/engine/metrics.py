@@ -1,0 +1,114 @@
+"""Metrics: hashable descriptions of numbers to compute from a table.
+
+A metric holds SQL built only from quoted identifiers, fixed keywords and ``?`` placeholders; every
+value (bound, regex, value set) travels in ``params``. Two expectations that need the same number
+produce equal metrics, so the planner computes it once.
+
+Kinds:
+- ``aggregate``: an aggregate expression over one table; all of a table's aggregates share one SELECT.
+- ``rows``: a complete SELECT (group-by, evidence); its value is the list of result rows.
+- ``stream``: a complete SELECT whose Arrow record batches are folded, in row order, by ``reducer``
+  (used where the answer depends on row order, which SQL does not promise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+MetricKind = Literal["aggregate", "rows", "stream"]
+
+
+def freeze(value: Any) -> Any:
+    """Make a parameter hashable (lists become tuples) so metrics can be de-duplicated."""
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, freeze(v)) for k, v in value.items()))
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Turn frozen parameters back into what DuckDB binds (tuples become lists)."""
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Metric:
+    table: str
+    sql: str
+    params: tuple = ()
+    kind: MetricKind = "aggregate"
+    reducer: Callable[[Any], Any] | None = None
+    label: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", freeze(self.params))
+
+    def __str__(self) -> str:
+        return self.label or self.sql
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A boolean SQL fragment with its own bound parameters."""
+
+    sql: str
+    params: tuple = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", freeze(self.params))
+
+    def __and__(self, other: "Condition | None") -> "Condition":
+        if other is None:
+            return self
+        return Condition(f"({self.sql}) AND ({other.sql})", self.params + other.params)
+
+
+def conjoin(*conditions: Condition | None) -> Condition | None:
+    present = [c for c in conditions if c is not None]
+    if not present:
+        return None
+    result = present[0]
+    for condition in present[1:]:
+        result = result & condition
+    return result
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The domain of an expectation: a table (already quoted) and an optional row condition."""
+
+    table: str
+    condition: Condition | None = None
+
+    def aggregate(self, expr: str, params: tuple = (), *, where: Condition | None = None,
+                  label: str = "") -> Metric:
+        """An aggregate over the rows of the scope, further restricted by ``where``."""
+        restriction = conjoin(where, self.condition)
+        if restriction is not None:
+            expr = f"{expr} FILTER (WHERE {restriction.sql})"
+            params = tuple(params) + restriction.params
+        return Metric(self.table, expr, tuple(params), "aggregate", label=label)
+
+    def where_clause(self, extra: Condition | None = None) -> tuple[str, tuple]:
+        restriction = conjoin(extra, self.condition)
+        if restriction is None:
+            return "", ()
+        return f" WHERE {restriction.sql}", restriction.params
+
+    def rows(self, select: str, params: tuple = (), *, where: Condition | None = None,
+             tail: str = "", tail_params: tuple = (), label: str = "") -> Metric:
+        """A row-returning query: ``SELECT <select> FROM table [WHERE …] <tail>``."""
+        clause, clause_params = self.where_clause(where)
+        sql = f"SELECT {select} FROM {self.table}{clause}{tail}"
+        return Metric(self.table, sql, tuple(params) + clause_params + tuple(tail_params), "rows",
+                      label=label)
+
+    def stream(self, select: str, reducer: Callable[[Any], Any], *, where: Condition | None = None,
+               label: str = "") -> Metric:
+        clause, clause_params = self.where_clause(where)
+        sql = f"SELECT {select} FROM {self.table}{clause}"
+        return Metric(self.table, sql, clause_params, "stream", reducer=reducer, label=label)

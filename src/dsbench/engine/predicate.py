@@ -1,0 +1,114 @@
+"""User-written SQL predicates (``row_condition``), checked against an allow-list.
+
+The text is parsed with sqlglot (DuckDB dialect). Only column references to existing columns,
+literals, comparison / boolean / arithmetic operators, CASE, CAST and a short list of scalar functions
+are accepted; subqueries, table functions, file readers and statements are refused before any query
+runs. The accepted predicate is re-generated from the tree with every identifier quoted and every
+literal turned into a bound parameter, so nothing from the suite is pasted into SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import sqlglot
+from sqlglot import exp
+
+from dsbench.engine.metrics import Condition
+from dsbench.errors import UnsafeExpressionError
+
+ALLOWED_NODES: tuple[type[exp.Expression], ...] = (
+    exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Paren,
+    exp.And, exp.Or, exp.Not, exp.Xor,
+    exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ,
+    exp.Is, exp.In, exp.Between, exp.Like, exp.ILike,
+    exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.Neg, exp.DPipe,
+    exp.Cast, exp.TryCast, exp.DataType, exp.Case, exp.If, exp.Coalesce, exp.Nullif,
+    exp.Lower, exp.Upper, exp.Length, exp.Trim, exp.Abs, exp.Round, exp.Floor, exp.Ceil,
+    exp.Substring, exp.Year, exp.Month, exp.Day, exp.Greatest, exp.Least, exp.Concat,
+    exp.Sqrt, exp.Ln, exp.IsNan, exp.IsInf, exp.StrPosition,
+)
+# Function names DuckDB knows that sqlglot leaves as anonymous calls.
+ALLOWED_ANONYMOUS = frozenset({"isfinite", "starts_with", "ends_with", "contains", "strlen",
+                               "length_grapheme", "sign"})
+MAX_PREDICATE_CHARS = 10_000
+_MARKER = re.compile(r'"(?:[^"]|"")*"|[:$]dsbench_p(\d+)')
+
+
+def _refuse(what: str, text: str) -> UnsafeExpressionError:
+    return UnsafeExpressionError(f"{what} is not allowed in a row condition: {text!r}",
+                                 location="row_condition")
+
+
+def _resolve_column(name: str, columns: Iterable[str]) -> str:
+    names = list(columns)
+    if name in names:
+        return name
+    folded = [c for c in names if c.lower() == name.lower()]
+    if len(folded) == 1:
+        return folded[0]
+    raise UnsafeExpressionError(f"unknown column {name!r} in row condition", location="row_condition")
+
+
+def compile_predicate(text: str, columns: Iterable[str]) -> Condition:
+    """Check ``text`` against the allow-list and return it as SQL with bound parameters."""
+    if not isinstance(text, str) or not text.strip():
+        raise UnsafeExpressionError("row condition must be a non-empty SQL expression",
+                                    location="row_condition")
+    if len(text) > MAX_PREDICATE_CHARS:
+        raise UnsafeExpressionError(f"row condition is longer than {MAX_PREDICATE_CHARS} characters",
+                                    location="row_condition")
+    try:
+        statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
+    except sqlglot.errors.SqlglotError as error:
+        first = str(error).splitlines()[0] if str(error) else "syntax error"
+        raise UnsafeExpressionError(f"cannot parse row condition {text!r}: {first}",
+                                    location="row_condition") from None
+    if len(statements) != 1:
+        raise _refuse("more than one statement", text)
+    tree = statements[0]
+    columns = list(columns)
+    for node in tree.walk():
+        if isinstance(node, exp.Anonymous):
+            if str(node.this).lower() not in ALLOWED_ANONYMOUS:
+                raise _refuse(f"function {node.this}()", text)
+            continue
+        if not isinstance(node, ALLOWED_NODES):
+            raise _refuse(type(node).__name__, text)
+        if isinstance(node, exp.Column):
+            if node.table or node.args.get("db") or node.args.get("catalog"):
+                raise _refuse("a qualified column reference", text)
+            if not isinstance(node.this, exp.Identifier):
+                raise _refuse("a non-identifier column reference", text)
+        if isinstance(node, exp.In) and (node.args.get("query") or node.args.get("unnest")):
+            raise _refuse("a subquery", text)
+    return _generate(tree, columns)
+
+
+def _generate(tree: exp.Expression, columns: list[str]) -> Condition:
+    tree = tree.copy()
+    values: list[object] = []
+    for column in list(tree.find_all(exp.Column)):
+        column.replace(exp.Column(this=exp.Identifier(this=_resolve_column(column.name, columns),
+                                                      quoted=True)))
+    for literal in list(tree.find_all(exp.Literal)):
+        if literal.is_string:
+            value: object = literal.this
+        else:
+            number = literal.this
+            value = int(number) if re.fullmatch(r"[+-]?\d+", number) else float(number)
+        literal.replace(exp.Placeholder(this=f"dsbench_p{len(values)}"))
+        values.append(value)
+    sql = tree.sql(dialect="duckdb", identify=True)
+    ordered: list[object] = []
+
+    def substitute(match: re.Match) -> str:
+        if match.group(1) is None:  # a quoted identifier: leave it alone
+            return match.group(0)
+        ordered.append(values[int(match.group(1))])
+        return "?"
+
+    sql = _MARKER.sub(substitute, sql)
+    return Condition(f"({sql})", tuple(ordered))
+

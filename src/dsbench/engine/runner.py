@@ -1,0 +1,81 @@
+"""Execute a plan on a DuckDB connection and return the value of every metric."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from dsbench.engine.metrics import Metric, thaw
+from dsbench.engine.planner import Plan, Query, aggregate_query
+from dsbench.errors import DataError
+
+STREAM_BATCH_ROWS = 1 << 16
+
+
+@dataclass(frozen=True)
+class MetricFailure:
+    """The value of a metric whose query failed; the expectations that need it are errored."""
+
+    message: str
+
+
+@dataclass
+class RunLog:
+    """What ran and how long it took; kept apart from results, which must not depend on timing."""
+
+    queries: list[tuple[str, float]] = field(default_factory=list)
+
+
+def _execute(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog) -> dict[Metric, Any]:
+    started = time.perf_counter()
+    params = thaw(query.params)
+    if query.kind == "aggregate":
+        row = con.execute(query.sql, params).fetchone()
+        values = dict(zip(query.metrics, row))
+    elif query.kind == "rows":
+        values = {query.metrics[0]: con.execute(query.sql, params).fetchall()}
+    else:
+        metric = query.metrics[0]
+        reader = con.execute(query.sql, params).fetch_record_batch(STREAM_BATCH_ROWS)
+        values = {metric: metric.reducer(reader)}
+    log.queries.append((query.sql, time.perf_counter() - started))
+    return values
+
+
+def _is_read_error(error: Exception) -> bool:
+    """The data itself could not be read (IO, CSV parsing, encoding): not a metric's fault."""
+    text = str(error)
+    return isinstance(error, duckdb.IOException) or any(
+        marker in text for marker in ("CSV Error", "Invalid unicode", "Malformed JSON", "Parquet", "parquet"))
+
+
+def _failure(error: Exception) -> MetricFailure:
+    return MetricFailure(str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
+
+
+def run_plan(con: duckdb.DuckDBPyConnection, plan: Plan, log: RunLog | None = None) -> dict[Metric, Any]:
+    """Run every query. A failing fused query is re-run metric by metric so that one bad metric
+    (say, a cast that fails on some value) errors only the expectations that depend on it."""
+    log = log if log is not None else RunLog()
+    values: dict[Metric, Any] = {}
+    for query in plan.queries:
+        try:
+            values.update(_execute(con, query, log))
+        except (duckdb.Error, ValueError, TypeError, OverflowError) as error:
+            if _is_read_error(error):
+                from dsbench.data.sources import describe_duckdb_error
+
+                raise DataError(describe_duckdb_error(error), location=query.metrics[0].table) from None
+            if query.kind == "aggregate" and len(query.metrics) > 1:
+                for metric in query.metrics:
+                    try:
+                        values.update(_execute(con, aggregate_query(metric.table, [metric]), log))
+                    except (duckdb.Error, ValueError, TypeError, OverflowError) as single:
+                        values[metric] = _failure(single)
+            else:
+                for metric in query.metrics:
+                    values[metric] = _failure(error)
+    return values

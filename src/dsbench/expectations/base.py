@@ -1,0 +1,181 @@
+"""What every expectation is: validated kwargs, the metrics it needs, and a decision.
+
+An expectation never touches data. It declares :class:`~dsbench.engine.Metric` values; the engine
+computes them (sharing scans with every other expectation); ``decide`` turns them into a GX-shaped
+result plus the A/B measure used for scoring (``passed`` of ``evaluated`` elements).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dsbench.data.sources import Table
+from dsbench.engine.metrics import Condition, Metric, Scope
+from dsbench.engine.predicate import compile_predicate
+from dsbench.engine.runner import MetricFailure
+from dsbench.engine.sql import quote_ident
+from dsbench.errors import SuiteError
+
+Severity = Literal["critical", "warning", "info"]
+PARTIAL_UNEXPECTED_COUNT = 20
+
+
+class Kwargs(BaseModel):
+    """Keyword arguments common to every expectation (GX Core 1.x names)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    row_condition: str | None = None
+    condition_parser: str | None = None
+    # Accepted for GX compatibility; they do not change what dsbench computes.
+    result_format: Any = None
+    catch_exceptions: bool | None = None
+    include_config: bool | None = None
+    batch_id: str | None = None
+    meta: dict[str, Any] | None = None
+
+
+class ExpectationConfig(BaseModel):
+    """One entry of a suite: a GX ``type`` + ``kwargs`` plus dsbench's concern, severity and id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = Field(min_length=1)
+    kwargs: dict[str, Any] = Field(default_factory=dict)
+    id: str | None = None
+    concern: str | None = None
+    severity: Severity = "critical"
+    meta: dict[str, Any] = Field(default_factory=dict)
+    notes: str | None = None
+
+    def stable_id(self, suite_name: str, index: int) -> str:
+        """An explicit id, else one derived from the suite, position, type and kwargs, so the same
+        suite gives the same ids on every run."""
+        if self.id:
+            return self.id
+        basis = f"{suite_name}\x1f{index}\x1f{self.type}\x1f{sorted(self.kwargs.items())!r}"
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, "dsbench:" + basis))
+
+
+@dataclass
+class Outcome:
+    """The decision for one expectation."""
+
+    success: bool
+    result: dict[str, Any]
+    passed: int  # A: elements that meet the expectation
+    evaluated: int  # B: elements evaluated (0 = not applicable)
+    exception: str | None = None
+
+
+@dataclass
+class Context:
+    """What an expectation may look at while it is being bound: its table, and the others."""
+
+    table: Table
+    tables: Mapping[str, Table] = field(default_factory=dict)
+
+
+def jsonable(value: Any) -> Any:
+    """Turn a DuckDB/Python value into a JSON-ready one, deterministically."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex()
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return str(value)
+
+
+def percent(part: int, whole: int) -> float | None:
+    return part / whole * 100 if whole else None
+
+
+class Expectation:
+    """Base class. Subclasses set ``type``, ``summary``, ``Kwargs`` and implement ``metrics`` and
+    ``decide``; optional ``evidence`` metrics are computed only when the expectation failed."""
+
+    type: ClassVar[str]
+    summary: ClassVar[str]
+    family: ClassVar[str] = "table"
+    default_concern: ClassVar[str | None] = None
+    Kwargs: ClassVar[type[Kwargs]] = Kwargs
+
+    def __init__(self, kwargs: Kwargs, context: Context):
+        self.kw = kwargs
+        self.context = context
+        self.table = context.table
+        condition = None
+        if kwargs.row_condition:
+            condition = compile_predicate(_gx_condition(kwargs.row_condition), self.table.columns)
+        self.scope = Scope(self.table.view, condition)
+        self.bind()
+
+    # -- binding ---------------------------------------------------------------------------------
+    def bind(self) -> None:
+        """Check kwargs against the table (columns exist, types fit). Raise SuiteError if not."""
+
+    def column(self, name: str, field: str = "column") -> str:
+        """The quoted SQL name of an existing column, or a SuiteError naming the kwarg."""
+        if name not in self.table.columns:
+            known = ", ".join(list(self.table.columns)[:20])
+            raise SuiteError(f"unknown column {name!r} in table {self.table.name!r} (columns: {known})",
+                             location=f"kwargs.{field}")
+        return quote_ident(name)
+
+    def column_type(self, name: str) -> str:
+        return self.table.columns[name]
+
+    # -- computing -------------------------------------------------------------------------------
+    def metrics(self) -> list[Metric]:
+        raise NotImplementedError
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        raise NotImplementedError
+
+    def evidence(self, outcome: Outcome) -> list[Metric]:
+        return []
+
+    def add_evidence(self, outcome: Outcome, values: Mapping[Metric, Any]) -> None:
+        """Fill the result's evidence fields from the evidence metrics."""
+
+
+def _gx_condition(text: str) -> str:
+    """GX's own condition syntax ``col("x") > 5`` is also accepted: ``col("x")`` means column x."""
+    import re
+
+    return re.sub(r'\bcol\(\s*"((?:[^"]|"")*)"\s*\)', lambda m: '"' + m.group(1) + '"', text)
+
+
+def failed_metric(values: Mapping[Metric, Any], metrics: list[Metric]) -> MetricFailure | None:
+    for metric in metrics:
+        if isinstance(values.get(metric), MetricFailure):
+            return values[metric]
+    return None
+
+
+__all__ = ["Condition", "Context", "Expectation", "ExpectationConfig", "Kwargs", "Outcome",
+           "PARTIAL_UNEXPECTED_COUNT", "failed_metric", "jsonable", "percent"]

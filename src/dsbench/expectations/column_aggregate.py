@@ -1,0 +1,352 @@
+"""Column aggregate expectations: one statistic of a column, judged against a range or a set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from dsbench.engine.metrics import Condition, Metric
+from dsbench.errors import SuiteError
+from dsbench.expectations.base import Expectation, Outcome, failed_metric, jsonable
+from dsbench.expectations.column_map import ColumnKwargs, check_comparable
+from dsbench.expectations.types import is_integer, is_numeric, is_temporal
+
+
+class AggregateBetweenKwargs(ColumnKwargs):
+    min_value: Any = None
+    max_value: Any = None
+    strict_min: bool = False
+    strict_max: bool = False
+
+
+def like_observed(bound: Any, observed: Any) -> Any:
+    """A bound written as an ISO string compares with a date or timestamp statistic."""
+    if isinstance(bound, str) and isinstance(observed, (dt.date, dt.datetime)):
+        try:
+            parsed = dt.datetime.fromisoformat(bound)
+        except ValueError:
+            return bound
+        if isinstance(observed, dt.datetime):
+            return parsed.replace(tzinfo=observed.tzinfo) if parsed.tzinfo is None else parsed
+        return parsed.date()
+    return bound
+
+
+def within(value: Any, kw: Any) -> bool:
+    """GX's between rule for an observed statistic (None never passes)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    low, high = like_observed(kw.min_value, value), like_observed(kw.max_value, value)
+    try:
+        above = low is None or (value > low if kw.strict_min else value >= low)
+        below = high is None or (value < high if kw.strict_max else value <= high)
+    except TypeError:
+        return False
+    return bool(above and below)
+
+
+class ColumnAggregateExpectation(Expectation):
+    family = "column_aggregate"
+    Kwargs = AggregateBetweenKwargs
+    needs_numeric: bool = False
+
+    def bind(self) -> None:
+        self.col = self.column(self.kw.column)
+        column_type = self.column_type(self.kw.column)
+        if self.needs_numeric and not is_numeric(column_type):
+            raise SuiteError(f"column {self.kw.column!r} is {column_type}, not numeric",
+                             location="kwargs.column")
+        if hasattr(self.kw, "min_value") and not is_temporal(column_type):
+            check_comparable(self, self.kw.column, [self.kw.min_value], "min_value")
+            check_comparable(self, self.kw.column, [self.kw.max_value], "max_value")
+
+    def statistic(self) -> Metric:
+        raise NotImplementedError
+
+    def metrics(self) -> list[Metric]:
+        self.m_value = self.statistic()
+        return [self.m_value]
+
+    def observe(self, value: Any) -> Any:
+        return value
+
+    def judge(self, observed: Any) -> bool:
+        return within(observed, self.kw)
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        failure = failed_metric(values, [self.m_value])
+        if failure:
+            return Outcome(False, {}, 0, 0, failure.message)
+        observed = self.observe(values[self.m_value])
+        success = self.judge(observed)
+        return Outcome(success, {"observed_value": jsonable(observed)}, int(success), 1)
+
+
+def _simple(name: str, type_name: str, summary: str, sql: str, numeric: bool = False,
+            concern: str | None = "validity.range") -> type[ColumnAggregateExpectation]:
+    def statistic(self) -> Metric:
+        return self.scope.aggregate(sql.format(col=self.col), label=f"{type_name}({self.kw.column})")
+
+    return type(name, (ColumnAggregateExpectation,), {
+        "type": type_name, "summary": summary, "statistic": statistic, "needs_numeric": numeric,
+        "default_concern": concern, "__module__": __name__})
+
+
+ExpectColumnMinToBeBetween = _simple(
+    "ExpectColumnMinToBeBetween", "expect_column_min_to_be_between",
+    "The column minimum lies between min_value and max_value.", "min({col})")
+ExpectColumnMaxToBeBetween = _simple(
+    "ExpectColumnMaxToBeBetween", "expect_column_max_to_be_between",
+    "The column maximum lies between min_value and max_value.", "max({col})")
+ExpectColumnMeanToBeBetween = _simple(
+    "ExpectColumnMeanToBeBetween", "expect_column_mean_to_be_between",
+    "The column mean (compensated sum) lies between min_value and max_value.", "favg({col})", True)
+ExpectColumnMedianToBeBetween = _simple(
+    "ExpectColumnMedianToBeBetween", "expect_column_median_to_be_between",
+    "The column median (midpoint of the two middle values) lies between min_value and max_value.",
+    "quantile_cont({col}, 0.5)", True)
+ExpectColumnStdevToBeBetween = _simple(
+    "ExpectColumnStdevToBeBetween", "expect_column_stdev_to_be_between",
+    "The sample standard deviation lies between min_value and max_value.", "stddev_samp({col})", True)
+
+
+class ExpectColumnSumToBeBetween(ColumnAggregateExpectation):
+    type = "expect_column_sum_to_be_between"
+    summary = "The column sum (0 when there is no value, exact for integers) lies between bounds."
+    default_concern = "validity.range"
+    needs_numeric = True
+
+    def statistic(self) -> Metric:
+        exact = is_integer(self.column_type(self.kw.column))
+        expr = f"coalesce(sum({self.col}), 0)" if exact else f"coalesce(fsum({self.col}), 0)"
+        return self.scope.aggregate(expr, label=f"sum({self.kw.column})")
+
+
+class ExpectColumnUniqueValueCountToBeBetween(ColumnAggregateExpectation):
+    type = "expect_column_unique_value_count_to_be_between"
+    summary = "The number of distinct non-null values lies between min_value and max_value."
+    default_concern = "uniqueness.value"
+
+    def bind(self) -> None:
+        self.col = self.column(self.kw.column)
+
+    def statistic(self) -> Metric:
+        return self.scope.aggregate(f"count(DISTINCT {self.col})", label=f"distinct({self.kw.column})")
+
+
+class ExpectColumnProportionOfUniqueValuesToBeBetween(ColumnAggregateExpectation):
+    type = "expect_column_proportion_of_unique_values_to_be_between"
+    summary = "Distinct non-null values / non-null values lies between min_value and max_value."
+    default_concern = "uniqueness.value"
+
+    def bind(self) -> None:
+        self.col = self.column(self.kw.column)
+
+    def metrics(self) -> list[Metric]:
+        self.m_distinct = self.scope.aggregate(f"count(DISTINCT {self.col})", label=f"distinct({self.kw.column})")
+        self.m_nonnull = self.scope.aggregate(f"count({self.col})", label=f"nonnull({self.kw.column})")
+        self.m_value = self.m_distinct
+        return [self.m_distinct, self.m_nonnull]
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        failure = failed_metric(values, [self.m_distinct, self.m_nonnull])
+        if failure:
+            return Outcome(False, {}, 0, 0, failure.message)
+        nonnull = int(values[self.m_nonnull])
+        observed = int(values[self.m_distinct]) / nonnull if nonnull else None
+        success = within(observed, self.kw)
+        return Outcome(success, {"observed_value": observed}, int(success), 1)
+
+
+class ExpectColumnProportionOfNonNullValuesToBeBetween(ExpectColumnProportionOfUniqueValuesToBeBetween):
+    type = "expect_column_proportion_of_non_null_values_to_be_between"
+    summary = "Non-null values / rows lies between min_value and max_value."
+    default_concern = "completeness.value"
+
+    def metrics(self) -> list[Metric]:
+        self.m_distinct = self.scope.aggregate("count(*)", label="row_count")
+        self.m_nonnull = self.scope.aggregate(f"count({self.col})", label=f"nonnull({self.kw.column})")
+        self.m_value = self.m_distinct
+        return [self.m_distinct, self.m_nonnull]
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        failure = failed_metric(values, [self.m_distinct, self.m_nonnull])
+        if failure:
+            return Outcome(False, {}, 0, 0, failure.message)
+        rows = int(values[self.m_distinct])
+        observed = int(values[self.m_nonnull]) / rows if rows else None
+        success = within(observed, self.kw)
+        return Outcome(success, {"observed_value": observed}, int(success), 1)
+
+
+class QuantileRanges(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    quantiles: list[float] = Field(min_length=1)
+    value_ranges: list[list[Any]]
+
+    @model_validator(mode="after")
+    def same_length(self):
+        if len(self.quantiles) != len(self.value_ranges):
+            raise ValueError("quantiles and value_ranges must have the same length")
+        if any(not 0 <= q <= 1 for q in self.quantiles):
+            raise ValueError("quantiles must lie between 0 and 1")
+        if any(len(r) != 2 for r in self.value_ranges):
+            raise ValueError("each value range is [min, max]")
+        return self
+
+
+class QuantileKwargs(ColumnKwargs):
+    quantile_ranges: QuantileRanges
+    allow_relative_error: Any = False
+
+
+class ExpectColumnQuantileValuesToBeBetween(ColumnAggregateExpectation):
+    """Quantiles use the 'nearest' rule of GX's pandas engine: the value at sorted position
+    round_half_even(q * (n - 1)). That needs a sort, so it runs as its own query."""
+
+    type = "expect_column_quantile_values_to_be_between"
+    summary = "Each quantile (nearest rank) lies in its value range."
+    default_concern = "validity.distribution"
+    Kwargs = QuantileKwargs
+    needs_numeric = False
+
+    def bind(self) -> None:
+        self.col = self.column(self.kw.column)
+
+    def statistic(self) -> Metric:
+        clause, params = self.scope.where_clause(Condition(f"{self.col} IS NOT NULL"))
+        quantiles = list(self.kw.quantile_ranges.quantiles)
+        sql = (f"WITH s AS (SELECT {self.col} AS v, row_number() OVER (ORDER BY {self.col}) - 1 AS k, "
+               f"count(*) OVER () AS n FROM {self.table.view}{clause}), "
+               f"q AS (SELECT unnest(?::DOUBLE[]) AS q, unnest(range(len(?::DOUBLE[]))) AS i) "
+               f"SELECT q.i, s.v FROM q JOIN s ON s.k = CAST(round_even(q.q * (s.n - 1), 0) AS BIGINT) "
+               f"ORDER BY q.i")
+        return Metric(self.table.view, sql, params + (quantiles, quantiles), "rows",
+                      label=f"quantiles({self.kw.column})")
+
+    def observe(self, rows: Any) -> Any:
+        found = {int(i): v for i, v in rows}
+        quantiles = list(self.kw.quantile_ranges.quantiles)
+        return {"quantiles": quantiles, "values": [found.get(i) for i in range(len(quantiles))]}
+
+    def judge(self, observed: Any) -> bool:
+        results = []
+        for value, (low, high) in zip(observed["values"], self.kw.quantile_ranges.value_ranges):
+            if value is None:
+                results.append(False)
+                continue
+            results.append((low is None or value >= low) and (high is None or value <= high))
+        return all(results)
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        outcome = super().decide(values)
+        if outcome.exception is None:
+            outcome.result["details"] = {"success_details": [
+                bool(v is not None and (lo is None or v >= lo) and (hi is None or v <= hi))
+                for v, (lo, hi) in zip(outcome.result["observed_value"]["values"],
+                                       self.kw.quantile_ranges.value_ranges)]}
+        return outcome
+
+
+class SetAggregateKwargs(ColumnKwargs):
+    value_set: list[Any] | None = None
+
+
+class ExpectColumnDistinctValuesToBeInSet(ColumnAggregateExpectation):
+    type = "expect_column_distinct_values_to_be_in_set"
+    summary = "Every distinct non-null value is a member of value_set."
+    default_concern = "validity.domain"
+    Kwargs = SetAggregateKwargs
+
+    def bind(self) -> None:
+        self.col = self.column(self.kw.column)
+        check_comparable(self, self.kw.column, list(self.kw.value_set or []), "value_set")
+
+    def statistic(self) -> Metric:
+        return self.scope.aggregate(f"list_sort(list(DISTINCT {self.col}))",
+                                    where=Condition(f"{self.col} IS NOT NULL"),
+                                    label=f"distinct_values({self.kw.column})")
+
+    def observe(self, value: Any) -> Any:
+        return list(value or [])
+
+    def relation(self, observed: set, expected: set) -> bool:
+        return observed <= expected
+
+    def judge(self, observed: Any) -> bool:
+        if self.kw.value_set is None:
+            return True
+        return self.relation(set(_hashable(observed)), set(_hashable(self.kw.value_set)))
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        outcome = super().decide(values)
+        if outcome.exception is None:
+            observed = set(_hashable(outcome.result["observed_value"]))
+            expected = set(_hashable(self.kw.value_set or []))
+            outcome.result["details"] = {
+                "unexpected_values": sorted(observed - expected, key=repr),
+                "missing_values": sorted(expected - observed, key=repr)}
+        return outcome
+
+
+def _hashable(values: Any) -> list:
+    return [tuple(v) if isinstance(v, list) else v for v in values]
+
+
+class ExpectColumnDistinctValuesToContainSet(ExpectColumnDistinctValuesToBeInSet):
+    type = "expect_column_distinct_values_to_contain_set"
+    summary = "The distinct non-null values include every member of value_set."
+
+    def relation(self, observed: set, expected: set) -> bool:
+        return expected <= observed
+
+
+class ExpectColumnDistinctValuesToEqualSet(ExpectColumnDistinctValuesToBeInSet):
+    type = "expect_column_distinct_values_to_equal_set"
+    summary = "The distinct non-null values are exactly value_set."
+
+    def relation(self, observed: set, expected: set) -> bool:
+        return expected == observed
+
+
+class MostCommonKwargs(ColumnKwargs):
+    value_set: list[Any]
+    ties_okay: bool | None = None
+
+
+class ExpectColumnMostCommonValueToBeInSet(ColumnAggregateExpectation):
+    type = "expect_column_most_common_value_to_be_in_set"
+    summary = "The most common non-null value is in value_set (with ties_okay, any of the tied ones)."
+    default_concern = "validity.distribution"
+    Kwargs = MostCommonKwargs
+
+    def bind(self) -> None:
+        self.col = self.column(self.kw.column)
+
+    def statistic(self) -> Metric:
+        clause, params = self.scope.where_clause(Condition(f"{self.col} IS NOT NULL"))
+        sql = (f"SELECT v FROM (SELECT {self.col} AS v, count(*) AS n FROM {self.table.view}{clause} "
+               f"GROUP BY ALL) QUALIFY n = max(n) OVER () ORDER BY v")
+        return Metric(self.table.view, sql, params, "rows", label=f"modes({self.kw.column})")
+
+    def observe(self, rows: Any) -> Any:
+        return [row[0] for row in rows]
+
+    def judge(self, modes: Any) -> bool:
+        hits = len(set(_hashable(self.kw.value_set)) & set(_hashable(modes)))
+        if self.kw.ties_okay:
+            return hits > 0
+        return len(modes) == 1 and hits == 1
+
+
+EXPECTATIONS = [
+    ExpectColumnMinToBeBetween, ExpectColumnMaxToBeBetween, ExpectColumnMeanToBeBetween,
+    ExpectColumnMedianToBeBetween, ExpectColumnSumToBeBetween, ExpectColumnStdevToBeBetween,
+    ExpectColumnQuantileValuesToBeBetween, ExpectColumnUniqueValueCountToBeBetween,
+    ExpectColumnProportionOfUniqueValuesToBeBetween, ExpectColumnProportionOfNonNullValuesToBeBetween,
+    ExpectColumnDistinctValuesToBeInSet, ExpectColumnDistinctValuesToContainSet,
+    ExpectColumnDistinctValuesToEqualSet, ExpectColumnMostCommonValueToBeInSet,
+]

@@ -1,0 +1,648 @@
+"""Column map expectations: a yes/no question about every non-null value of a column.
+
+Each subclass states when a value is *expected* (``expected`` returns a SQL condition); the base
+class counts rows, non-null values and unexpected values in the table's shared aggregate scan and
+decides with GX's ``mostly`` semantics: success when (non-null - unexpected) / non-null >= mostly,
+and vacuously when there is no non-null value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal, Mapping
+
+from pydantic import Field, model_validator
+
+from dsbench.engine.metrics import Condition, Metric
+from dsbench.errors import SuiteError
+from dsbench.expectations.base import (PARTIAL_UNEXPECTED_COUNT, Expectation, Kwargs, Outcome,
+                                       failed_metric, jsonable, percent)
+from dsbench.expectations.types import is_numeric, is_string, is_temporal, type_matches
+
+
+class ColumnKwargs(Kwargs):
+    column: str = Field(min_length=1)
+
+
+class MapKwargs(ColumnKwargs):
+    mostly: float = Field(1.0, ge=0.0, le=1.0)
+
+
+class ColumnMapExpectation(Expectation):
+    family = "column_map"
+    Kwargs = MapKwargs
+    # The not-null family counts nulls as the elements in question and reports no missing fields.
+    counts_nulls: ClassVar[bool] = False
+
+    def bind(self) -> None:
+        self.col = self.column(self.kw.column)
+        self.check()
+
+    def check(self) -> None:
+        """Refuse kwargs that cannot apply to this column (types, regex syntax …)."""
+
+    def expected(self) -> Condition:
+        raise NotImplementedError
+
+    def unexpected(self) -> Condition:
+        ok = self.expected()
+        return Condition(f"{self.col} IS NOT NULL AND ({ok.sql}) IS NOT TRUE", ok.params)
+
+    def unexpected_count_metric(self) -> Metric:
+        return self.scope.aggregate("count(*)", where=self.unexpected(), label=f"unexpected({self.type})")
+
+    def metrics(self) -> list[Metric]:
+        self.m_rows = self.scope.aggregate("count(*)", label="row_count")
+        self.m_nonnull = self.scope.aggregate(f"count({self.col})", label=f"nonnull({self.kw.column})")
+        self.m_unexpected = self.unexpected_count_metric()
+        return [self.m_rows, self.m_nonnull, self.m_unexpected]
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        failure = failed_metric(values, self.metrics_used())
+        if failure:
+            return Outcome(False, {}, 0, 0, failure.message)
+        rows = int(values[self.m_rows])
+        unexpected = int(values[self.m_unexpected])
+        if self.counts_nulls:
+            considered = rows
+            result = {"element_count": rows, "unexpected_count": unexpected,
+                      "unexpected_percent": percent(unexpected, rows),
+                      "partial_unexpected_list": []}
+        else:
+            considered = int(values[self.m_nonnull])
+            missing = rows - considered
+            result = {
+                "element_count": rows,
+                "unexpected_count": unexpected,
+                "unexpected_percent": percent(unexpected, considered),
+                "partial_unexpected_list": [],
+                "missing_count": missing,
+                "missing_percent": percent(missing, rows),
+                "unexpected_percent_total": percent(unexpected, rows),
+                "unexpected_percent_nonmissing": percent(unexpected, considered),
+            }
+        result["partial_unexpected_counts"] = []
+        if considered == 0:
+            success = True
+        else:
+            success = (considered - unexpected) / considered >= self.kw.mostly
+        return Outcome(success, result, considered - unexpected, considered)
+
+    def metrics_used(self) -> list[Metric]:
+        return [self.m_rows, self.m_nonnull, self.m_unexpected]
+
+    # -- evidence for failures -------------------------------------------------------------------
+    def evidence(self, outcome: Outcome) -> list[Metric]:
+        if outcome.result.get("unexpected_count", 0) == 0:
+            return []
+        where = self.unexpected()
+        self.m_partial = self.scope.rows(f"{self.col}", where=where,
+                                         tail=f" LIMIT {PARTIAL_UNEXPECTED_COUNT}", label="partial_unexpected_list")
+        self.m_counts = self.scope.rows(
+            f"{self.col} AS value, count(*) AS count", where=where,
+            tail=f" GROUP BY ALL ORDER BY count DESC, value ASC NULLS FIRST LIMIT {PARTIAL_UNEXPECTED_COUNT}",
+            label="partial_unexpected_counts")
+        return [self.m_partial, self.m_counts]
+
+    def add_evidence(self, outcome: Outcome, values: Mapping[Metric, Any]) -> None:
+        partial, counts = values.get(self.m_partial), values.get(self.m_counts)
+        if isinstance(partial, list):
+            outcome.result["partial_unexpected_list"] = [jsonable(r[0]) for r in partial]
+        if isinstance(counts, list):
+            outcome.result["partial_unexpected_counts"] = [
+                {"value": jsonable(value), "count": int(count)} for value, count in counts]
+
+
+# --- nulls -------------------------------------------------------------------------------------
+
+class ExpectColumnValuesToNotBeNull(ColumnMapExpectation):
+    type = "expect_column_values_to_not_be_null"
+    summary = "Values are not null."
+    default_concern = "completeness.value"
+    counts_nulls = True
+
+    def unexpected(self) -> Condition:
+        return Condition(f"{self.col} IS NULL")
+
+
+class ExpectColumnValuesToBeNull(ColumnMapExpectation):
+    type = "expect_column_values_to_be_null"
+    summary = "Values are null."
+    counts_nulls = True
+
+    def unexpected(self) -> Condition:
+        return Condition(f"{self.col} IS NOT NULL")
+
+
+# --- ranges and sets ---------------------------------------------------------------------------
+
+class BetweenMapKwargs(MapKwargs):
+    min_value: Any = None
+    max_value: Any = None
+    strict_min: bool = False
+    strict_max: bool = False
+
+    @model_validator(mode="after")
+    def one_bound(self):
+        if self.min_value is None and self.max_value is None:
+            raise ValueError("min_value and max_value cannot both be None")
+        return self
+
+
+def bounds_condition(sql: str, kw: Any) -> Condition:
+    parts, params = [], []
+    if kw.min_value is not None:
+        parts.append(f"{sql} {'>' if kw.strict_min else '>='} ?")
+        params.append(kw.min_value)
+    if kw.max_value is not None:
+        parts.append(f"{sql} {'<' if kw.strict_max else '<='} ?")
+        params.append(kw.max_value)
+    return Condition(" AND ".join(parts), tuple(params))
+
+
+def check_comparable(expectation: Expectation, column: str, values: list[Any], field: str) -> None:
+    """Refuse bounds or set members that cannot be compared with the column's values."""
+    column_type = expectation.column_type(column)
+    for value in values:
+        if value is None:
+            continue
+        if is_numeric(column_type) and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise SuiteError(f"{value!r} is not a number but column {column!r} is {column_type}",
+                             location=f"kwargs.{field}")
+        if is_string(column_type) and not isinstance(value, str):
+            raise SuiteError(f"{value!r} is not a string but column {column!r} is {column_type}",
+                             location=f"kwargs.{field}")
+
+
+class ExpectColumnValuesToBeBetween(ColumnMapExpectation):
+    type = "expect_column_values_to_be_between"
+    summary = "Values lie between min_value and max_value (inclusive unless strict)."
+    default_concern = "validity.range"
+    Kwargs = BetweenMapKwargs
+
+    def check(self) -> None:
+        check_comparable(self, self.kw.column, [self.kw.min_value], "min_value")
+        check_comparable(self, self.kw.column, [self.kw.max_value], "max_value")
+
+    def expected(self) -> Condition:
+        return bounds_condition(self.col, self.kw)
+
+
+class SetKwargs(MapKwargs):
+    value_set: list[Any]
+
+
+def in_set(sql: str, values: list[Any]) -> Condition:
+    members = [v for v in values if v is not None]
+    if not members:
+        return Condition("false")
+    return Condition(f"{sql} IN ({', '.join('?' for _ in members)})", tuple(members))
+
+
+class ExpectColumnValuesToBeInSet(ColumnMapExpectation):
+    type = "expect_column_values_to_be_in_set"
+    summary = "Values are members of value_set."
+    default_concern = "validity.domain"
+    Kwargs = SetKwargs
+
+    def check(self) -> None:
+        check_comparable(self, self.kw.column, self.kw.value_set, "value_set")
+
+    def expected(self) -> Condition:
+        return in_set(self.col, self.kw.value_set)
+
+
+class ExpectColumnValuesToNotBeInSet(ExpectColumnValuesToBeInSet):
+    type = "expect_column_values_to_not_be_in_set"
+    summary = "Values are not members of value_set."
+
+    def expected(self) -> Condition:
+        inside = in_set(self.col, self.kw.value_set)
+        return Condition(f"NOT ({inside.sql})", inside.params)
+
+
+# --- uniqueness --------------------------------------------------------------------------------
+
+class ExpectColumnValuesToBeUnique(ColumnMapExpectation):
+    type = "expect_column_values_to_be_unique"
+    summary = "Every non-null value occurs once; all rows holding a repeated value are unexpected."
+    default_concern = "uniqueness.key"
+
+    def unexpected_count_metric(self) -> Metric:
+        clause, params = self.scope.where_clause(Condition(f"{self.col} IS NOT NULL"))
+        sql = (f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {self.table.view}{clause} "
+               f"GROUP BY {self.col} HAVING count(*) > 1)")
+        return _scalar(self.table.view, sql, params, f"duplicated_rows({self.kw.column})")
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        return super().decide(_unwrap_scalars(values))
+
+    def unexpected(self) -> Condition:
+        clause, params = self.scope.where_clause(Condition(f"{self.col} IS NOT NULL"))
+        return Condition(
+            f"{self.col} IN (SELECT {self.col} FROM {self.table.view}{clause} "
+            f"GROUP BY {self.col} HAVING count(*) > 1)", params)
+
+
+def _scalar(table: str, sql: str, params: tuple, label: str) -> Metric:
+    return Metric(table, sql, params, "rows", label=label)
+
+
+def _unwrap_scalars(values: Mapping[Metric, Any]) -> Mapping[Metric, Any]:
+    """Row metrics that hold one value are used like aggregates."""
+    return {m: (v[0][0] if m.kind == "rows" and isinstance(v, list) and len(v) == 1 and len(v[0]) == 1
+                else v) for m, v in values.items()}
+
+
+# --- patterns ----------------------------------------------------------------------------------
+
+class RegexKwargs(MapKwargs):
+    regex: str
+
+
+class RegexListKwargs(MapKwargs):
+    regex_list: list[str] = Field(min_length=1)
+    match_on: Literal["any", "all"] = "any"
+
+
+class LikeKwargs(MapKwargs):
+    like_pattern: str
+
+
+class LikeListKwargs(MapKwargs):
+    like_pattern_list: list[str] = Field(min_length=1)
+    match_on: Literal["any", "all"] = "any"
+
+
+def text_of(col: str, column_type: str) -> str:
+    return col if is_string(column_type) else f"CAST({col} AS VARCHAR)"
+
+
+class ExpectColumnValuesToMatchRegex(ColumnMapExpectation):
+    type = "expect_column_values_to_match_regex"
+    summary = "Values contain a match of the regular expression (RE2 syntax, search semantics)."
+    default_concern = "validity.format"
+    Kwargs = RegexKwargs
+    negate: ClassVar[bool] = False
+
+    def patterns(self) -> list[str]:
+        return [self.kw.regex]
+
+    def check(self) -> None:
+        from dsbench.engine.regex import check_regex
+
+        field = "regex" if hasattr(self.kw, "regex") else "regex_list"
+        for pattern in self.patterns():
+            check_regex(pattern, f"kwargs.{field}")
+
+    def combine(self) -> str:
+        return getattr(self.kw, "match_on", "any")
+
+    def expected(self) -> Condition:
+        text = text_of(self.col, self.column_type(self.kw.column))
+        tests = [f"regexp_matches({text}, ?)" for _ in self.patterns()]
+        if self.negate:
+            tests = [f"NOT {t}" for t in tests]
+            joiner = " AND "  # matches none of the patterns
+        else:
+            joiner = " OR " if self.combine() == "any" else " AND "
+        return Condition(joiner.join(tests), tuple(self.patterns()))
+
+
+class ExpectColumnValuesToNotMatchRegex(ExpectColumnValuesToMatchRegex):
+    type = "expect_column_values_to_not_match_regex"
+    summary = "Values contain no match of the regular expression."
+    negate = True
+
+
+class ExpectColumnValuesToMatchRegexList(ExpectColumnValuesToMatchRegex):
+    type = "expect_column_values_to_match_regex_list"
+    summary = "Values match any (or all, with match_on: all) of the regular expressions."
+    Kwargs = RegexListKwargs
+
+    def patterns(self) -> list[str]:
+        return list(self.kw.regex_list)
+
+
+class NotRegexListKwargs(MapKwargs):
+    regex_list: list[str] = Field(min_length=1)
+
+
+class ExpectColumnValuesToNotMatchRegexList(ExpectColumnValuesToMatchRegexList):
+    type = "expect_column_values_to_not_match_regex_list"
+    summary = "Values match none of the regular expressions."
+    Kwargs = NotRegexListKwargs
+    negate = True
+
+
+class ExpectColumnValuesToMatchLikePattern(ColumnMapExpectation):
+    type = "expect_column_values_to_match_like_pattern"
+    summary = "Values match the SQL LIKE pattern."
+    default_concern = "validity.format"
+    Kwargs = LikeKwargs
+    negate: ClassVar[bool] = False
+
+    def patterns(self) -> list[str]:
+        return [self.kw.like_pattern]
+
+    def expected(self) -> Condition:
+        text = text_of(self.col, self.column_type(self.kw.column))
+        if self.negate:
+            tests, joiner = [f"{text} NOT LIKE ?" for _ in self.patterns()], " AND "
+        else:
+            tests = [f"{text} LIKE ?" for _ in self.patterns()]
+            joiner = " OR " if getattr(self.kw, "match_on", "any") == "any" else " AND "
+        return Condition(joiner.join(tests), tuple(self.patterns()))
+
+
+class ExpectColumnValuesToNotMatchLikePattern(ExpectColumnValuesToMatchLikePattern):
+    type = "expect_column_values_to_not_match_like_pattern"
+    summary = "Values do not match the SQL LIKE pattern."
+    negate = True
+
+
+class ExpectColumnValuesToMatchLikePatternList(ExpectColumnValuesToMatchLikePattern):
+    type = "expect_column_values_to_match_like_pattern_list"
+    summary = "Values match any (or all) of the SQL LIKE patterns."
+    Kwargs = LikeListKwargs
+
+    def patterns(self) -> list[str]:
+        return list(self.kw.like_pattern_list)
+
+
+class NotLikeListKwargs(MapKwargs):
+    like_pattern_list: list[str] = Field(min_length=1)
+
+
+class ExpectColumnValuesToNotMatchLikePatternList(ExpectColumnValuesToMatchLikePatternList):
+    type = "expect_column_values_to_not_match_like_pattern_list"
+    summary = "Values match none of the SQL LIKE patterns."
+    Kwargs = NotLikeListKwargs
+    negate = True
+
+
+# --- lengths -----------------------------------------------------------------------------------
+
+class LengthBetweenKwargs(MapKwargs):
+    min_value: int | None = None
+    max_value: int | None = None
+    strict_min: bool = False
+    strict_max: bool = False
+
+    @model_validator(mode="after")
+    def one_bound(self):
+        if self.min_value is None and self.max_value is None:
+            raise ValueError("min_value and max_value cannot both be None")
+        return self
+
+
+class LengthEqualKwargs(MapKwargs):
+    value: int = Field(ge=0)
+
+
+class ExpectColumnValueLengthsToBeBetween(ColumnMapExpectation):
+    type = "expect_column_value_lengths_to_be_between"
+    summary = "String lengths (in characters) lie between min_value and max_value."
+    default_concern = "validity.length"
+    Kwargs = LengthBetweenKwargs
+
+    def length(self) -> str:
+        return f"length({text_of(self.col, self.column_type(self.kw.column))})"
+
+    def expected(self) -> Condition:
+        return bounds_condition(self.length(), self.kw)
+
+
+class ExpectColumnValueLengthsToEqual(ExpectColumnValueLengthsToBeBetween):
+    type = "expect_column_value_lengths_to_equal"
+    summary = "String lengths (in characters) equal value."
+    Kwargs = LengthEqualKwargs
+
+    def expected(self) -> Condition:
+        return Condition(f"{self.length()} = ?", (self.kw.value,))
+
+
+# --- parsing -----------------------------------------------------------------------------------
+
+class StrftimeKwargs(MapKwargs):
+    strftime_format: str = Field(min_length=1)
+
+
+class ExpectColumnValuesToMatchStrftimeFormat(ColumnMapExpectation):
+    type = "expect_column_values_to_match_strftime_format"
+    summary = "Values parse with the strftime format (DuckDB strptime)."
+    default_concern = "validity.format"
+    Kwargs = StrftimeKwargs
+
+    def expected(self) -> Condition:
+        text = text_of(self.col, self.column_type(self.kw.column))
+        return Condition(f"try_strptime({text}, ?) IS NOT NULL", (self.kw.strftime_format,))
+
+
+class ExpectColumnValuesToBeJsonParseable(ColumnMapExpectation):
+    type = "expect_column_values_to_be_json_parseable"
+    summary = "Values are valid JSON documents."
+    default_concern = "validity.format"
+
+    def expected(self) -> Condition:
+        return Condition(f"json_valid({text_of(self.col, self.column_type(self.kw.column))})")
+
+
+@dataclass(frozen=True)
+class CountUnparseableDates:
+    """Fold (value, count) batches: rows whose value dateutil cannot parse."""
+
+    def __call__(self, reader: Any) -> int:
+        from dateutil import parser
+
+        bad = 0
+        for batch in reader:
+            values, counts = batch.column(0).to_pylist(), batch.column(1).to_pylist()
+            for value, count in zip(values, counts):
+                try:
+                    parser.parse(value) if isinstance(value, str) else parser.parse(str(value))
+                except (ValueError, OverflowError, TypeError):
+                    bad += count
+        return bad
+
+
+class ExpectColumnValuesToBeDateutilParseable(ColumnMapExpectation):
+    type = "expect_column_values_to_be_dateutil_parseable"
+    summary = "Values are parseable by dateutil (each distinct value is parsed once)."
+    default_concern = "validity.format"
+
+    def unexpected_count_metric(self) -> Metric:
+        clause, params = self.scope.where_clause(Condition(f"{self.col} IS NOT NULL"))
+        sql = f"SELECT {self.col}, count(*) FROM {self.table.view}{clause} GROUP BY ALL"
+        return Metric(self.table.view, sql, params, "stream", reducer=CountUnparseableDates(),
+                      label=f"unparseable_dates({self.kw.column})")
+
+    def evidence(self, outcome: Outcome) -> list[Metric]:
+        return []  # which values fail is known only to dateutil; counts are exact
+
+
+# --- types -------------------------------------------------------------------------------------
+
+class TypeKwargs(MapKwargs):
+    type_: str = Field(min_length=1)
+
+
+class TypeListKwargs(MapKwargs):
+    type_list: list[str] | None = None
+
+
+class ExpectColumnValuesToBeOfType(ColumnMapExpectation):
+    """Judged on the column's declared type, as GX does for typed (non-object) columns."""
+
+    type = "expect_column_values_to_be_of_type"
+    summary = "The column's type is type_ (DuckDB, Arrow, numpy or Python type names)."
+    default_concern = "consistency.type"
+    Kwargs = TypeKwargs
+
+    def accepted(self) -> list[str]:
+        return [self.kw.type_]
+
+    def metrics(self) -> list[Metric]:
+        self.m_rows = self.scope.aggregate("count(*)", label="row_count")
+        self.m_nonnull = self.scope.aggregate(f"count({self.col})", label=f"nonnull({self.kw.column})")
+        return [self.m_rows, self.m_nonnull]
+
+    def metrics_used(self) -> list[Metric]:
+        return [self.m_rows, self.m_nonnull]
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        failure = failed_metric(values, self.metrics_used())
+        if failure:
+            return Outcome(False, {}, 0, 0, failure.message)
+        observed = self.column_type(self.kw.column)
+        success = any(type_matches(observed, name) for name in self.accepted())
+        return Outcome(success, {"observed_value": observed}, int(success), 1)
+
+    def evidence(self, outcome: Outcome) -> list[Metric]:
+        return []
+
+
+class ExpectColumnValuesToBeInTypeList(ExpectColumnValuesToBeOfType):
+    type = "expect_column_values_to_be_in_type_list"
+    summary = "The column's type is one of type_list."
+    Kwargs = TypeListKwargs
+
+    def accepted(self) -> list[str]:
+        return list(self.kw.type_list or [])
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        if self.kw.type_list is None:  # GX: no list means any type
+            observed = self.column_type(self.kw.column)
+            return Outcome(True, {"observed_value": observed}, 1, 1)
+        return super().decide(values)
+
+
+# --- order -------------------------------------------------------------------------------------
+
+class MonotonicKwargs(MapKwargs):
+    strictly: bool = False
+
+
+@dataclass(frozen=True)
+class CountOrderBreaks:
+    """Fold non-null values in row order: count values out of order with their predecessor."""
+
+    decreasing: bool
+    strictly: bool
+
+    def __call__(self, reader: Any) -> int:
+        import pyarrow.compute as pc
+
+        if self.decreasing:
+            bad_step = pc.greater_equal if self.strictly else pc.greater
+        else:
+            bad_step = pc.less_equal if self.strictly else pc.less
+        breaks, previous = 0, None
+        for batch in reader:
+            column = batch.column(0)
+            if len(column) == 0:
+                continue
+            if previous is not None:
+                breaks += int(bad_step(column.slice(0, 1), previous).to_pylist()[0] is True)
+            if len(column) > 1:
+                steps = bad_step(column.slice(1), column.slice(0, len(column) - 1))
+                breaks += int(pc.sum(steps.cast("int64")).as_py() or 0)
+            previous = column.slice(len(column) - 1, 1)
+        return breaks
+
+
+class ExpectColumnValuesToBeIncreasing(ColumnMapExpectation):
+    type = "expect_column_values_to_be_increasing"
+    summary = "Non-null values, in row order, never decrease (strictly: always increase)."
+    default_concern = "consistency.order"
+    Kwargs = MonotonicKwargs
+    decreasing: ClassVar[bool] = False
+
+    def unexpected_count_metric(self) -> Metric:
+        return self.scope.stream(self.col, CountOrderBreaks(self.decreasing, self.kw.strictly),
+                                 where=Condition(f"{self.col} IS NOT NULL"),
+                                 label=f"order_breaks({self.kw.column})")
+
+    def evidence(self, outcome: Outcome) -> list[Metric]:
+        return []  # an order break is a pair of rows, not a value
+
+
+class ExpectColumnValuesToBeDecreasing(ExpectColumnValuesToBeIncreasing):
+    type = "expect_column_values_to_be_decreasing"
+    summary = "Non-null values, in row order, never increase (strictly: always decrease)."
+    decreasing = True
+
+
+# --- outliers ----------------------------------------------------------------------------------
+
+class ZScoreKwargs(MapKwargs):
+    threshold: float
+    double_sided: bool = True
+
+
+class ExpectColumnValueZScoresToBeLessThan(ColumnMapExpectation):
+    type = "expect_column_value_z_scores_to_be_less_than"
+    summary = "Z-scores (sample standard deviation) are below threshold (absolute if double_sided)."
+    default_concern = "accuracy.outlier"
+    Kwargs = ZScoreKwargs
+
+    def check(self) -> None:
+        if not is_numeric(self.column_type(self.kw.column)):
+            raise SuiteError(f"column {self.kw.column!r} is {self.column_type(self.kw.column)}, "
+                             "not numeric", location="kwargs.column")
+
+    def z(self) -> str:
+        clause, params = self.scope.where_clause()
+        self._stats_params = params + params
+        return (f"(({self.col} - (SELECT avg({self.col}) FROM {self.table.view}{clause})) / "
+                f"(SELECT stddev_samp({self.col}) FROM {self.table.view}{clause}))")
+
+    def expected(self) -> Condition:
+        z = self.z()
+        test = f"abs({z}) < ?" if self.kw.double_sided else f"{z} < ?"
+        return Condition(test, self._stats_params + (self.kw.threshold,))
+
+    def unexpected_count_metric(self) -> Metric:
+        # Needs the mean and deviation first: its own query, not part of the shared scan.
+        where = self.unexpected()
+        clause, params = self.scope.where_clause(where)
+        return _scalar(self.table.view, f"SELECT count(*) FROM {self.table.view}{clause}", params,
+                       f"z_outliers({self.kw.column})")
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        return super().decide(_unwrap_scalars(values))
+
+
+EXPECTATIONS = [
+    ExpectColumnValuesToNotBeNull, ExpectColumnValuesToBeNull, ExpectColumnValuesToBeBetween,
+    ExpectColumnValuesToBeInSet, ExpectColumnValuesToNotBeInSet, ExpectColumnValuesToBeUnique,
+    ExpectColumnValuesToMatchRegex, ExpectColumnValuesToNotMatchRegex,
+    ExpectColumnValuesToMatchRegexList, ExpectColumnValuesToNotMatchRegexList,
+    ExpectColumnValuesToMatchLikePattern, ExpectColumnValuesToNotMatchLikePattern,
+    ExpectColumnValuesToMatchLikePatternList, ExpectColumnValuesToNotMatchLikePatternList,
+    ExpectColumnValueLengthsToBeBetween, ExpectColumnValueLengthsToEqual,
+    ExpectColumnValuesToBeOfType, ExpectColumnValuesToBeInTypeList,
+    ExpectColumnValuesToBeIncreasing, ExpectColumnValuesToBeDecreasing,
+    ExpectColumnValuesToBeDateutilParseable, ExpectColumnValuesToMatchStrftimeFormat,
+    ExpectColumnValuesToBeJsonParseable, ExpectColumnValueZScoresToBeLessThan,
+]

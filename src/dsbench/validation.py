@@ -1,0 +1,153 @@
+"""validate(): bind a suite to a dataset, compute all metrics in shared scans, decide, add evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from dsbench.data.manifest import pydantic_location
+from dsbench.data.sources import Dataset, LoadOptions, load_dataset
+from dsbench.engine.planner import Plan, plan_metrics
+from dsbench.engine.runner import RunLog, run_plan
+from dsbench.errors import DataError, DsbenchError, SuiteError
+from dsbench.expectations.base import Context, Expectation, ExpectationConfig, Outcome
+from dsbench.expectations.registry import get_expectation_type
+from dsbench.suite import Suite, resolve_suite
+
+
+@dataclass
+class ExpectationResult:
+    """One expectation's outcome, GX-shaped by :meth:`to_dict`."""
+
+    config: ExpectationConfig
+    id: str
+    outcome: Outcome
+
+    @property
+    def success(self) -> bool:
+        return self.outcome.success
+
+    @property
+    def concern(self) -> str | None:
+        return self.config.concern or getattr(get_expectation_type(self.config.type), "default_concern", None)
+
+    def to_dict(self) -> dict[str, Any]:
+        meta = dict(self.config.meta)
+        if self.concern:
+            meta["concern"] = self.concern
+        exception = self.outcome.exception
+        return {
+            "success": self.outcome.success,
+            "expectation_config": {"type": self.config.type, "kwargs": dict(self.config.kwargs),
+                                   "meta": meta, "id": self.id, "severity": self.config.severity},
+            "result": self.outcome.result,
+            "exception_info": {"raised_exception": exception is not None,
+                               "exception_message": exception, "exception_traceback": None},
+            "measure": {"passed": self.outcome.passed, "evaluated": self.outcome.evaluated},
+        }
+
+
+@dataclass
+class ValidationResult:
+    """The result of one suite on one table.
+
+    ``success`` is true when every expectation succeeded; ``results`` lists
+    :class:`ExpectationResult` in suite order; ``to_dict()`` is the GX-shaped JSON document.
+    """
+
+    suite: Suite
+    table: str
+    results: list[ExpectationResult]
+    plan: Plan
+    log: RunLog = field(repr=False, default_factory=RunLog)
+
+    @property
+    def success(self) -> bool:
+        return all(r.success for r in self.results)
+
+    @property
+    def statistics(self) -> dict[str, Any]:
+        total = len(self.results)
+        good = sum(r.success for r in self.results)
+        return {"evaluated_expectations": total, "successful_expectations": good,
+                "unsuccessful_expectations": total - good,
+                "success_percent": good / total * 100 if total else None}
+
+    def to_dict(self) -> dict[str, Any]:
+        from dsbench import __version__
+
+        return {"success": self.success, "statistics": self.statistics,
+                "results": [r.to_dict() for r in self.results],
+                "suite_name": self.suite.name,
+                "meta": {"suite_version": self.suite.version, "table": self.table,
+                         "dsbench_version": __version__}}
+
+
+def bind(suite: Suite, dataset: Dataset) -> list[tuple[ExpectationConfig, Expectation]]:
+    """Instantiate every expectation against its table; any problem is a SuiteError naming the
+    expectation's position and field, raised before a single query runs."""
+    table = dataset.table(suite.table)
+    context = Context(table, dataset.tables)
+    bound = []
+    for index, config in enumerate(suite.expectations):
+        where = f"expectations[{index}]"
+        try:
+            cls = get_expectation_type(config.type)
+            kwargs = cls.Kwargs.model_validate(config.kwargs)
+            bound.append((config, cls(kwargs, context)))
+        except ValidationError as error:
+            location, message = pydantic_location(error)
+            raise SuiteError(message, location=f"{where}.kwargs.{location}" if location else f"{where}.kwargs") from None
+        except DsbenchError as error:
+            raise error.within(location=where) from None
+    return bound
+
+
+def run(suite: Suite, dataset: Dataset) -> ValidationResult:
+    bound = bind(suite, dataset)
+    log = RunLog()
+    plan = plan_metrics(m for _, expectation in bound for m in expectation.metrics())
+    values = _run(dataset, plan, log)
+    outcomes = [expectation.decide(values) for _, expectation in bound]
+
+    evidence = {i: bound[i][1].evidence(o) for i, o in enumerate(outcomes)
+                if not o.success and o.exception is None}
+    evidence_plan = plan_metrics(m for metrics in evidence.values() for m in metrics)
+    if evidence_plan.queries:
+        evidence_values = _run(dataset, evidence_plan, log)
+        for i in evidence:
+            bound[i][1].add_evidence(outcomes[i], evidence_values)
+
+    results = [ExpectationResult(config, config.stable_id(suite.name, i), outcome)
+               for i, ((config, _), outcome) in enumerate(zip(bound, outcomes))]
+    return ValidationResult(suite, dataset.table(suite.table).name, results, plan, log)
+
+
+def _run(dataset: Dataset, plan: Plan, log: RunLog) -> dict:
+    try:
+        return run_plan(dataset.con, plan, log)
+    except DataError as error:
+        if error.source is None:
+            views = {t.view: t.source for t in dataset.tables.values()}
+            raise DataError(error.problem, source=views.get(error.location or "", None)) from None
+        raise
+
+
+def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,
+             encoding: str | None = None, missing_values: list[str] | None = None) -> ValidationResult:
+    """Validate ``data`` against ``suite``.
+
+    ``data``: a path (file, glob, Parquet directory, dataset directory with a manifest,
+    ``file.duckdb#table``), a pandas / pyarrow / polars object, a DuckDB relation, or a
+    :class:`~dsbench.data.Dataset`. ``suite``: a path, a suite id, a :class:`Suite`, or a list of
+    ``{"type": …, "kwargs": …}`` dicts. ``tables`` adds other tables by name (for expectations that
+    compare tables).
+    """
+    suite = resolve_suite(suite)
+    if isinstance(data, Dataset):
+        return run(suite, data)
+    options = LoadOptions(encoding=encoding, missing_values=missing_values)
+    with load_dataset(data, options=options, extra_tables=tables) as dataset:
+        return run(suite, dataset)

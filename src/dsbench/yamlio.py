@@ -1,0 +1,35 @@
+"""Safe YAML reading with errors that name the file and line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from dsbench.errors import SuiteError
+
+MAX_YAML_CHARS = 5_000_000
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses anchors and aliases: they are never needed in suites or manifests, and
+    alias expansion is how a small file becomes a huge document."""
+
+    def compose_node(self, parent, index):  # noqa: D401
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "YAML aliases are not allowed", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str, source: str, error: type[Exception] = SuiteError) -> Any:
+    if len(text) > MAX_YAML_CHARS:
+        raise error(f"file is larger than {MAX_YAML_CHARS} characters", source=source)
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        raise error(f"invalid YAML: {problem}", source=source, location=where) from None

@@ -44,15 +44,17 @@ def print_validation(result: ValidationResult, data: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, width=max(Console().width, 140))
     table = Table(title=f"{result.suite.name} on {data}", title_justify="left", box=None)
-    for header in ("", "expectation", "target", "finding"):
-        table.add_column(header, overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("expectation", no_wrap=True)
+    table.add_column("target", overflow="ellipsis", max_width=30)
+    table.add_column("finding", overflow="fold")
     for item in result.results:
-        mark = "[red]✗[/]" if not item.success else "[green]✓[/]"
+        status = "[green]pass[/]" if item.success else "[red]FAIL[/]"
         if item.outcome.exception:
-            mark = "[yellow]![/]"
-        table.add_row(mark, item.config.type.removeprefix("expect_"), _target(item), _finding(item))
+            status = "[yellow]ERROR[/]"
+        table.add_row(status, item.config.type, _target(item), _finding(item))
     console.print(table)
     stats = result.statistics
     colour = "green" if result.success else "red"

@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Iterable
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from dsbench.data.manifest import pydantic_location
 from dsbench.errors import SuiteError
@@ -33,6 +33,11 @@ class Suite(BaseModel):
     table: str | None = Field(None, description="the table of a multi-table dataset the suite checks")
     expectations: list[ExpectationConfig] = Field(default_factory=list)
     meta: dict[str, Any] = Field(default_factory=dict)
+    _source: str | None = PrivateAttr(None)  # the file it was read from, for messages
+
+    @property
+    def source(self) -> str | None:
+        return self._source
 
     @field_validator("version", mode="before")
     @classmethod
@@ -71,7 +76,9 @@ class Suite(BaseModel):
             from dsbench.yamlio import load_yaml
 
             document = load_yaml(text, str(path))
-        return cls.from_dict(document, str(path))
+        suite = cls.from_dict(document, str(path))
+        suite._source = str(path)
+        return suite
 
     @classmethod
     def from_expectations(cls, items: Iterable[dict[str, Any]], name: str = "inline") -> "Suite":

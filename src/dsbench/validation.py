@@ -106,7 +106,10 @@ def bind(suite: Suite, dataset: Dataset) -> list[tuple[ExpectationConfig, Expect
 
 
 def run(suite: Suite, dataset: Dataset) -> ValidationResult:
-    bound = bind(suite, dataset)
+    try:
+        bound = bind(suite, dataset)
+    except SuiteError as error:
+        raise error.within(source=suite.source) from None
     log = RunLog()
     plan = plan_metrics(m for _, expectation in bound for m in expectation.metrics())
     values = _run(dataset, plan, log)

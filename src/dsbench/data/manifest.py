@@ -84,8 +84,9 @@ def _read_document(path: Path) -> Any:
 def pydantic_location(error: ValidationError) -> tuple[str, str]:
     """The first problem of a pydantic error as (dotted field path, message)."""
     first = error.errors()[0]
-    location = ".".join(str(p) for p in first["loc"]) if first["loc"] else ""
-    location = location.replace(".[", "[")
+    location = ""
+    for part in first["loc"]:
+        location += f"[{part}]" if isinstance(part, int) else (f".{part}" if location else str(part))
     return location, first["msg"]
 
 

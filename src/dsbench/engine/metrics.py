@@ -85,13 +85,14 @@ class Scope:
     condition: Condition | None = None
 
     def aggregate(self, expr: str, params: tuple = (), *, where: Condition | None = None,
-                  label: str = "") -> Metric:
-        """An aggregate over the rows of the scope, further restricted by ``where``."""
+                  outer: str = "{}", label: str = "") -> Metric:
+        """An aggregate call ``expr`` over the rows of the scope, further restricted by ``where``;
+        ``outer`` wraps the filtered aggregate in scalar functions (``coalesce({}, 0)``)."""
         restriction = conjoin(where, self.condition)
         if restriction is not None:
             expr = f"{expr} FILTER (WHERE {restriction.sql})"
             params = tuple(params) + restriction.params
-        return Metric(self.table, expr, tuple(params), "aggregate", label=label)
+        return Metric(self.table, outer.format(expr), tuple(params), "aggregate", label=label)
 
     def where_clause(self, extra: Condition | None = None) -> tuple[str, tuple]:
         restriction = conjoin(extra, self.condition)

@@ -33,12 +33,13 @@ ALLOWED_NODES: tuple[type[exp.Expression], ...] = (
 ALLOWED_ANONYMOUS = frozenset({"isfinite", "starts_with", "ends_with", "contains", "strlen",
                                "length_grapheme", "sign"})
 MAX_PREDICATE_CHARS = 10_000
+LOCATION = "kwargs.row_condition"
 _MARKER = re.compile(r'"(?:[^"]|"")*"|[:$]dsbench_p(\d+)')
 
 
 def _refuse(what: str, text: str) -> UnsafeExpressionError:
     return UnsafeExpressionError(f"{what} is not allowed in a row condition: {text!r}",
-                                 location="row_condition")
+                                 location=LOCATION)
 
 
 def _resolve_column(name: str, columns: Iterable[str]) -> str:
@@ -48,28 +49,30 @@ def _resolve_column(name: str, columns: Iterable[str]) -> str:
     folded = [c for c in names if c.lower() == name.lower()]
     if len(folded) == 1:
         return folded[0]
-    raise UnsafeExpressionError(f"unknown column {name!r} in row condition", location="row_condition")
+    raise UnsafeExpressionError(f"unknown column {name!r} in row condition", location=LOCATION)
 
 
 def compile_predicate(text: str, columns: Iterable[str]) -> Condition:
     """Check ``text`` against the allow-list and return it as SQL with bound parameters."""
     if not isinstance(text, str) or not text.strip():
         raise UnsafeExpressionError("row condition must be a non-empty SQL expression",
-                                    location="row_condition")
+                                    location=LOCATION)
     if len(text) > MAX_PREDICATE_CHARS:
         raise UnsafeExpressionError(f"row condition is longer than {MAX_PREDICATE_CHARS} characters",
-                                    location="row_condition")
+                                    location=LOCATION)
     try:
         statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
     except sqlglot.errors.SqlglotError as error:
         first = str(error).splitlines()[0] if str(error) else "syntax error"
         raise UnsafeExpressionError(f"cannot parse row condition {text!r}: {first}",
-                                    location="row_condition") from None
+                                    location=LOCATION) from None
     if len(statements) != 1:
         raise _refuse("more than one statement", text)
     tree = statements[0]
     columns = list(columns)
     for node in tree.walk():
+        if node.comments:
+            raise _refuse("an SQL comment", text)
         if isinstance(node, exp.Anonymous):
             if str(node.this).lower() not in ALLOWED_ANONYMOUS:
                 raise _refuse(f"function {node.this}()", text)

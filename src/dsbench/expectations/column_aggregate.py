@@ -121,8 +121,8 @@ class ExpectColumnSumToBeBetween(ColumnAggregateExpectation):
 
     def statistic(self) -> Metric:
         exact = is_integer(self.column_type(self.kw.column))
-        expr = f"coalesce(sum({self.col}), 0)" if exact else f"coalesce(fsum({self.col}), 0)"
-        return self.scope.aggregate(expr, label=f"sum({self.kw.column})")
+        expr = f"sum({self.col})" if exact else f"fsum({self.col})"
+        return self.scope.aggregate(expr, outer="coalesce({}, 0)", label=f"sum({self.kw.column})")
 
 
 class ExpectColumnUniqueValueCountToBeBetween(ColumnAggregateExpectation):
@@ -266,7 +266,7 @@ class ExpectColumnDistinctValuesToBeInSet(ColumnAggregateExpectation):
         check_comparable(self, self.kw.column, list(self.kw.value_set or []), "value_set")
 
     def statistic(self) -> Metric:
-        return self.scope.aggregate(f"list_sort(list(DISTINCT {self.col}))",
+        return self.scope.aggregate(f"list(DISTINCT {self.col} ORDER BY {self.col})",
                                     where=Condition(f"{self.col} IS NOT NULL"),
                                     label=f"distinct_values({self.kw.column})")
 

@@ -93,7 +93,7 @@ class ColumnMapExpectation(Expectation):
 
     # -- evidence for failures -------------------------------------------------------------------
     def evidence(self, outcome: Outcome) -> list[Metric]:
-        if outcome.result.get("unexpected_count", 0) == 0:
+        if outcome.result.get("unexpected_count", 0) == 0 or self.counts_nulls:
             return []
         where = self.unexpected()
         self.m_partial = self.scope.rows(f"{self.col}", where=where,
@@ -105,7 +105,8 @@ class ColumnMapExpectation(Expectation):
         return [self.m_partial, self.m_counts]
 
     def add_evidence(self, outcome: Outcome, values: Mapping[Metric, Any]) -> None:
-        partial, counts = values.get(self.m_partial), values.get(self.m_counts)
+        partial = values.get(getattr(self, "m_partial", None))
+        counts = values.get(getattr(self, "m_counts", None))
         if isinstance(partial, list):
             outcome.result["partial_unexpected_list"] = [jsonable(r[0]) for r in partial]
         if isinstance(counts, list):

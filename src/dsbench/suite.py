@@ -28,7 +28,7 @@ class Suite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1)
-    version: str = "1"
+    version: str | int = "1"
     description: str | None = None
     table: str | None = Field(None, description="the table of a multi-table dataset the suite checks")
     expectations: list[ExpectationConfig] = Field(default_factory=list)
@@ -42,6 +42,7 @@ class Suite(BaseModel):
     @field_validator("version", mode="before")
     @classmethod
     def version_text(cls, value: Any) -> Any:
+        """Versions are kept as text; YAML's ``version: 1`` is accepted."""
         return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
     # -- reading ---------------------------------------------------------------------------------
@@ -129,8 +130,12 @@ def _from_gx(document: dict) -> dict[str, Any]:
             continue
         item_meta = dict(item.get("meta") or {})
         extra = item_meta.pop(GX_RESERVED_META, {}) if isinstance(item_meta.get(GX_RESERVED_META), dict) else {}
+        kwargs = dict(item.get("kwargs") or {})
+        condition = kwargs.get("row_condition")
+        if isinstance(condition, dict) and condition.get("type") == "pass_through":
+            kwargs["row_condition"] = condition.get("pass_through_filter")
         converted: dict[str, Any] = {"type": item.get("type", item.get("expectation_type")),
-                                     "kwargs": item.get("kwargs") or {}, "meta": item_meta}
+                                     "kwargs": kwargs, "meta": item_meta}
         for key in ("id", "severity", "notes"):
             if item.get(key) is not None:
                 converted[key] = item[key]

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dsbench.data.sources import Table
 from dsbench.engine.metrics import Condition, Metric, Scope
@@ -40,6 +40,16 @@ class Kwargs(BaseModel):
     include_config: bool | None = None
     batch_id: str | None = None
     meta: dict[str, Any] | None = None
+
+    @field_validator("row_condition", mode="before")
+    @classmethod
+    def gx_condition_object(cls, value: Any) -> Any:
+        """GX 1.x may serialise a text condition as {"type": "pass_through", "pass_through_filter": …}."""
+        if isinstance(value, dict):
+            if value.get("type") == "pass_through" and isinstance(value.get("pass_through_filter"), str):
+                return value["pass_through_filter"]
+            raise ValueError("only SQL text (or GX pass-through) row conditions are supported")
+        return value
 
 
 class ExpectationConfig(BaseModel):

@@ -1,0 +1,175 @@
+"""The planner fuses, de-duplicates and isolates: checked through the plan, the run log and
+DuckDB's own profiler."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import dsbench
+from dsbench.data import load_dataset
+from dsbench.engine import plan_metrics
+from dsbench.engine.runner import run_plan
+from dsbench.suite import resolve_suite
+from dsbench.validation import run
+
+
+@pytest.fixture(scope="module")
+def parquet(tmp_path_factory):
+    path = tmp_path_factory.mktemp("engine") / "t.parquet"
+    n = 5000
+    pq.write_table(pa.table({
+        "id": list(range(n)),
+        "x": [float(i % 97) for i in range(n)],
+        "cat": [["a", "b", "c"][i % 3] for i in range(n)],
+        "code": [f"C{i:05d}" for i in range(n)],
+        "maybe": [None if i % 10 == 0 else i for i in range(n)],
+    }), path, row_group_size=1000)
+    return path
+
+
+THIRTY = [
+    ("expect_column_values_to_not_be_null", {"column": "id"}),
+    ("expect_column_values_to_not_be_null", {"column": "cat"}),
+    ("expect_column_values_to_not_be_null", {"column": "maybe", "mostly": 0.8}),
+    ("expect_column_values_to_be_between", {"column": "x", "min_value": 0, "max_value": 96}),
+    ("expect_column_values_to_be_between", {"column": "id", "min_value": 0}),
+    ("expect_column_values_to_be_between", {"column": "maybe", "max_value": 10000, "row_condition": "id > 10"}),
+    ("expect_column_values_to_be_in_set", {"column": "cat", "value_set": ["a", "b", "c"]}),
+    ("expect_column_values_to_not_be_in_set", {"column": "cat", "value_set": ["z"]}),
+    ("expect_column_values_to_match_regex", {"column": "code", "regex": "^C[0-9]{5}$"}),
+    ("expect_column_values_to_not_match_regex", {"column": "code", "regex": "X"}),
+    ("expect_column_values_to_match_like_pattern", {"column": "code", "like_pattern": "C%"}),
+    ("expect_column_value_lengths_to_equal", {"column": "code", "value": 6}),
+    ("expect_column_value_lengths_to_be_between", {"column": "cat", "min_value": 1, "max_value": 1}),
+    ("expect_column_min_to_be_between", {"column": "id", "min_value": 0, "max_value": 0}),
+    ("expect_column_max_to_be_between", {"column": "id", "min_value": 4999, "max_value": 4999}),
+    ("expect_column_mean_to_be_between", {"column": "x", "min_value": 0, "max_value": 100}),
+    ("expect_column_median_to_be_between", {"column": "x", "min_value": 0, "max_value": 100}),
+    ("expect_column_sum_to_be_between", {"column": "id", "min_value": 0}),
+    ("expect_column_stdev_to_be_between", {"column": "x", "min_value": 0}),
+    ("expect_column_unique_value_count_to_be_between", {"column": "cat", "min_value": 3, "max_value": 3}),
+    ("expect_column_proportion_of_unique_values_to_be_between", {"column": "id", "min_value": 1}),
+    ("expect_column_proportion_of_non_null_values_to_be_between", {"column": "maybe", "min_value": 0.85}),
+    ("expect_column_distinct_values_to_be_in_set", {"column": "cat", "value_set": ["a", "b", "c"]}),
+    ("expect_column_distinct_values_to_contain_set", {"column": "cat", "value_set": ["a"]}),
+    ("expect_column_distinct_values_to_equal_set", {"column": "cat", "value_set": ["a", "b", "c"]}),
+    ("expect_table_row_count_to_be_between", {"min_value": 1}),
+    ("expect_table_row_count_to_equal", {"value": 5000}),
+    ("expect_column_pair_values_a_to_be_greater_than_b", {"column_A": "id", "column_B": "x", "or_equal": True}),
+    ("expect_multicolumn_sum_to_equal", {"column_list": ["id", "x"], "sum_total": -1, "mostly": 0}),
+    ("expect_select_column_values_to_be_unique_within_record", {"column_list": ["id", "maybe"], "mostly": 0}),
+]
+
+
+def suite_of(items):
+    return [{"type": t, "kwargs": k} for t, k in items]
+
+
+def operators(node: dict):
+    """Every operator of a DuckDB JSON profile, whatever the version's key names."""
+    for child in node.get("operator", []) + node.get("children", []):
+        yield child
+        yield from operators(child)
+
+
+def count_table_scans(profile: dict) -> int:
+    """Reads of the source. DuckDB may plan DISTINCT aggregates over a CTE of that one read
+    (CTE_SCAN operators); those re-read the materialised scan, not the file."""
+    return sum(1 for op in operators(profile)
+               if (op.get("type") or op.get("operator_type") or "").upper() == "TABLE_SCAN")
+
+
+def test_thirty_aggregates_run_in_one_scan(parquet, tmp_path):
+    assert len(THIRTY) == 30
+    with load_dataset(parquet) as dataset:
+        result = run(resolve_suite(suite_of(THIRTY)), dataset)
+        assert result.success, [r.to_dict() for r in result.results if not r.success]
+        # The plan: one query, an aggregate over the table.
+        assert len(result.plan.queries) == 1
+        assert result.plan.queries[0].kind == "aggregate"
+        assert len(result.log.queries) == 1  # and nothing else ran (no evidence for passes)
+        # DuckDB's profiler: that query reads the Parquet file once.
+        profile_path = tmp_path / "profile.json"
+        dataset.con.execute("PRAGMA enable_profiling = 'json'")
+        dataset.con.execute("SET profiling_output = ?", [str(profile_path)])
+        run_plan(dataset.con, result.plan)
+        dataset.con.execute("PRAGMA disable_profiling")
+    profile = json.loads(profile_path.read_text())
+    assert count_table_scans(profile) == 1, json.dumps(profile)[:2000]
+
+
+def test_metrics_are_shared_between_expectations(parquet):
+    result = dsbench.validate(parquet, suite_of(THIRTY))
+    declared = 0
+    with load_dataset(parquet) as dataset:
+        from dsbench.validation import bind
+
+        bound = bind(resolve_suite(suite_of(THIRTY)), dataset)
+        declared = sum(len(e.metrics()) for _, e in bound)
+        unique = plan_metrics(m for _, e in bound for m in e.metrics()).metric_count
+    assert unique < declared  # count(*) and count(col) are computed once for all who need them
+    assert result.plan.metric_count == unique
+
+
+def test_group_by_metrics_get_their_own_queries(parquet):
+    items = THIRTY[:5] + [("expect_column_values_to_be_unique", {"column": "id"}),
+                          ("expect_compound_columns_to_be_unique", {"column_list": ["cat", "id"]})]
+    result = dsbench.validate(parquet, suite_of(items))
+    kinds = sorted(q.kind for q in result.plan.queries)
+    assert kinds == ["aggregate", "rows", "rows"]
+    assert result.success
+
+
+def test_evidence_only_for_failures_and_bounded(parquet):
+    items = [("expect_column_values_to_be_in_set", {"column": "cat", "value_set": ["a"]}),
+             ("expect_column_values_to_not_be_null", {"column": "id"})]
+    result = dsbench.validate(parquet, suite_of(items))
+    failed, passed = result.results
+    assert not failed.success and passed.success
+    assert len(result.log.queries) == 1 + 2  # the shared scan, then evidence for the one failure
+    found = failed.outcome.result
+    assert found["unexpected_count"] == 5000 - 1667
+    assert found["partial_unexpected_counts"] == [{"value": "b", "count": 1667}, {"value": "c", "count": 1666}]
+    assert found["partial_unexpected_list"][:3] == ["b", "c", "b"]  # first in row order
+    assert len(found["partial_unexpected_list"]) == 20
+
+
+def test_a_failing_metric_errors_only_its_expectation(tmp_path):
+    path = tmp_path / "dates.parquet"
+    import datetime as dt
+
+    pq.write_table(pa.table({"d": [dt.date(2020, 1, 1), dt.date(2021, 1, 1)], "n": [1, 2]}), path)
+    items = [("expect_column_values_to_be_between", {"column": "d", "min_value": "not a date"}),
+             ("expect_column_values_to_be_between", {"column": "n", "min_value": 1}),
+             ("expect_column_values_to_be_between", {"column": "d", "min_value": "2020-06-01"})]
+    result = dsbench.validate(path, suite_of(items))
+    broken, fine, dated = result.results
+    assert broken.outcome.exception and "not a date" in broken.outcome.exception
+    assert not broken.success and broken.outcome.evaluated == 0
+    assert fine.success and fine.outcome.exception is None
+    assert dated.outcome.result["unexpected_count"] == 1
+    assert broken.to_dict()["exception_info"]["raised_exception"] is True
+
+
+def test_results_agree_across_thread_counts(parquet):
+    """Counts are exact; float statistics may differ only in the last bits of a parallel
+    reduction (the score card rounds them to a fixed number of significant digits)."""
+    first = dsbench.validate(parquet, suite_of(THIRTY)).to_dict()
+    with load_dataset(parquet) as dataset:
+        dataset.con.execute("SET threads = 1")
+        single = run(resolve_suite(suite_of(THIRTY)), dataset).to_dict()
+
+    def same(a, b):
+        if isinstance(a, float) and isinstance(b, float):
+            return a == pytest.approx(b, rel=1e-12)
+        if isinstance(a, dict) and isinstance(b, dict):
+            return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+        if isinstance(a, list) and isinstance(b, list):
+            return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return a == b and type(a) is type(b)
+
+    assert same(first, single)

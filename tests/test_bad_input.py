@@ -184,3 +184,17 @@ def test_usage_error_exits_2(work):
 def test_bad_table_option(work):
     refused(work, work / "good.parquet", work / "good.yaml", "--table expects NAME=PATH",
             extra=("--table", "nonsense"))
+
+
+def test_parquet_corrupt_inside_a_data_page(work):
+    """The footer is intact, so the file opens; the damage shows only when pages are read."""
+    rows = 200_000
+    pq.write_table(pa.table({"a": list(range(rows)), "s": [f"v{i}" for i in range(rows)]}),
+                   work / "pages.parquet", compression="snappy", row_group_size=50_000)
+    damaged = bytearray((work / "pages.parquet").read_bytes())
+    middle = len(damaged) // 3
+    for i in range(middle, middle + 2000):
+        damaged[i] ^= 0x5A
+    (work / "damaged.parquet").write_bytes(bytes(damaged))
+    suite = suite_file(work, one("expect_column_sum_to_be_between", {"column": "a", "min_value": 0}))
+    refused(work, work / "damaged.parquet", suite, "damaged.parquet")

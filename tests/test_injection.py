@@ -174,3 +174,25 @@ def test_cli_refuses_row_condition_injection_with_one_line(data, tmp_path):
     assert run.code == 2
     assert run.err.count("\n") == 1 and "s.yaml: expectations[0].kwargs.row_condition" in run.err
     assert not out.exists() and not Path("/tmp/dsbench-x").exists()
+
+
+def test_sealed_connection_reads_only_the_dataset(data, tmp_path):
+    """The second line of defence, on its own: even SQL that bypassed the allow-list could not
+    read other files, write files, change settings or load extensions."""
+    import duckdb
+
+    from dsbench.data import load_dataset
+
+    elsewhere = tmp_path / "other.parquet"
+    pq.write_table(pa.table({"secret": [1]}), elsewhere)
+    with load_dataset(data) as dataset:
+        dataset.seal()
+        table = dataset.table()
+        assert dataset.con.execute(f"SELECT count(*) FROM {table.view}").fetchone()[0] == 3
+        for statement in [f"SELECT * FROM read_parquet('{elsewhere}')", "SELECT * FROM read_text('/etc/passwd')",
+                          f"COPY (SELECT 1) TO '{tmp_path / 'x.csv'}'", "SET threads = 1",
+                          "INSTALL httpfs", f"ATTACH '{tmp_path / 'x.duckdb'}'",
+                          "SET enable_external_access = true"]:
+            with pytest.raises(duckdb.Error):
+                dataset.con.execute(statement).fetchall()
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "x.duckdb").exists()

@@ -8,9 +8,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from dsbench.data.manifest import pydantic_location
-from dsbench.data.sources import Dataset, LoadOptions, load_dataset
+from dsbench.data.sources import Dataset, LoadOptions, describe_duckdb_error, load_dataset
 from dsbench.engine.planner import Plan, plan_metrics
-from dsbench.engine.runner import RunLog, run_plan
+from dsbench.engine.runner import RunLog, TableReadError, run_plan
 from dsbench.errors import DataError, DsbenchError, SuiteError
 from dsbench.expectations.base import Context, Expectation, ExpectationConfig, Outcome
 from dsbench.expectations.registry import get_expectation_type
@@ -106,6 +106,7 @@ def bind(suite: Suite, dataset: Dataset) -> list[tuple[ExpectationConfig, Expect
 
 
 def run(suite: Suite, dataset: Dataset) -> ValidationResult:
+    dataset.seal()
     try:
         bound = bind(suite, dataset)
     except SuiteError as error:
@@ -131,11 +132,9 @@ def run(suite: Suite, dataset: Dataset) -> ValidationResult:
 def _run(dataset: Dataset, plan: Plan, log: RunLog) -> dict:
     try:
         return run_plan(dataset.con, plan, log)
-    except DataError as error:
-        if error.source is None:
-            views = {t.view: t.source for t in dataset.tables.values()}
-            raise DataError(error.problem, source=views.get(error.location or "", None)) from None
-        raise
+    except TableReadError as error:
+        sources = {t.view: t.source for t in dataset.tables.values()}
+        raise DataError(describe_duckdb_error(error.message), source=sources.get(error.table)) from None
 
 
 def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,

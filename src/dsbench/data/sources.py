@@ -59,6 +59,7 @@ class Dataset:
         self.con = con or duckdb.connect(config={"temp_directory": str(self.scratch_dir() / "spill")})
         self.tables: dict[str, Table] = {}
         self.primary: str | None = None  # the table suites check unless they name one
+        self._sealed = False
         self.manifest: Manifest | None = None
         self.manifest_path: Path | None = None
 
@@ -80,6 +81,19 @@ class Dataset:
             self._scratch = tempfile.TemporaryDirectory(prefix="dsbench-")
         return Path(self._scratch.name)
 
+    def seal(self) -> None:
+        """From now on the connection may read only the dataset's own files: no other file, no
+        network, no extension, and no configuration change (DuckDB's own access control, a second
+        line of defence behind quoting, parameters and the row-condition allow-list)."""
+        if self._sealed:
+            return
+        files = sorted({str(f.resolve()) for t in self.tables.values() if t.format not in PARSED_ONCE
+                        for f in t.files})
+        self.con.execute("SET allowed_paths = ?", [files])
+        self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET lock_configuration = true")
+        self._sealed = True
+
     # -- lookup ----------------------------------------------------------------------------------
     def table(self, name: str | None = None) -> Table:
         if name is None:
@@ -99,6 +113,8 @@ class Dataset:
         return quote_ident(f"t{len(self.tables)}")
 
     def _add(self, name: str, relation_or_view: Any, source: str, fmt: str, files: list[Path]) -> Table:
+        if self._sealed:
+            raise DataError("the dataset is sealed; load every table before validating", source=source)
         if name in self.tables:
             raise DataError(f"two tables are named {name!r}", source=source)
         view = self._next_view()
@@ -281,7 +297,7 @@ class Dataset:
         return self._add(name, view, f"<{module}.{kind}>", module, [])
 
 
-def describe_duckdb_error(error: Exception) -> str:
+def describe_duckdb_error(error: Exception | str) -> str:
     """DuckDB's message, on one line, without its hints and without the error-class prefix."""
     raw = str(error)
     if "Invalid unicode" in raw:
@@ -293,7 +309,7 @@ def describe_duckdb_error(error: Exception) -> str:
                    "Parser Error: ", "Catalog Error: "):
         if text.startswith(prefix):
             text = text[len(prefix):]
-    return text or type(error).__name__
+    return text or "unreadable data"
 
 
 def _suffix(path: Path) -> str:

@@ -10,9 +10,10 @@ import duckdb
 
 from dsbench.engine.metrics import Metric, thaw
 from dsbench.engine.planner import Plan, Query, aggregate_query
-from dsbench.errors import DataError
 
 STREAM_BATCH_ROWS = 1 << 16
+READ_ERROR_MARKERS = ("CSV Error", "Invalid unicode", "Malformed JSON", "Parquet", "parquet", "orrupt",
+                      "thrift", "ecompress")
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,15 @@ class MetricFailure:
     """The value of a metric whose query failed; the expectations that need it are errored."""
 
     message: str
+
+
+class TableReadError(Exception):
+    """A table's data could not be read while a query ran (IO, CSV parsing, encoding)."""
+
+    def __init__(self, table: str, message: str):
+        super().__init__(message)
+        self.table = table
+        self.message = message
 
 
 @dataclass
@@ -48,8 +58,7 @@ def _execute(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog) -> dict[
 def _is_read_error(error: Exception) -> bool:
     """The data itself could not be read (IO, CSV parsing, encoding): not a metric's fault."""
     text = str(error)
-    return isinstance(error, duckdb.IOException) or any(
-        marker in text for marker in ("CSV Error", "Invalid unicode", "Malformed JSON", "Parquet", "parquet"))
+    return isinstance(error, duckdb.IOException) or any(marker in text for marker in READ_ERROR_MARKERS)
 
 
 def _failure(error: Exception) -> MetricFailure:
@@ -66,9 +75,7 @@ def run_plan(con: duckdb.DuckDBPyConnection, plan: Plan, log: RunLog | None = No
             values.update(_execute(con, query, log))
         except (duckdb.Error, ValueError, TypeError, OverflowError) as error:
             if _is_read_error(error):
-                from dsbench.data.sources import describe_duckdb_error
-
-                raise DataError(describe_duckdb_error(error), location=query.metrics[0].table) from None
+                raise TableReadError(query.metrics[0].table, str(error)) from None
             if query.kind == "aggregate" and len(query.metrics) > 1:
                 for metric in query.metrics:
                     try:

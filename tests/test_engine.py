@@ -51,12 +51,12 @@ THIRTY = [
     ("expect_column_median_to_be_between", {"column": "x", "min_value": 0, "max_value": 100}),
     ("expect_column_sum_to_be_between", {"column": "id", "min_value": 0}),
     ("expect_column_stdev_to_be_between", {"column": "x", "min_value": 0}),
-    ("expect_column_unique_value_count_to_be_between", {"column": "cat", "min_value": 3, "max_value": 3}),
-    ("expect_column_proportion_of_unique_values_to_be_between", {"column": "id", "min_value": 1}),
+    ("expect_column_value_lengths_to_be_between", {"column": "code", "min_value": 6}),
+    ("expect_column_values_to_match_regex_list", {"column": "code", "regex_list": ["^C", "0"]}),
     ("expect_column_proportion_of_non_null_values_to_be_between", {"column": "maybe", "min_value": 0.85}),
-    ("expect_column_distinct_values_to_be_in_set", {"column": "cat", "value_set": ["a", "b", "c"]}),
-    ("expect_column_distinct_values_to_contain_set", {"column": "cat", "value_set": ["a"]}),
-    ("expect_column_distinct_values_to_equal_set", {"column": "cat", "value_set": ["a", "b", "c"]}),
+    ("expect_column_values_to_not_match_like_pattern", {"column": "cat", "like_pattern": "%z%"}),
+    ("expect_column_values_to_match_like_pattern_list", {"column": "cat", "like_pattern_list": ["a", "b", "c"]}),
+    ("expect_column_values_to_not_be_null", {"column": "x"}),
     ("expect_table_row_count_to_be_between", {"min_value": 1}),
     ("expect_table_row_count_to_equal", {"value": 5000}),
     ("expect_column_pair_values_a_to_be_greater_than_b", {"column_A": "id", "column_B": "x", "or_equal": True}),
@@ -117,12 +117,39 @@ def test_metrics_are_shared_between_expectations(parquet):
 
 
 def test_group_by_metrics_get_their_own_queries(parquet):
-    items = THIRTY[:5] + [("expect_column_values_to_be_unique", {"column": "id"}),
-                          ("expect_compound_columns_to_be_unique", {"column_list": ["cat", "id"]})]
+    """Uniqueness and modes are group-bys; distinct counts and sets share one more scan that reads
+    only their columns (fusing them into the plain scan would make DuckDB materialise it)."""
+    distinct = [("expect_column_unique_value_count_to_be_between", {"column": "cat", "min_value": 3, "max_value": 3}),
+                ("expect_column_proportion_of_unique_values_to_be_between", {"column": "id", "min_value": 1}),
+                ("expect_column_distinct_values_to_be_in_set", {"column": "cat", "value_set": ["a", "b", "c"]}),
+                ("expect_column_distinct_values_to_equal_set", {"column": "cat", "value_set": ["a", "b", "c"]})]
+    items = THIRTY[:5] + distinct + [
+        ("expect_column_values_to_be_unique", {"column": "id"}),
+        ("expect_compound_columns_to_be_unique", {"column_list": ["cat", "id"]}),
+        ("expect_column_most_common_value_to_be_in_set", {"column": "cat", "value_set": ["a"], "ties_okay": True})]
     result = dsbench.validate(parquet, suite_of(items))
     kinds = sorted(q.kind for q in result.plan.queries)
-    assert kinds == ["aggregate", "rows", "rows"]
+    assert kinds == ["aggregate", "distinct", "rows", "rows", "rows"]
     assert result.success
+
+
+def test_duplicates_count_and_evidence_in_one_query(tmp_path):
+    path = tmp_path / "dups.parquet"
+    values = ["a", "b", "b", "c", "c", "c", None, None, "d"]
+    pq.write_table(pa.table({"k": values, "j": [1, 1, 1, 2, 2, 3, None, None, 4]}), path)
+    result = dsbench.validate(path, suite_of([
+        ("expect_column_values_to_be_unique", {"column": "k"}),
+        ("expect_compound_columns_to_be_unique", {"column_list": ["k", "j"]})]))
+    single, compound = result.results
+    assert single.outcome.result["unexpected_count"] == 5  # every row of b and c
+    assert single.outcome.result["partial_unexpected_counts"] == [{"value": "c", "count": 3},
+                                                                 {"value": "b", "count": 2}]
+    assert single.outcome.result["partial_unexpected_list"] == ["c", "c", "c", "b", "b"]
+    # (b,1) twice, (c,2) twice; the all-null row pair is ignored (ignore_row_if default).
+    assert compound.outcome.result["unexpected_count"] == 4
+    assert compound.outcome.result["partial_unexpected_counts"] == [
+        {"value": {"k": "b", "j": 1}, "count": 2}, {"value": {"k": "c", "j": 2}, "count": 2}]
+    assert len(result.log.queries) == len(result.plan.queries)  # no evidence queries were needed
 
 
 def test_evidence_only_for_failures_and_bounded(parquet):

@@ -6,6 +6,9 @@ produce equal metrics, so the planner computes it once.
 
 Kinds:
 - ``aggregate``: an aggregate expression over one table; all of a table's aggregates share one SELECT.
+- ``distinct``: an aggregate over DISTINCT values (a hash of every value, a group-by in disguise);
+  all of a table's distinct aggregates share a second SELECT that reads only their columns, so the
+  plain scan is not forced to materialise every column it reads.
 - ``rows``: a complete SELECT (group-by, evidence); its value is the list of result rows.
 - ``stream``: a complete SELECT whose Arrow record batches are folded, in row order, by ``reducer``
   (used where the answer depends on row order, which SQL does not promise).
@@ -16,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
-MetricKind = Literal["aggregate", "rows", "stream"]
+MetricKind = Literal["aggregate", "distinct", "rows", "stream"]
+FUSED_KINDS = ("aggregate", "distinct")
 
 
 def freeze(value: Any) -> Any:
@@ -85,14 +89,14 @@ class Scope:
     condition: Condition | None = None
 
     def aggregate(self, expr: str, params: tuple = (), *, where: Condition | None = None,
-                  outer: str = "{}", label: str = "") -> Metric:
+                  outer: str = "{}", label: str = "", kind: MetricKind = "aggregate") -> Metric:
         """An aggregate call ``expr`` over the rows of the scope, further restricted by ``where``;
         ``outer`` wraps the filtered aggregate in scalar functions (``coalesce({}, 0)``)."""
         restriction = conjoin(where, self.condition)
         if restriction is not None:
             expr = f"{expr} FILTER (WHERE {restriction.sql})"
             params = tuple(params) + restriction.params
-        return Metric(self.table, outer.format(expr), tuple(params), "aggregate", label=label)
+        return Metric(self.table, outer.format(expr), tuple(params), kind, label=label)
 
     def where_clause(self, extra: Condition | None = None) -> tuple[str, tuple]:
         restriction = conjoin(extra, self.condition)

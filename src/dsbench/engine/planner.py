@@ -1,7 +1,8 @@
 """Group metrics into as few queries as possible (the Deequ scan-sharing idea).
 
-Every plain aggregate of a table goes into ONE ``SELECT agg1, agg2, … FROM table``; row-returning
-and streamed metrics run as their own queries. Duplicates are computed once.
+Every plain aggregate of a table goes into ONE ``SELECT agg1, agg2, … FROM table``; aggregates over
+DISTINCT values share a second one; row-returning and streamed metrics run as their own queries.
+Duplicates are computed once.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from dsbench.engine.metrics import Metric
+from dsbench.engine.metrics import FUSED_KINDS, Metric
 
 
 @dataclass
@@ -17,7 +18,7 @@ class Query:
     sql: str
     params: tuple
     metrics: list[Metric]
-    kind: str  # "aggregate" (one row, one column per metric), "rows" or "stream" (one metric)
+    kind: str  # "aggregate"/"distinct" (one row, a column per metric), "rows" or "stream" (one metric)
 
     def explain(self) -> str:
         return f"[{self.kind}] {self.sql}"
@@ -39,17 +40,17 @@ class Plan:
 def aggregate_query(table: str, metrics: list[Metric]) -> Query:
     columns = ", ".join(m.sql for m in metrics)
     params = tuple(p for m in metrics for p in m.params)
-    return Query(f"SELECT {columns} FROM {table}", params, metrics, "aggregate")
+    return Query(f"SELECT {columns} FROM {table}", params, metrics, metrics[0].kind)
 
 
 def plan_metrics(metrics: Iterable[Metric]) -> Plan:
     unique = list(dict.fromkeys(metrics))
-    aggregates: dict[str, list[Metric]] = {}
+    fused: dict[tuple[str, str], list[Metric]] = {}
     others: list[Query] = []
     for metric in unique:
-        if metric.kind == "aggregate":
-            aggregates.setdefault(metric.table, []).append(metric)
+        if metric.kind in FUSED_KINDS:
+            fused.setdefault((metric.table, metric.kind), []).append(metric)
         else:
             others.append(Query(metric.sql, metric.params, [metric], metric.kind))
-    fused = [aggregate_query(table, group) for table, group in aggregates.items()]
-    return Plan(fused + others)
+    queries = [aggregate_query(table, group) for (table, _), group in fused.items()]
+    return Plan(queries + others)

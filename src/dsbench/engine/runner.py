@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from dsbench.engine.metrics import Metric, thaw
+from dsbench.engine.metrics import FUSED_KINDS, Metric, thaw
 from dsbench.engine.planner import Plan, Query, aggregate_query
 
 STREAM_BATCH_ROWS = 1 << 16
@@ -42,7 +42,7 @@ class RunLog:
 def _execute(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog) -> dict[Metric, Any]:
     started = time.perf_counter()
     params = thaw(query.params)
-    if query.kind == "aggregate":
+    if query.kind in FUSED_KINDS:
         row = con.execute(query.sql, params).fetchone()
         values = dict(zip(query.metrics, row))
     elif query.kind == "rows":
@@ -76,7 +76,7 @@ def run_plan(con: duckdb.DuckDBPyConnection, plan: Plan, log: RunLog | None = No
         except (duckdb.Error, ValueError, TypeError, OverflowError) as error:
             if _is_read_error(error):
                 raise TableReadError(query.metrics[0].table, str(error)) from None
-            if query.kind == "aggregate" and len(query.metrics) > 1:
+            if query.kind in FUSED_KINDS and len(query.metrics) > 1:
                 for metric in query.metrics:
                     try:
                         values.update(_execute(con, aggregate_query(metric.table, [metric]), log))

@@ -134,7 +134,8 @@ class ExpectColumnUniqueValueCountToBeBetween(ColumnAggregateExpectation):
         self.col = self.column(self.kw.column)
 
     def statistic(self) -> Metric:
-        return self.scope.aggregate(f"count(DISTINCT {self.col})", label=f"distinct({self.kw.column})")
+        return self.scope.aggregate(f"count(DISTINCT {self.col})", kind="distinct",
+                                    label=f"distinct({self.kw.column})")
 
 
 class ExpectColumnProportionOfUniqueValuesToBeBetween(ColumnAggregateExpectation):
@@ -146,7 +147,8 @@ class ExpectColumnProportionOfUniqueValuesToBeBetween(ColumnAggregateExpectation
         self.col = self.column(self.kw.column)
 
     def metrics(self) -> list[Metric]:
-        self.m_distinct = self.scope.aggregate(f"count(DISTINCT {self.col})", label=f"distinct({self.kw.column})")
+        self.m_distinct = self.scope.aggregate(f"count(DISTINCT {self.col})", kind="distinct",
+                                               label=f"distinct({self.kw.column})")
         self.m_nonnull = self.scope.aggregate(f"count({self.col})", label=f"nonnull({self.kw.column})")
         self.m_value = self.m_distinct
         return [self.m_distinct, self.m_nonnull]
@@ -266,7 +268,7 @@ class ExpectColumnDistinctValuesToBeInSet(ColumnAggregateExpectation):
         check_comparable(self, self.kw.column, list(self.kw.value_set or []), "value_set")
 
     def statistic(self) -> Metric:
-        return self.scope.aggregate(f"list(DISTINCT {self.col} ORDER BY {self.col})",
+        return self.scope.aggregate(f"list(DISTINCT {self.col} ORDER BY {self.col})", kind="distinct",
                                     where=Condition(f"{self.col} IS NOT NULL"),
                                     label=f"distinct_values({self.kw.column})")
 

@@ -224,25 +224,45 @@ class ExpectColumnValuesToNotBeInSet(ExpectColumnValuesToBeInSet):
 
 # --- uniqueness --------------------------------------------------------------------------------
 
-class ExpectColumnValuesToBeUnique(ColumnMapExpectation):
+class DuplicatedValues(ColumnMapExpectation):
+    """Rows whose key occurs more than once are unexpected. One group-by gives both the count and
+    the evidence: the most repeated keys with their counts, and the total over all repeated keys."""
+
+    def key(self) -> tuple[str, str]:
+        """(GROUP BY expression, the value reported for a key)."""
+        return self.col, self.col
+
+    def rows_considered(self) -> Condition:
+        return Condition(f"{self.col} IS NOT NULL")
+
+    def unexpected_count_metric(self) -> Metric:
+        group, value = self.key()
+        clause, params = self.scope.where_clause(self.rows_considered())
+        sql = (f"SELECT value, n, sum(n) OVER () AS total FROM (SELECT {value} AS value, count(*) AS n "
+               f"FROM {self.table.view}{clause} GROUP BY {group} HAVING count(*) > 1) "
+               f"ORDER BY n DESC, value ASC LIMIT {PARTIAL_UNEXPECTED_COUNT}")
+        return Metric(self.table.view, sql, params, "rows", label=f"duplicated({value})")
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        top = values.get(self.m_unexpected)
+        if not isinstance(top, list):
+            return super().decide(values)
+        outcome = super().decide({**values, self.m_unexpected: int(top[0][2]) if top else 0})
+        counts = [{"value": jsonable(value), "count": int(n)} for value, n, _ in top]
+        outcome.result["partial_unexpected_counts"] = counts
+        # A sample of unexpected values: the most repeated ones, each as often as it occurs.
+        outcome.result["partial_unexpected_list"] = [
+            c["value"] for c in counts for _ in range(c["count"])][:PARTIAL_UNEXPECTED_COUNT]
+        return outcome
+
+    def evidence(self, outcome: Outcome) -> list[Metric]:
+        return []  # computed with the count
+
+
+class ExpectColumnValuesToBeUnique(DuplicatedValues):
     type = "expect_column_values_to_be_unique"
     summary = "Every non-null value occurs once; all rows holding a repeated value are unexpected."
     default_concern = "uniqueness.key"
-
-    def unexpected_count_metric(self) -> Metric:
-        clause, params = self.scope.where_clause(Condition(f"{self.col} IS NOT NULL"))
-        sql = (f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {self.table.view}{clause} "
-               f"GROUP BY {self.col} HAVING count(*) > 1)")
-        return _scalar(self.table.view, sql, params, f"duplicated_rows({self.kw.column})")
-
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        return super().decide(_unwrap_scalars(values))
-
-    def unexpected(self) -> Condition:
-        clause, params = self.scope.where_clause(Condition(f"{self.col} IS NOT NULL"))
-        return Condition(
-            f"{self.col} IN (SELECT {self.col} FROM {self.table.view}{clause} "
-            f"GROUP BY {self.col} HAVING count(*) > 1)", params)
 
 
 def _scalar(table: str, sql: str, params: tuple, label: str) -> Metric:

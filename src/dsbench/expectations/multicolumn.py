@@ -13,7 +13,7 @@ from pydantic import Field
 
 from dsbench.engine.metrics import Condition, Metric
 from dsbench.expectations.base import Kwargs
-from dsbench.expectations.column_map import ColumnMapExpectation, _scalar, _unwrap_scalars
+from dsbench.expectations.column_map import ColumnMapExpectation, DuplicatedValues
 from dsbench.expectations.types import is_numeric, is_string
 
 
@@ -52,6 +52,10 @@ class RowMapExpectation(ColumnMapExpectation):
         self.cols = [self.column(name, field) for name, field in zip(names, fields)]
         self.col = ", ".join(self.cols)
 
+    def record(self) -> str:
+        """The row's values as one SQL value: a struct keyed by column name (types may differ)."""
+        return "struct_pack(" + ", ".join(f"{c} := {c}" for c in self.cols) + ")"
+
     def column_names(self) -> list[str]:
         if hasattr(self.kw, "column_A"):
             return [self.kw.column_A, self.kw.column_B]
@@ -79,10 +83,10 @@ class RowMapExpectation(ColumnMapExpectation):
         metrics = super().evidence(outcome)
         if metrics:  # values of a row are reported as a list, one per column
             where = self.unexpected()
-            self.m_partial = self.scope.rows(f"[{self.col}]", where=where, tail=" LIMIT 20",
+            self.m_partial = self.scope.rows(self.record(), where=where, tail=" LIMIT 20",
                                              label="partial_unexpected_list")
             self.m_counts = self.scope.rows(
-                f"[{self.col}] AS value, count(*) AS count", where=where,
+                f"{self.record()} AS value, count(*) AS count", where=where,
                 tail=" GROUP BY ALL ORDER BY count DESC, value ASC LIMIT 20",
                 label="partial_unexpected_counts")
             return [self.m_partial, self.m_counts]
@@ -110,26 +114,17 @@ class ExpectColumnPairValuesAToBeGreaterThanB(RowMapExpectation):
         return Condition(f"{self.cols[0]} {operator} {self.cols[1]}")
 
 
-class ExpectCompoundColumnsToBeUnique(RowMapExpectation):
+class ExpectCompoundColumnsToBeUnique(DuplicatedValues, RowMapExpectation):
     type = "expect_compound_columns_to_be_unique"
     summary = "The combination of the columns is unique; all rows of a repeated combination are unexpected."
     default_concern = "uniqueness.key"
     Kwargs = MultiKwargs
 
-    def unexpected_count_metric(self) -> Metric:
-        clause, params = self.scope.where_clause(self.kept())
-        sql = (f"SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {self.table.view}{clause} "
-               f"GROUP BY {self.col} HAVING count(*) > 1)")
-        return _scalar(self.table.view, sql, params, f"duplicated_combinations({self.col})")
+    def key(self) -> tuple[str, str]:
+        return self.col, self.record()
 
-    def decide(self, values):
-        return super().decide(_unwrap_scalars(values))
-
-    def unexpected(self) -> Condition:
-        clause, params = self.scope.where_clause(self.kept())
-        duplicated = (f"SELECT {self.col} FROM {self.table.view}{clause} GROUP BY {self.col} "
-                      f"HAVING count(*) > 1")
-        return self.kept() & Condition(f"({self.col}) IN ({duplicated})", params)
+    def rows_considered(self) -> Condition:
+        return self.kept()
 
 
 def _comparable(type_a: str, type_b: str) -> bool:

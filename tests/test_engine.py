@@ -201,3 +201,30 @@ def test_results_agree_across_thread_counts(parquet):
         return a == b and type(a) is type(b)
 
     assert same(first, single)
+
+
+def test_evidence_of_all_failures_shares_one_grouped_scan(parquet):
+    import collections
+
+    items = [("expect_column_values_to_be_in_set", {"column": "cat", "value_set": ["a"]}),
+             ("expect_column_values_to_be_between", {"column": "x", "max_value": 90}),
+             ("expect_column_values_to_match_regex", {"column": "code", "regex": "7$"}),
+             ("expect_column_pair_values_a_to_be_greater_than_b", {"column_A": "x", "column_B": "id"})]
+    result = dsbench.validate(parquet, suite_of(items))
+    assert not any(r.success for r in result.results)
+    grouped = [sql for sql, _ in result.log.queries if "GROUPING SETS" in sql]
+    assert len(grouped) == 1
+    # Reference: the same counts with plain Python over the same rows.
+    table = pq.read_table(parquet).to_pylist()
+    references = [
+        collections.Counter(r["cat"] for r in table if r["cat"] != "a"),
+        collections.Counter(r["x"] for r in table if r["x"] > 90),
+        collections.Counter(r["code"] for r in table if not r["code"].endswith("7")),
+        collections.Counter((r["x"], r["id"]) for r in table if not r["x"] > r["id"]),
+    ]
+    for found, reference in zip(result.results, references):
+        counts = found.outcome.result["partial_unexpected_counts"]
+        expected = sorted(reference.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+        values = [tuple(c["value"].values()) if isinstance(c["value"], dict) else c["value"] for c in counts]
+        assert list(zip(values, [c["count"] for c in counts])) == expected
+        assert found.outcome.result["unexpected_count"] == sum(reference.values())

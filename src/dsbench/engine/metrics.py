@@ -12,6 +12,8 @@ Kinds:
 - ``rows``: a complete SELECT (group-by, evidence); its value is the list of result rows.
 - ``stream``: a complete SELECT whose Arrow record batches are folded, in row order, by ``reducer``
   (used where the answer depends on row order, which SQL does not promise).
+- ``top``: the most frequent values of the expression ``sql`` among rows meeting ``condition``, with
+  their counts (evidence for failures). All of a table's ``top`` metrics share one grouped scan.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
-MetricKind = Literal["aggregate", "distinct", "rows", "stream"]
+MetricKind = Literal["aggregate", "distinct", "rows", "stream", "top"]
 FUSED_KINDS = ("aggregate", "distinct")
 
 
@@ -46,6 +48,7 @@ class Metric:
     params: tuple = ()
     kind: MetricKind = "aggregate"
     reducer: Callable[[Any], Any] | None = None
+    condition: "Condition | None" = None  # for ``top``: the rows whose values are counted
     label: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -64,6 +67,9 @@ class Condition:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", freeze(self.params))
+
+    def __str__(self) -> str:
+        return self.sql
 
     def __and__(self, other: "Condition | None") -> "Condition":
         if other is None:
@@ -111,6 +117,10 @@ class Scope:
         sql = f"SELECT {select} FROM {self.table}{clause}{tail}"
         return Metric(self.table, sql, tuple(params) + clause_params + tuple(tail_params), "rows",
                       label=label)
+
+    def top_values(self, value: str, where: Condition, label: str = "") -> Metric:
+        """The most frequent values of ``value`` among the scope's rows meeting ``where``."""
+        return Metric(self.table, value, (), "top", condition=conjoin(where, self.condition), label=label)
 
     def stream(self, select: str, reducer: Callable[[Any], Any], *, where: Condition | None = None,
                label: str = "") -> Metric:

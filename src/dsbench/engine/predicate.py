@@ -9,26 +9,32 @@ literal turned into a bound parameter, so nothing from the suite is pasted into 
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Iterable
-
-import sqlglot
-from sqlglot import exp
+from typing import TYPE_CHECKING, Iterable
 
 from dsbench.engine.metrics import Condition
 from dsbench.errors import UnsafeExpressionError
 
-ALLOWED_NODES: tuple[type[exp.Expression], ...] = (
-    exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Paren,
-    exp.And, exp.Or, exp.Not, exp.Xor,
-    exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ,
-    exp.Is, exp.In, exp.Between, exp.Like, exp.ILike,
-    exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.Neg, exp.DPipe,
-    exp.Cast, exp.TryCast, exp.DataType, exp.Case, exp.If, exp.Coalesce, exp.Nullif,
-    exp.Lower, exp.Upper, exp.Length, exp.Trim, exp.Abs, exp.Round, exp.Floor, exp.Ceil,
-    exp.Substring, exp.Year, exp.Month, exp.Day, exp.Greatest, exp.Least, exp.Concat,
-    exp.Sqrt, exp.Ln, exp.IsNan, exp.IsInf, exp.StrPosition,
-)
+if TYPE_CHECKING:  # sqlglot is imported only when a suite has a row condition
+    from sqlglot import exp
+
+
+@functools.lru_cache(maxsize=1)
+def allowed_nodes() -> tuple[type, ...]:
+    from sqlglot import exp
+
+    return (
+        exp.Column, exp.Identifier, exp.Literal, exp.Boolean, exp.Null, exp.Paren,
+        exp.And, exp.Or, exp.Not, exp.Xor,
+        exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ, exp.NullSafeNEQ,
+        exp.Is, exp.In, exp.Between, exp.Like, exp.ILike,
+        exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.Neg, exp.DPipe,
+        exp.Cast, exp.TryCast, exp.DataType, exp.Case, exp.If, exp.Coalesce, exp.Nullif,
+        exp.Lower, exp.Upper, exp.Length, exp.Trim, exp.Abs, exp.Round, exp.Floor, exp.Ceil,
+        exp.Substring, exp.Year, exp.Month, exp.Day, exp.Greatest, exp.Least, exp.Concat,
+        exp.Sqrt, exp.Ln, exp.IsNan, exp.IsInf, exp.StrPosition,
+    )
 # Function names DuckDB knows that sqlglot leaves as anonymous calls.
 ALLOWED_ANONYMOUS = frozenset({"isfinite", "starts_with", "ends_with", "contains", "strlen",
                                "length_grapheme", "sign"})
@@ -54,6 +60,9 @@ def _resolve_column(name: str, columns: Iterable[str]) -> str:
 
 def compile_predicate(text: str, columns: Iterable[str]) -> Condition:
     """Check ``text`` against the allow-list and return it as SQL with bound parameters."""
+    import sqlglot
+    from sqlglot import exp
+
     if not isinstance(text, str) or not text.strip():
         raise UnsafeExpressionError("row condition must be a non-empty SQL expression",
                                     location=LOCATION)
@@ -77,7 +86,7 @@ def compile_predicate(text: str, columns: Iterable[str]) -> Condition:
             if str(node.this).lower() not in ALLOWED_ANONYMOUS:
                 raise _refuse(f"function {node.this}()", text)
             continue
-        if not isinstance(node, ALLOWED_NODES):
+        if not isinstance(node, allowed_nodes()):
             raise _refuse(type(node).__name__, text)
         if isinstance(node, exp.Column):
             if node.table or node.args.get("db") or node.args.get("catalog"):
@@ -89,7 +98,9 @@ def compile_predicate(text: str, columns: Iterable[str]) -> Condition:
     return _generate(tree, columns)
 
 
-def _generate(tree: exp.Expression, columns: list[str]) -> Condition:
+def _generate(tree: "exp.Expression", columns: list[str]) -> Condition:
+    from sqlglot import exp
+
     tree = tree.copy()
     values: list[object] = []
     for column in list(tree.find_all(exp.Column)):

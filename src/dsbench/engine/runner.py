@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from dsbench.engine.metrics import FUSED_KINDS, Metric, thaw
-from dsbench.engine.planner import Plan, Query, aggregate_query
+from dsbench.engine.planner import Plan, Query, aggregate_query, top_values_query
 
 STREAM_BATCH_ROWS = 1 << 16
 READ_ERROR_MARKERS = ("CSV Error", "Invalid unicode", "Malformed JSON", "Parquet", "parquet", "orrupt",
@@ -47,9 +47,18 @@ def _execute(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog) -> dict[
         values = dict(zip(query.metrics, row))
     elif query.kind == "rows":
         values = {query.metrics[0]: con.execute(query.sql, params).fetchall()}
+    elif query.kind == "top":
+        values = {metric: [] for metric in query.metrics}
+        for *keys, count in con.execute(query.sql, params).fetchall():
+            index = next(i for i, key in enumerate(keys) if key is not None)
+            values[query.metrics[index]].append((keys[index], count))
     else:
         metric = query.metrics[0]
-        reader = con.execute(query.sql, params).fetch_record_batch(STREAM_BATCH_ROWS)
+        relation = con.sql(query.sql, params=params)
+        # DuckDB 2 renamed the relation's fetch_arrow_reader to to_arrow_reader (and dropped the
+        # cursor's fetch_record_batch).
+        to_reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
+        reader = to_reader(STREAM_BATCH_ROWS)
         values = {metric: metric.reducer(reader)}
     log.queries.append((query.sql, time.perf_counter() - started))
     return values
@@ -76,12 +85,13 @@ def run_plan(con: duckdb.DuckDBPyConnection, plan: Plan, log: RunLog | None = No
         except (duckdb.Error, ValueError, TypeError, OverflowError) as error:
             if _is_read_error(error):
                 raise TableReadError(query.metrics[0].table, str(error)) from None
-            if query.kind in FUSED_KINDS and len(query.metrics) > 1:
+            if query.kind in (*FUSED_KINDS, "top") and len(query.metrics) > 1:
+                query_of = top_values_query if query.kind == "top" else aggregate_query
                 for metric in query.metrics:
                     try:
-                        values.update(_execute(con, aggregate_query(metric.table, [metric]), log))
-                    except (duckdb.Error, ValueError, TypeError, OverflowError) as single:
-                        values[metric] = _failure(single)
+                        values.update(_execute(con, query_of(metric.table, [metric]), log))
+                    except (duckdb.Error, ValueError, TypeError, OverflowError) as alone:
+                        values[metric] = _failure(alone)
             else:
                 for metric in query.metrics:
                     values[metric] = _failure(error)

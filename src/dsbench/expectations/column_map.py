@@ -96,13 +96,14 @@ class ColumnMapExpectation(Expectation):
         if outcome.result.get("unexpected_count", 0) == 0 or self.counts_nulls:
             return []
         where = self.unexpected()
-        self.m_partial = self.scope.rows(f"{self.col}", where=where,
+        self.m_partial = self.scope.rows(self.value_sql(), where=where,
                                          tail=f" LIMIT {PARTIAL_UNEXPECTED_COUNT}", label="partial_unexpected_list")
-        self.m_counts = self.scope.rows(
-            f"{self.col} AS value, count(*) AS count", where=where,
-            tail=f" GROUP BY ALL ORDER BY count DESC, value ASC NULLS FIRST LIMIT {PARTIAL_UNEXPECTED_COUNT}",
-            label="partial_unexpected_counts")
+        self.m_counts = self.scope.top_values(self.value_sql(), where, label="partial_unexpected_counts")
         return [self.m_partial, self.m_counts]
+
+    def value_sql(self) -> str:
+        """The value reported as evidence for an unexpected row."""
+        return self.col
 
     def add_evidence(self, outcome: Outcome, values: Mapping[Metric, Any]) -> None:
         partial = values.get(getattr(self, "m_partial", None))

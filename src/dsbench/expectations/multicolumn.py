@@ -79,18 +79,8 @@ class RowMapExpectation(ColumnMapExpectation):
         self.m_unexpected = self.unexpected_count_metric()
         return [self.m_rows, self.m_nonnull, self.m_unexpected]
 
-    def evidence(self, outcome):
-        metrics = super().evidence(outcome)
-        if metrics:  # values of a row are reported as a list, one per column
-            where = self.unexpected()
-            self.m_partial = self.scope.rows(self.record(), where=where, tail=" LIMIT 20",
-                                             label="partial_unexpected_list")
-            self.m_counts = self.scope.rows(
-                f"{self.record()} AS value, count(*) AS count", where=where,
-                tail=" GROUP BY ALL ORDER BY count DESC, value ASC LIMIT 20",
-                label="partial_unexpected_counts")
-            return [self.m_partial, self.m_counts]
-        return metrics
+    def value_sql(self) -> str:
+        return self.record()
 
 
 class ExpectColumnPairValuesToBeEqual(RowMapExpectation):

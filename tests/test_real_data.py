@@ -84,3 +84,10 @@ def test_penguins_cli_writes_gx_shaped_json(tmp_path, cli):
     assert set(first) >= {"success", "expectation_config", "result", "exception_info"}
     assert set(first["expectation_config"]) >= {"type", "kwargs", "meta", "id", "severity"}
     assert document["statistics"]["evaluated_expectations"] == len(document["results"])
+
+
+def test_explain_lists_the_queries_that_ran(cli):
+    run = cli("validate", DATASETS / "penguins", "--suite", "penguins", "--quiet", "--explain")
+    lines = [line for line in run.out.splitlines() if " ms  SELECT " in line]
+    assert len(lines) == 1  # the shared scan; the one failure (missing values) needs no evidence
+    assert "FILTER (WHERE" in lines[0]

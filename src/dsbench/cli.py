@@ -59,6 +59,7 @@ def validate(
         None, "--missing-values", help="Comma-separated tokens read as missing in CSV (default: the "
         "manifest's, else only the empty string)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    explain: bool = typer.Option(False, "--explain", help="Also print every query that ran, with its time."),
 ) -> None:
     """Validate DATA against a suite and print a table of results."""
     from dsbench.outputs import dump_json, write_atomic
@@ -74,6 +75,9 @@ def validate(
         from dsbench.report import print_validation
 
         print_validation(result, data)
+    if explain:
+        for sql, seconds in result.log.queries:
+            typer.echo(f"{seconds * 1000:9.1f} ms  {sql}")
     raise typer.Exit(0 if result.success else 1)
 
 

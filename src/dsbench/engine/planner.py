@@ -23,9 +23,6 @@ class Query:
     metrics: list[Metric]
     kind: str  # "aggregate"/"distinct" (one row, a column per metric), "rows" or "stream" (one metric)
 
-    def explain(self) -> str:
-        return f"[{self.kind}] {self.sql}"
-
 
 @dataclass
 class Plan:
@@ -34,10 +31,6 @@ class Plan:
     @property
     def metric_count(self) -> int:
         return sum(len(q.metrics) for q in self.queries)
-
-    def scans_of(self, table: str) -> int:
-        """How many queries read ``table`` (the quoted name)."""
-        return sum(1 for q in self.queries if q.metrics[0].table == table)
 
 
 def aggregate_query(table: str, metrics: list[Metric]) -> Query:

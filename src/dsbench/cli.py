@@ -19,6 +19,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Benchmark datasets against data-quality standards.")
 suite_app = typer.Typer(no_args_is_help=True, help="Convert and inspect suites.")
 app.add_typer(suite_app, name="suite")
+suites_app = typer.Typer(no_args_is_help=True, help="List and show shipped suites.")
+app.add_typer(suites_app, name="suites")
+standards_app = typer.Typer(no_args_is_help=True, help="List and show shipped standards.")
+app.add_typer(standards_app, name="standards")
 
 
 def _version(value: bool) -> None:
@@ -124,6 +128,183 @@ def suite_schema() -> None:
     from dsbench.suite import suite_json_schema
 
     typer.echo(dump_json(suite_json_schema()), nl=False)
+
+
+def _evaluate(data: str, standard: str, manifest: Optional[Path], suite: List[str],
+              evidence: Optional[Path], no_generate: bool, encoding: Optional[str],
+              missing_values: Optional[str]):
+    from dsbench.evaluation import evaluate as run_evaluation
+
+    tokens = None if missing_values is None else missing_values.split(",")
+    return run_evaluation(data, standard, manifest=manifest, evidence=evidence, suites=list(suite),
+                          generate=not no_generate, encoding=encoding, missing_values=tokens)
+
+
+def _default_card_path(card) -> Path:
+    document = card.document
+    return Path("reports") / document["dataset"]["name"] / document["standard"]["id"] / "card.json"
+
+
+STANDARD_HELP = "A shipped standard id (see `dsbench standards list`) or a standard file."
+
+
+@app.command()
+def evaluate(
+    data: str = typer.Argument(..., help="The dataset: a file, directory (with a manifest) or FILE.duckdb#TABLE."),
+    standard: str = typer.Option(..., "--standard", help=STANDARD_HELP),
+    manifest: Optional[Path] = typer.Option(None, help="A manifest describing DATA, when it is not inside it."),
+    suite: List[str] = typer.Option([], "--suite", help="Another suite to include (repeatable)."),
+    evidence: Optional[Path] = typer.Option(None, help="YAML evidence for external indicators."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Directory for card.json (default reports/<dataset>/<standard>/)."),
+    no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
+    encoding: Optional[str] = typer.Option(None, help="Text encoding of CSV files (default: detected)."),
+    missing_values: Optional[str] = typer.Option(None, "--missing-values", help="Comma-separated missing-value tokens."),
+) -> None:
+    """Score DATA against a standard and write its score card."""
+    from dsbench.report import print_card
+
+    card = _evaluate(data, standard, manifest, suite, evidence, no_generate, encoding, missing_values)
+    path = (output / "card.json") if output else _default_card_path(card)
+    card.save(path)
+    print_card(card, path)
+
+
+@app.command()
+def check(
+    data: str = typer.Argument(..., help="The dataset."),
+    standard: str = typer.Option(..., "--standard", help=STANDARD_HELP),
+    manifest: Optional[Path] = typer.Option(None, help="A manifest describing DATA."),
+    suite: List[str] = typer.Option([], "--suite", help="Another suite to include (repeatable)."),
+    evidence: Optional[Path] = typer.Option(None, help="YAML evidence for external indicators."),
+    min_score: Optional[float] = typer.Option(None, "--min-score", help="Fail below this overall score."),
+    min_grade: Optional[str] = typer.Option(None, "--min-grade", help="Fail below this grade."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Fail when an expectation of this severity "
+                                          "(critical, or warning: warning and critical) failed."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write card.json into this directory."),
+    no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
+) -> None:
+    """A quality gate: evaluate, then exit 1 when the standard's gates or the given bars fail."""
+    from dsbench.errors import DsbenchError
+    from dsbench.report import print_card
+
+    if fail_on not in (None, "critical", "warning"):
+        raise DsbenchError("--fail-on takes critical or warning")
+    card = _evaluate(data, standard, manifest, suite, evidence, no_generate, None, None)
+    if output is not None:
+        card.save(output / "card.json")
+    print_card(card, output / "card.json" if output else None)
+    problems = [] if card.passed else ["the standard's gates did not pass"]
+    if min_score is not None and (card.score is None or card.score < min_score):
+        problems.append(f"score {card.score} is below {min_score:g}")
+    if min_grade is not None:
+        grades = [level for level in _grades(card)]
+        if min_grade not in grades:
+            raise DsbenchError(f"unknown grade {min_grade!r} (grades: {', '.join(grades)})")
+        if card.grade is None or grades.index(card.grade) > grades.index(min_grade):
+            problems.append(f"grade {card.grade} is below {min_grade}")
+    if fail_on is not None:
+        severities = {"critical": {"critical"}, "warning": {"critical", "warning"}}[fail_on]
+        failed = [r["id"] for r in card.document["results"] if not r["success"] and r["severity"] in severities]
+        if failed:
+            problems.append(f"{len(failed)} {fail_on}-or-worse expectation(s) failed")
+    for problem in problems:
+        typer.echo(f"check failed: {problem}")
+    raise typer.Exit(1 if problems else 0)
+
+
+def _grades(card) -> list[str]:
+    from dsbench.standard import load_standard
+
+    return [level.grade for level in load_standard(card.document["standard"]["id"]).levels]
+
+
+@app.command()
+def verify(
+    card_path: Path = typer.Argument(..., metavar="CARD", help="A card.json to re-evaluate."),
+    data: Optional[str] = typer.Option(None, "--data", help="Where the dataset is (default: the bundled "
+                                       "dataset of the card's name)."),
+    standard: Optional[str] = typer.Option(None, "--standard", help="The standard file, when it is not shipped."),
+    suite: List[str] = typer.Option([], "--suite", help="Suite files the card used that are not shipped."),
+) -> None:
+    """Re-evaluate a card from its recorded inputs; exit 1 on any difference."""
+    from dsbench.verification import verify_card
+
+    problems = verify_card(card_path, data=data, standard=standard, suites=list(suite))
+    for problem in problems:
+        typer.echo(problem)
+    if problems:
+        typer.echo(f"{card_path}: NOT verified ({len(problems)} difference(s))")
+        raise typer.Exit(1)
+    typer.echo(f"{card_path}: verified")
+
+
+@app.command()
+def diff(old: Path = typer.Argument(..., help="The earlier card."),
+         new: Path = typer.Argument(..., help="The later card.")) -> None:
+    """List score, indicator and expectation changes between two cards."""
+    from dsbench.cardtools import score_changes
+    from dsbench.scorecard import ScoreCard
+
+    changes = score_changes(ScoreCard.load(old).document, ScoreCard.load(new).document)
+    for key, before, after in changes["score"]:
+        typer.echo(f"{key}: {before} -> {after}")
+    for code, before, after, was, now in changes["indicators"]:
+        typer.echo(f"indicator {code}: {before} ({was}) -> {after} ({now})")
+    for rid, before, after in changes["expectations"]:
+        typer.echo(f"expectation {rid}: {before} -> {after}")
+    if not any(changes.values()):
+        typer.echo("no changes")
+
+
+@standards_app.command("list")
+def standards_list() -> None:
+    """The shipped standards."""
+    from dsbench.standard import load_standard, shipped_standards
+
+    for name in shipped_standards():
+        st = load_standard(name)
+        count = sum(1 for _ in st.indicators())
+        typer.echo(f"{st.id:20} {st.status:9} {len(st.dimensions)} dimensions, {count:2} indicators  {st.title['en']}")
+
+
+@standards_app.command("show")
+def standards_show(standard: str = typer.Argument(..., help=STANDARD_HELP)) -> None:
+    """Dimensions, indicators, concerns, gates and grades of a standard."""
+    from dsbench.standard import load_standard
+
+    st = load_standard(standard)
+    typer.echo(f"{st.id} {st.version} ({st.status}): {st.title['en']} / {st.title['zh']}")
+    typer.echo(f"profile ({st.profile['origin']}): {' '.join(st.profile['note'].split())}")
+    for dimension in st.dimensions:
+        typer.echo(f"{dimension.code} {dimension.name['en']} / {dimension.name['zh']}  weight {dimension.weight:g}")
+        for i in dimension.indicators:
+            bound = "external evidence" if i.external else ", ".join(i.concerns)
+            typer.echo(f"   {i.code:10} {i.name['en']} / {i.name['zh']}  [{bound}]")
+    for gate in st.gates:
+        typer.echo(f"gate: {gate.description or gate.type}")
+    for level in st.levels:
+        typer.echo(f"grade {level.grade}: >= {level.min_score:g} ({level.name['en']})")
+
+
+@suites_app.command("list")
+def suites_list() -> None:
+    """The shipped suites."""
+    from dsbench.suite import Suite, shipped_suites
+
+    for name, path in shipped_suites().items():
+        loaded = Suite.from_file(path)
+        typer.echo(f"{name:20} v{loaded.version:4} {len(loaded.expectations):3} expectations  {loaded.description or ''}")
+
+
+@suites_app.command("show")
+def suites_show(suite: str = typer.Argument(..., help="A suite id or file.")) -> None:
+    """The expectations of a suite, as YAML."""
+    import yaml
+
+    from dsbench.suite import resolve_suite
+
+    typer.echo(yaml.safe_dump(resolve_suite(suite).to_yaml_dict(), sort_keys=False, allow_unicode=True), nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -60,3 +60,42 @@ def print_validation(result: ValidationResult, data: Any) -> None:
     colour = "green" if result.success else "red"
     console.print(f"[{colour}]{stats['successful_expectations']} of {stats['evaluated_expectations']} "
                   f"expectations passed[/]")
+
+
+def _name(names: dict, lang: str = "en") -> str:
+    return names.get(lang) or names.get("en") or next(iter(names.values()), "")
+
+
+def _fmt(score: Any) -> str:
+    return "—" if score is None else f"{score:.1f}"
+
+
+def print_card(card: Any, where: Any = None) -> None:
+    """Score, grade, gates, dimension scores and the five weakest indicators."""
+    from rich.console import Console
+    from rich.table import Table
+
+    document = card.document
+    console = Console(highlight=False, width=max(Console().width, 120))
+    verdict = "[green]passed[/]" if document["passed"] else "[red]not passed[/]"
+    console.print(f"[bold]{document['dataset']['name']}[/] × [bold]{document['standard']['id']}[/] "
+                  f"({document['standard']['status']}): score {_fmt(document['score'])} / "
+                  f"{document['scale']:g}, grade {document['grade'] or '—'}, {verdict}")
+    for gate in document["gates"]:
+        mark = "[green]pass[/]" if gate["passed"] else "[red]FAIL[/]"
+        console.print(f"  gate {mark}  {gate['description']}")
+    dimensions = Table("code", "dimension", "score", "status", box=None, title_justify="left")
+    for d in document["dimensions"]:
+        dimensions.add_row(d["code"], _name(d["name"]), _fmt(d["score"]), d["status"])
+    console.print(dimensions)
+    scored = [(d, i) for d in document["dimensions"] for i in d["indicators"] if i["score"] is not None]
+    weakest = sorted(scored, key=lambda pair: (pair[1]["score"], pair[1]["code"]))[:5]
+    if weakest:
+        table = Table("indicator", "name", "score", "passed/evaluated", box=None,
+                      title="weakest indicators", title_justify="left")
+        for _, i in weakest:
+            counts = "" if i["evaluated"] is None else f"{i['passed']:g}/{i['evaluated']:g}"
+            table.add_row(i["code"], _name(i["name"]), _fmt(i["score"]), counts)
+        console.print(table)
+    if where is not None:
+        console.print(f"card: {where}  digest {document['digest']}")

@@ -89,7 +89,7 @@ def bind(suite: Suite, dataset: Dataset) -> list[tuple[ExpectationConfig, Expect
     """Instantiate every expectation against its table; any problem is a SuiteError naming the
     expectation's position and field, raised before a single query runs."""
     table = dataset.table(suite.table)
-    context = Context(table, dataset.tables)
+    context = Context(table, dataset.tables, dataset.manifest)
     bound = []
     for index, config in enumerate(suite.expectations):
         where = f"expectations[{index}]"

@@ -91,6 +91,7 @@ class Context:
 
     table: Table
     tables: Mapping[str, Table] = field(default_factory=dict)
+    manifest: Any = None  # the dataset's Manifest, when it has one (for documentation checks)
 
 
 def jsonable(value: Any) -> Any:

@@ -1,0 +1,135 @@
+"""evaluate(): a dataset against a standard, through generated and given suites, into a score card."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+from typing import Any
+
+from dsbench.data.manifest import read_manifest
+from dsbench.data.sources import Dataset, LoadOptions, load_dataset
+from dsbench.scorecard import CARD_VERSION, ScoreCard, file_sha256, scores_document
+from dsbench.scoring import Evidence, Measured, load_evidence, score
+from dsbench.standard import canonical_digest, load_standard
+from dsbench.suite import Suite, resolve_suite
+from dsbench.validation import ValidationResult, run
+
+
+def engine_versions() -> dict[str, str]:
+    from dsbench import __version__
+
+    versions = {"dsbench": __version__}
+    for package in ("duckdb", "pyarrow"):
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover
+            versions[package] = "unknown"
+    return versions
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def fingerprint(dataset: Dataset, root: Path | None) -> dict[str, Any]:
+    """Rows, schema and a content hash per table (format-independent: a Parquet and a CSV copy of
+    the same table agree), plus each file's bytes and sha256."""
+    tables = []
+    for name in sorted(dataset.tables):
+        table = dataset.tables[name]
+        rows, content = dataset.con.execute(
+            f"SELECT count(*), coalesce(sum(hash(*COLUMNS(*))::HUGEINT), 0) FROM {table.view}").fetchone()
+        files = [{"path": _relative(f, root) if root else f.name, "bytes": f.stat().st_size,
+                  "sha256": file_sha256(f)} for f in sorted(table.files)]
+        tables.append({"name": name, "rows": int(rows), "content_hash": str(content),
+                       "columns": [{"name": c, "type": t} for c, t in table.columns.items()],
+                       "files": sorted(files, key=lambda f: f["path"])})
+    basis = [{k: v for k, v in t.items() if k != "files"} for t in tables]
+    return {"fingerprint": canonical_digest(basis), "tables": tables}
+
+
+def suite_digest(suite: Suite) -> str:
+    return canonical_digest(suite.model_dump(mode="json"))
+
+
+def _measured(suite: Suite, result: ValidationResult) -> list[tuple[Measured, dict]]:
+    items = []
+    for item in result.results:
+        qualified = f"{suite.name}:{item.id}"
+        document = item.to_dict()
+        document.update({"id": qualified, "suite": suite.name, "table": result.table,
+                         "concern": item.concern, "severity": item.config.severity})
+        measured = Measured(qualified, item.concern, item.config.severity, item.success,
+                            item.outcome.passed, item.outcome.evaluated, item.outcome.exception is not None)
+        items.append((measured, document))
+    return items
+
+
+def default_suites(dataset: Dataset) -> list[Suite]:
+    """The generated suites: from the data of every table, and from the manifest when there is one."""
+    try:
+        from dsbench.generate import generated_suites
+    except ImportError:  # pragma: no cover - generated suites not installed
+        return []
+    return generated_suites(dataset)
+
+
+def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
+             evidence: str | Path | dict[str, Evidence] | None = None, suites: list[Any] | None = None,
+             generate: bool = True, encoding: str | None = None,
+             missing_values: list[str] | None = None) -> ScoreCard:
+    """Evaluate ``data`` against ``standard`` (an id or a path) and return its :class:`ScoreCard`.
+
+    The evidence comes from suites generated from the data and the manifest (unless ``generate`` is
+    false) plus any given ``suites``; ``evidence`` (a YAML file) scores external indicators.
+    """
+    standard = load_standard(standard)
+    extra = [resolve_suite(s) for s in suites or []]
+    external = load_evidence(evidence, standard) if isinstance(evidence, (str, Path)) else (evidence or {})
+    options = LoadOptions(encoding=encoding, missing_values=missing_values)
+    with load_dataset(data, options=options) as dataset:
+        if manifest is not None:
+            dataset.manifest, dataset.manifest_path = read_manifest(Path(manifest)), Path(manifest)
+        chosen = (default_suites(dataset) if generate else []) + extra
+        measured: list[tuple[Measured, dict]] = []
+        for suite in chosen:
+            measured.extend(_measured(suite, run(suite, dataset)))
+        root = _dataset_root(data, dataset)
+        identity = fingerprint(dataset, root)
+        name = (dataset.manifest.name if dataset.manifest and dataset.manifest.name else None) or \
+            (root.name if root else "data")
+        manifest_digest = None
+        if dataset.manifest_path is not None:
+            manifest_digest = file_sha256(dataset.manifest_path)
+    scores = score(standard, [m for m, _ in measured], external)
+    document = {
+        "card_version": CARD_VERSION,
+        "dataset": {"name": name, **identity},
+        "manifest_digest": manifest_digest,
+        "standard": {"id": standard.id, "version": standard.version, "status": standard.status,
+                     "title": standard.title, "digest": standard.digest},
+        "suites": sorted(({"id": s.name, "version": s.version, "digest": suite_digest(s)} for s in chosen),
+                         key=lambda s: s["id"]),
+        "engine": engine_versions(),
+        "options": {"encoding": encoding, "missing_values": missing_values, "generated_suites": generate,
+                    "evidence": {code: {"passed": e.passed, "evaluated": e.evaluated, "score": e.score,
+                                        "source": e.source} for code, e in sorted(external.items())}},
+        **scores_document(scores),
+        "results": sorted((doc for _, doc in measured), key=lambda d: d["id"]),
+    }
+    return ScoreCard(document)
+
+
+def _dataset_root(data: Any, dataset: Dataset) -> Path | None:
+    if dataset.manifest_path is not None:
+        return dataset.manifest_path.parent
+    if isinstance(data, (str, Path)):
+        path = Path(str(data).split("#")[0])
+        return path if path.is_dir() else path.parent
+    return None
+
+
+__all__ = ["evaluate", "fingerprint"]

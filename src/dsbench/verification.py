@@ -1,0 +1,48 @@
+"""verify: re-run a card's evaluation from its recorded inputs and list every difference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dsbench.cardtools import differences
+from dsbench.errors import DsbenchError
+from dsbench.resources import shipped
+from dsbench.scorecard import ScoreCard, check_digest
+from dsbench.scoring import Evidence
+
+MAX_LISTED = 50
+
+
+def verify_card(card_path: str | Path, *, data: str | None = None, standard: str | None = None,
+                suites: list[str] | None = None) -> list[str]:
+    from dsbench.evaluation import evaluate
+
+    card = ScoreCard.load(card_path)
+    document = card.document
+    problems = []
+    if not check_digest(card):
+        problems.append("digest: the card was edited after it was written")
+    if data is None:
+        data = str(shipped("datasets") / document["dataset"]["name"])
+        if not Path(data).exists():
+            raise DsbenchError("the card's dataset is not bundled; pass --data PATH", source=str(card_path))
+    options = document.get("options", {})
+    evidence = {code: Evidence(e.get("passed"), e.get("evaluated"), e.get("score"), e.get("source", ""))
+                for code, e in options.get("evidence", {}).items()}
+    generated = options.get("generated_suites", True)
+    recorded = [s["id"] for s in document.get("suites", []) if not s["id"].startswith("generated-")]
+    again = evaluate(data, standard or document["standard"]["id"], evidence=evidence,
+                     suites=list(suites or recorded), generate=generated,
+                     encoding=options.get("encoding"), missing_values=options.get("missing_values"))
+    fresh = again.document
+    listed = [(path, old, new) for path, old, new in differences(document, fresh) if path != "digest"]
+    for path, old, new in listed[:MAX_LISTED]:
+        problems.append(f"{path}: card has {_short(old)}, re-evaluation gives {_short(new)}")
+    if len(listed) > MAX_LISTED:
+        problems.append(f"… and {len(listed) - MAX_LISTED} more differences")
+    return problems
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"

@@ -80,7 +80,7 @@ def default_suites(dataset: Dataset) -> list[Suite]:
 def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
              evidence: str | Path | dict[str, Evidence] | None = None, suites: list[Any] | None = None,
              generate: bool = True, encoding: str | None = None,
-             missing_values: list[str] | None = None) -> ScoreCard:
+             missing_values: list[str] | None = None, threads: int | None = None) -> ScoreCard:
     """Evaluate ``data`` against ``standard`` (an id or a path) and return its :class:`ScoreCard`.
 
     The evidence comes from suites generated from the data and the manifest (unless ``generate`` is
@@ -89,7 +89,7 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
     standard = load_standard(standard)
     extra = [resolve_suite(s) for s in suites or []]
     external = load_evidence(evidence, standard) if isinstance(evidence, (str, Path)) else (evidence or {})
-    options = LoadOptions(encoding=encoding, missing_values=missing_values)
+    options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads)
     with load_dataset(data, options=options) as dataset:
         if manifest is not None:
             dataset.manifest, dataset.manifest_path = read_manifest(Path(manifest)), Path(manifest)
@@ -99,8 +99,7 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
             measured.extend(_measured(suite, run(suite, dataset)))
         root = _dataset_root(data, dataset)
         identity = fingerprint(dataset, root)
-        name = (dataset.manifest.name if dataset.manifest and dataset.manifest.name else None) or \
-            (root.name if root else "data")
+        name = _dataset_name(data, dataset)
         manifest_digest = None
         if dataset.manifest_path is not None:
             manifest_digest = file_sha256(dataset.manifest_path)
@@ -121,6 +120,15 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
         "results": sorted((doc for _, doc in measured), key=lambda d: d["id"]),
     }
     return ScoreCard(document)
+
+
+def _dataset_name(data: Any, dataset: Dataset) -> str:
+    """The manifest's name; else the directory's name; else the table's name."""
+    if dataset.manifest is not None and dataset.manifest.name:
+        return dataset.manifest.name
+    if isinstance(data, (str, Path)) and Path(str(data)).is_dir():
+        return Path(str(data)).resolve().name
+    return dataset.table().name if dataset.primary else "data"
 
 
 def _dataset_root(data: Any, dataset: Dataset) -> Path | None:

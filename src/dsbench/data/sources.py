@@ -49,14 +49,18 @@ class LoadOptions:
     missing_values: Sequence[str] | None = None  # None: the manifest's, else only ""
     delimiter: str | None = None
     header: bool | None = None
+    threads: int | None = None  # DuckDB worker threads (default: one per core)
 
 
 class Dataset:
     """Named tables on one DuckDB connection, plus the manifest they came with (if any)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection | None = None):
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None, threads: int | None = None):
         self._scratch: tempfile.TemporaryDirectory | None = None
-        self.con = con or duckdb.connect(config={"temp_directory": str(self.scratch_dir() / "spill")})
+        config: dict[str, Any] = {"temp_directory": str(self.scratch_dir() / "spill")}
+        if threads is not None:
+            config["threads"] = threads
+        self.con = con or duckdb.connect(config=config)
         self.tables: dict[str, Table] = {}
         self.primary: str | None = None  # the table suites check unless they name one
         self._sealed = False
@@ -350,7 +354,7 @@ def load_dataset(data: Any, *, name: str | None = None, options: LoadOptions | N
                  extra_tables: dict[str, Any] | None = None) -> Dataset:
     """Open ``data`` (a path, glob, directory with a manifest, ``file.duckdb#table`` or an in-memory
     frame) plus any ``extra_tables`` as one :class:`Dataset`."""
-    dataset = Dataset()
+    dataset = Dataset(threads=options.threads if options else None)
     try:
         main = _add_any(dataset, data, name, options)
         if len(dataset.tables) == 1:  # not a multi-table manifest: suites check this table

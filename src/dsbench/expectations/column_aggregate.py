@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dsbench.engine.metrics import Condition, Metric
 from dsbench.errors import SuiteError
-from dsbench.expectations.base import Expectation, Outcome, failed_metric, jsonable
+from dsbench.expectations.base import (PARTIAL_UNEXPECTED_COUNT, Expectation, Outcome, failed_metric,
+                                       jsonable)
 from dsbench.expectations.column_map import ColumnKwargs, check_comparable
 from dsbench.expectations.types import is_integer, is_numeric, is_temporal
 
@@ -158,7 +159,8 @@ class ExpectColumnProportionOfUniqueValuesToBeBetween(ColumnAggregateExpectation
         if failure:
             return Outcome(False, {}, 0, 0, failure.message)
         nonnull = int(values[self.m_nonnull])
-        observed = int(values[self.m_distinct]) / nonnull if nonnull else None
+        # GX: 0 when there is no non-null value (not "no proportion").
+        observed = int(values[self.m_distinct]) / nonnull if nonnull else 0.0
         success = within(observed, self.kw)
         return Outcome(success, {"observed_value": observed}, int(success), 1)
 
@@ -179,7 +181,7 @@ class ExpectColumnProportionOfNonNullValuesToBeBetween(ExpectColumnProportionOfU
         if failure:
             return Outcome(False, {}, 0, 0, failure.message)
         rows = int(values[self.m_distinct])
-        observed = int(values[self.m_nonnull]) / rows if rows else None
+        observed = int(values[self.m_nonnull]) / rows if rows else 0.0  # GX: 0 without rows
         success = within(observed, self.kw)
         return Outcome(success, {"observed_value": observed}, int(success), 1)
 
@@ -200,17 +202,50 @@ class QuantileRanges(BaseModel):
         return self
 
 
+INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
 class QuantileKwargs(ColumnKwargs):
     quantile_ranges: QuantileRanges
+    # GX's pandas engine reads a method name here (linear, lower, higher, midpoint, nearest) and
+    # uses "nearest" when it is false; SQL engines read a relative error. DuckDB is exact, so any
+    # other value means "nearest" too.
     allow_relative_error: Any = False
 
 
+def _lerp(a: Any, b: Any, t: float) -> Any:
+    """numpy's linear interpolation, rounding included (from the nearer end)."""
+    if t == 0:
+        return a
+    return b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t
+
+
+def _close(value: Any, bound: Any) -> bool:
+    """GX's isclose(value, bound, rtol=1e-4) with numpy's default atol of 1e-8."""
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, bound))
+    return numbers and abs(value - bound) <= 1e-8 + 1e-4 * abs(bound)
+
+
+def _quantile_in_range(value: Any, low: Any, high: Any) -> bool:
+    """GX's rule: no value never passes; a value within rtol 1e-4 of a bound passes."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    if (low is not None and _close(value, low)) or (high is not None and _close(value, high)):
+        return True
+    try:
+        return bool((low is None or value >= low) and (high is None or value <= high))
+    except TypeError:
+        return False
+
+
 class ExpectColumnQuantileValuesToBeBetween(ColumnAggregateExpectation):
-    """Quantiles use the 'nearest' rule of GX's pandas engine: the value at sorted position
-    round_half_even(q * (n - 1)). That needs a sort, so it runs as its own query."""
+    """Quantiles as GX's pandas engine computes them (numpy): h = q * (n - 1) over the sorted
+    non-null values, then "nearest" (round half to even, the default), "lower", "higher",
+    "linear" or "midpoint", chosen by ``allow_relative_error``. The query fetches only the values
+    at floor(h) and ceil(h); it needs a sort, so it runs as its own query."""
 
     type = "expect_column_quantile_values_to_be_between"
-    summary = "Each quantile (nearest rank) lies in its value range."
+    summary = "Each quantile (nearest rank unless another interpolation is named) lies in its value range."
     default_concern = "validity.distribution"
     Kwargs = QuantileKwargs
     needs_numeric = False
@@ -218,39 +253,65 @@ class ExpectColumnQuantileValuesToBeBetween(ColumnAggregateExpectation):
     def bind(self) -> None:
         self.col = self.column(self.kw.column)
 
+    def interpolation(self) -> str:
+        rule = self.kw.allow_relative_error
+        return rule if isinstance(rule, str) and rule in INTERPOLATIONS else "nearest"
+
     def statistic(self) -> Metric:
         clause, params = self.scope.where_clause(Condition(f"{self.col} IS NOT NULL"))
         quantiles = list(self.kw.quantile_ranges.quantiles)
         sql = (f"WITH s AS (SELECT {self.col} AS v, row_number() OVER (ORDER BY {self.col}) - 1 AS k, "
                f"count(*) OVER () AS n FROM {self.table.view}{clause}), "
                f"q AS (SELECT unnest(?::DOUBLE[]) AS q, unnest(range(len(?::DOUBLE[]))) AS i) "
-               f"SELECT q.i, s.v FROM q JOIN s ON s.k = CAST(round_even(q.q * (s.n - 1), 0) AS BIGINT) "
-               f"ORDER BY q.i")
+               f"SELECT q.i, (s.n - 1) * q.q AS h, s.k, s.v FROM q JOIN s "
+               f"ON s.k = CAST(floor((s.n - 1) * q.q) AS BIGINT) "
+               f"OR s.k = CAST(ceil((s.n - 1) * q.q) AS BIGINT) ORDER BY q.i, s.k")
         return Metric(self.table.view, sql, params + (quantiles, quantiles), "rows",
                       label=f"quantiles({self.kw.column})")
 
     def observe(self, rows: Any) -> Any:
-        found = {int(i): v for i, v in rows}
+        at: dict[int, dict[int, Any]] = {}
+        position: dict[int, float] = {}
+        for i, h, k, v in rows:
+            at.setdefault(int(i), {})[int(k)] = v
+            position[int(i)] = float(h)
         quantiles = list(self.kw.quantile_ranges.quantiles)
-        return {"quantiles": quantiles, "values": [found.get(i) for i in range(len(quantiles))]}
+        rule = self.interpolation()
+        values = []
+        for i in range(len(quantiles)):
+            if i not in at:  # no non-null value
+                values.append(None)
+                continue
+            h = position[i]
+            low, high = at[i][math.floor(h)], at[i][math.ceil(h)]
+            if rule == "nearest":
+                values.append(at[i][round(h)])  # round() is half to even, like numpy.around
+            elif rule == "lower":
+                values.append(low)
+            elif rule == "higher":
+                values.append(high)
+            elif rule == "linear":
+                values.append(_lerp(low, high, h - math.floor(h)))
+            else:  # midpoint
+                values.append(_lerp(low, high, 0.0 if h == math.floor(h) else 0.5))
+        return {"quantiles": quantiles, "values": values}
+
+    def details(self, observed: Any) -> list[bool]:
+        return [_quantile_in_range(value, low, high) for value, (low, high)
+                in zip(observed["values"], self.kw.quantile_ranges.value_ranges)]
 
     def judge(self, observed: Any) -> bool:
-        results = []
-        for value, (low, high) in zip(observed["values"], self.kw.quantile_ranges.value_ranges):
-            if value is None:
-                results.append(False)
-                continue
-            results.append((low is None or value >= low) and (high is None or value <= high))
-        return all(results)
+        return all(self.details(observed))
 
     def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        outcome = super().decide(values)
-        if outcome.exception is None:
-            outcome.result["details"] = {"success_details": [
-                bool(v is not None and (lo is None or v >= lo) and (hi is None or v <= hi))
-                for v, (lo, hi) in zip(outcome.result["observed_value"]["values"],
-                                       self.kw.quantile_ranges.value_ranges)]}
-        return outcome
+        failure = failed_metric(values, [self.m_value])
+        if failure:
+            return Outcome(False, {}, 0, 0, failure.message)
+        observed = self.observe(values[self.m_value])
+        details = self.details(observed)
+        success = all(details)
+        return Outcome(success, {"observed_value": jsonable(observed),
+                                 "details": {"success_details": details}}, int(success), 1)
 
 
 class SetAggregateKwargs(ColumnKwargs):
@@ -283,14 +344,24 @@ class ExpectColumnDistinctValuesToBeInSet(ColumnAggregateExpectation):
             return True
         return self.relation(set(_hashable(observed)), set(_hashable(self.kw.value_set)))
 
+    # GX 1.x reports, per relation, how many distinct values break it and (up to 20) which.
+    reports_unexpected: bool = True
+    reports_missing: bool = False
+
     def decide(self, values: Mapping[Metric, Any]) -> Outcome:
         outcome = super().decide(values)
         if outcome.exception is None:
             observed = set(_hashable(outcome.result["observed_value"]))
             expected = set(_hashable(self.kw.value_set or []))
-            outcome.result["details"] = {
-                "unexpected_values": sorted(observed - expected, key=repr),
-                "missing_values": sorted(expected - observed, key=repr)}
+            unexpected = sorted(observed - expected, key=repr)
+            missing = sorted(expected - observed, key=repr)
+            if self.reports_unexpected:
+                outcome.result["unexpected_count"] = len(unexpected)
+                outcome.result["partial_unexpected_list"] = unexpected[:PARTIAL_UNEXPECTED_COUNT]
+            if self.reports_missing:
+                outcome.result["missing_count"] = len(missing)
+                outcome.result["partial_missing_list"] = missing[:PARTIAL_UNEXPECTED_COUNT]
+            outcome.result["details"] = {"unexpected_values": unexpected, "missing_values": missing}
         return outcome
 
 
@@ -301,6 +372,8 @@ def _hashable(values: Any) -> list:
 class ExpectColumnDistinctValuesToContainSet(ExpectColumnDistinctValuesToBeInSet):
     type = "expect_column_distinct_values_to_contain_set"
     summary = "The distinct non-null values include every member of value_set."
+    reports_unexpected = False
+    reports_missing = True
 
     def relation(self, observed: set, expected: set) -> bool:
         return expected <= observed
@@ -309,6 +382,7 @@ class ExpectColumnDistinctValuesToContainSet(ExpectColumnDistinctValuesToBeInSet
 class ExpectColumnDistinctValuesToEqualSet(ExpectColumnDistinctValuesToBeInSet):
     type = "expect_column_distinct_values_to_equal_set"
     summary = "The distinct non-null values are exactly value_set."
+    reports_missing = True
 
     def relation(self, observed: set, expected: set) -> bool:
         return expected == observed

@@ -623,6 +623,10 @@ class ZScoreKwargs(MapKwargs):
 
 
 class ExpectColumnValueZScoresToBeLessThan(ColumnMapExpectation):
+    """z = (value - mean) / sample standard deviation, over the rows in scope. As in GX, a
+    double-sided test compares |z| with |threshold|, and an undefined z-score (fewer than two
+    values, a constant column, NaN) meets the expectation."""
+
     type = "expect_column_value_z_scores_to_be_less_than"
     summary = "Z-scores (sample standard deviation) are below threshold (absolute if double_sided)."
     default_concern = "accuracy.outlier"
@@ -633,16 +637,19 @@ class ExpectColumnValueZScoresToBeLessThan(ColumnMapExpectation):
             raise SuiteError(f"column {self.kw.column!r} is {self.column_type(self.kw.column)}, "
                              "not numeric", location="kwargs.column")
 
-    def z(self) -> str:
-        clause, params = self.scope.where_clause()
-        self._stats_params = params + params
-        return (f"(({self.col} - (SELECT avg({self.col}) FROM {self.table.view}{clause})) / "
-                f"(SELECT stddev_samp({self.col}) FROM {self.table.view}{clause}))")
-
     def expected(self) -> Condition:
-        z = self.z()
-        test = f"abs({z}) < ?" if self.kw.double_sided else f"{z} < ?"
-        return Condition(test, self._stats_params + (self.kw.threshold,))
+        clause, params = self.scope.where_clause()
+        mean = f"(SELECT avg({self.col}) FROM {self.table.view}{clause})"
+        stdev = f"(SELECT stddev_samp({self.col}) FROM {self.table.view}{clause})"
+        z = f"(({self.col} - {mean}) / {stdev})"
+        if self.kw.double_sided:
+            test, threshold = f"abs({z}) < ?", abs(self.kw.threshold)
+        else:
+            test, threshold = f"{z} < ?", self.kw.threshold
+        # Parameters in the order their placeholders appear: stdev, stdev, z (mean, stdev),
+        # test (mean, stdev), threshold.
+        return Condition(f"({stdev} IS NULL OR {stdev} = 0 OR isnan({z}) OR {test})",
+                         params * 6 + (threshold,))
 
     def unexpected_count_metric(self) -> Metric:
         # Needs the mean and deviation first: its own query, not part of the shared scan.

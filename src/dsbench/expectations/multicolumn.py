@@ -124,6 +124,10 @@ def _comparable(type_a: str, type_b: str) -> bool:
 
 
 class ExpectSelectColumnValuesToBeUniqueWithinRecord(RowMapExpectation):
+    """As GX (pandas ``nunique(dropna=False)`` across the row): two missing values are the same
+    value whatever their columns' types; two present values clash only when equal, which needs
+    comparable types."""
+
     type = "expect_select_column_values_to_be_unique_within_record"
     summary = "Within each row, the listed columns hold pairwise different values (missing counts as a value)."
     default_concern = "consistency.rule"
@@ -131,20 +135,26 @@ class ExpectSelectColumnValuesToBeUniqueWithinRecord(RowMapExpectation):
 
     def expected(self) -> Condition:
         names = self.column_names()
-        clashes = [f"{self.cols[i]} IS NOT DISTINCT FROM {self.cols[j]}"
-                   for i, j in combinations(range(len(names)), 2)
-                   if _comparable(self.column_type(names[i]), self.column_type(names[j]))]
+        clashes = []
+        for i, j in combinations(range(len(names)), 2):
+            if _comparable(self.column_type(names[i]), self.column_type(names[j])):
+                clashes.append(f"{self.cols[i]} IS NOT DISTINCT FROM {self.cols[j]}")
+            else:
+                clashes.append(f"({self.cols[i]} IS NULL AND {self.cols[j]} IS NULL)")
         return Condition("NOT (" + " OR ".join(clashes) + ")" if clashes else "true")
 
 
 class ExpectMulticolumnSumToEqual(RowMapExpectation):
+    """As GX (pandas ``sum(axis=1, skipna=False)``): a missing value makes the row's sum missing,
+    so a row that ``ignore_row_if`` keeps and that has a missing value is unexpected."""
+
     type = "expect_multicolumn_sum_to_equal"
-    summary = "In each row, the sum of the listed columns (missing as 0) equals sum_total."
+    summary = "In each row, the sum of the listed columns equals sum_total (a missing value fails the row)."
     default_concern = "consistency.rule"
     Kwargs = SumKwargs
 
     def expected(self) -> Condition:
-        total = " + ".join(f"coalesce({c}, 0)" for c in self.cols)
+        total = " + ".join(self.cols)
         return Condition(f"({total}) = ?", (self.kw.sum_total,))
 
 

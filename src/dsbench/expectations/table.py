@@ -148,7 +148,9 @@ class ExpectColumnToExist(ExpectTableColumnCountToBeBetween):
         columns = list(self.table.columns)
         success = self.kw.column in columns
         if success and self.kw.column_index is not None:
-            success = columns.index(self.kw.column) == self.kw.column_index
+            # A Python index, as in GX: -1 is the last column.
+            index = self.kw.column_index
+            success = -len(columns) <= index < len(columns) and columns[index] == self.kw.column
         return _one(success, {})
 
 

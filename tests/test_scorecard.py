@@ -143,13 +143,20 @@ def test_check_gates_exit_codes(tmp_path):
 
 
 def test_diff_lists_score_indicator_and_expectation_changes(tmp_path):
+    from tests.conftest import SUITES
+
     first = card_of(DATASETS / "penguins").save(tmp_path / "a.json")
-    second = evaluation.evaluate(DATASETS / "penguins", STANDARD, suites=[SUITE],
-                                 missing_values=[""]).save(tmp_path / "b.json")
+    relaxed = tmp_path / "penguins.yaml"
+    relaxed.write_text((SUITES / "penguins.yaml").read_text().replace(
+        "kwargs: {column: body_mass_g}", "kwargs: {column: body_mass_g, mostly: 0.99}"))
+    evidence = tmp_path / "evidence.yaml"
+    evidence.write_text("'0601': {score: 0.5, source: a test}\n")
+    second = evaluation.evaluate(DATASETS / "penguins", STANDARD, suites=[relaxed],
+                                 evidence=evidence).save(tmp_path / "b.json")
     run = run_cli("diff", first, second)
     assert run.code == 0
-    assert "score:" in run.out and "indicator 0201" in run.out
-    assert "expectation penguins:body-mass-present: False -> True" in run.out  # NA is a value now
+    assert "score:" in run.out and "indicator 0601: None (not_evaluated) -> 50.0 (external)" in run.out
+    assert "expectation penguins:body-mass-present: False -> True" in run.out
     assert run_cli("diff", first, first).out.strip() == "no changes"
 
 

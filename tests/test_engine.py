@@ -228,3 +228,15 @@ def test_evidence_of_all_failures_shares_one_grouped_scan(parquet):
         values = [tuple(c["value"].values()) if isinstance(c["value"], dict) else c["value"] for c in counts]
         assert list(zip(values, [c["count"] for c in counts])) == expected
         assert found.outcome.result["unexpected_count"] == sum(reference.values())
+
+
+def test_several_suites_share_one_plan(parquet):
+    from dsbench.validation import run_suites
+
+    first = resolve_suite({"name": "one", "expectations": suite_of(THIRTY[:10])})
+    second = resolve_suite({"name": "two", "expectations": suite_of(THIRTY[5:20])})
+    with load_dataset(parquet) as dataset:
+        one, two = run_suites([first, second], dataset)
+    assert one.plan is two.plan and len(one.plan.queries) == 1
+    assert [r.outcome.result for r in one.results[5:10]] == [r.outcome.result for r in two.results[:5]]
+    assert (one.suite.name, two.suite.name) == ("one", "two")

@@ -12,7 +12,7 @@ from dsbench.scorecard import CARD_VERSION, ScoreCard, file_sha256, scores_docum
 from dsbench.scoring import Evidence, Measured, load_evidence, score
 from dsbench.standard import canonical_digest, load_standard
 from dsbench.suite import Suite, resolve_suite
-from dsbench.validation import ValidationResult, run
+from dsbench.validation import ValidationResult, run_suites
 
 
 def engine_versions() -> dict[str, str]:
@@ -95,8 +95,8 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
             dataset.manifest, dataset.manifest_path = read_manifest(Path(manifest)), Path(manifest)
         chosen = (default_suites(dataset) if generate else []) + extra
         measured: list[tuple[Measured, dict]] = []
-        for suite in chosen:
-            measured.extend(_measured(suite, run(suite, dataset)))
+        for suite, result in zip(chosen, run_suites(chosen, dataset)):
+            measured.extend(_measured(suite, result))
         root = _dataset_root(data, dataset)
         identity = fingerprint(dataset, root)
         name = _dataset_name(data, dataset)

@@ -106,27 +106,40 @@ def bind(suite: Suite, dataset: Dataset) -> list[tuple[ExpectationConfig, Expect
 
 
 def run(suite: Suite, dataset: Dataset) -> ValidationResult:
-    dataset.seal()
-    try:
-        bound = bind(suite, dataset)
-    except SuiteError as error:
-        raise error.within(source=suite.source) from None
-    log = RunLog()
-    plan = plan_metrics(m for _, expectation in bound for m in expectation.metrics())
-    values = _run(dataset, plan, log)
-    outcomes = [expectation.decide(values) for _, expectation in bound]
+    return run_suites([suite], dataset)[0]
 
-    evidence = {i: bound[i][1].evidence(o) for i, o in enumerate(outcomes)
+
+def run_suites(suites: list[Suite], dataset: Dataset) -> list[ValidationResult]:
+    """Run several suites on one dataset with ONE plan: metrics are shared across all of them, so
+    every table is scanned once for all their plain aggregates, and once for all their evidence."""
+    dataset.seal()
+    bound_suites = []
+    for suite in suites:
+        try:
+            bound_suites.append(bind(suite, dataset))
+        except SuiteError as error:
+            raise error.within(source=suite.source) from None
+    everything = [expectation for bound in bound_suites for _, expectation in bound]
+    log = RunLog()
+    plan = plan_metrics(m for expectation in everything for m in expectation.metrics())
+    values = _run(dataset, plan, log)
+    outcomes = [expectation.decide(values) for expectation in everything]
+
+    evidence = {i: everything[i].evidence(o) for i, o in enumerate(outcomes)
                 if not o.success and o.exception is None}
     evidence_plan = plan_metrics(m for metrics in evidence.values() for m in metrics)
     if evidence_plan.queries:
         evidence_values = _run(dataset, evidence_plan, log)
         for i in evidence:
-            bound[i][1].add_evidence(outcomes[i], evidence_values)
+            everything[i].add_evidence(outcomes[i], evidence_values)
 
-    results = [ExpectationResult(config, config.stable_id(suite.name, i), outcome)
-               for i, ((config, _), outcome) in enumerate(zip(bound, outcomes))]
-    return ValidationResult(suite, dataset.table(suite.table).name, results, plan, log)
+    results, position = [], 0
+    for suite, bound in zip(suites, bound_suites):
+        items = [ExpectationResult(config, config.stable_id(suite.name, i), outcomes[position + i])
+                 for i, (config, _) in enumerate(bound)]
+        position += len(bound)
+        results.append(ValidationResult(suite, dataset.table(suite.table).name, items, plan, log))
+    return results
 
 
 def _run(dataset: Dataset, plan: Plan, log: RunLog) -> dict:

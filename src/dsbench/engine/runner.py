@@ -54,6 +54,10 @@ def _execute(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog) -> dict[
             values[query.metrics[index]].append((keys[index], count))
     else:
         metric = query.metrics[0]
+        # DuckDB 2 refuses a new relation while the result of an execute() is unread (a fused
+        # aggregate read with fetchone, say): run that one to its end first.
+        if hasattr(con, "complete"):
+            con.complete()
         relation = con.sql(query.sql, params=params)
         # DuckDB 2 renamed the relation's fetch_arrow_reader to to_arrow_reader (and dropped the
         # cursor's fetch_record_batch).

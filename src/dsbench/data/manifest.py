@@ -1,5 +1,7 @@
 """The publisher's description of a dataset: Frictionless ``datapackage.json`` or ``dsbench.yaml``
-of the same shape. Only what loading needs is modelled strictly; other keys are kept as they are."""
+of the same shape, or a Croissant ``metadata.json`` (converted to that shape by
+:mod:`dsbench.data.croissant`). Only what loading needs is modelled strictly; other keys are kept as
+they are."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dsbench.errors import DataError
 
-MANIFEST_NAMES = ("datapackage.json", "dsbench.yaml", "dsbench.yml")
+MANIFEST_NAMES = ("datapackage.json", "dsbench.yaml", "dsbench.yml", "metadata.json")
+CROISSANT_NAMES = ("metadata.json",)  # read by dsbench.data.croissant
 
 
 class Dialect(BaseModel):
@@ -92,6 +95,10 @@ def pydantic_location(error: ValidationError) -> tuple[str, str]:
 
 def read_manifest(path: Path) -> Manifest:
     document = _read_document(path)
+    if path.name in CROISSANT_NAMES or (isinstance(document, dict) and "@context" in document):
+        from dsbench.data.croissant import read_croissant  # JSON-LD: Croissant
+
+        return read_croissant(path, document)
     if not isinstance(document, dict):
         raise DataError("a manifest must be a mapping", source=str(path))
     try:
@@ -105,5 +112,10 @@ def find_manifest(directory: Path) -> Path | None:
     for name in MANIFEST_NAMES:
         candidate = directory / name
         if candidate.is_file():
+            if name in CROISSANT_NAMES:
+                from dsbench.data.croissant import looks_like_croissant
+
+                if not looks_like_croissant(candidate):
+                    continue  # some other metadata.json
             return candidate
     return None

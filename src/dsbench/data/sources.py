@@ -164,8 +164,8 @@ class Dataset:
             return self.table(name) if name else next(iter(self.tables.values()))
         files = sorted(p for p in directory.rglob("*") if p.is_file() and _suffix(p) in PARQUET)
         if not files:
-            raise DataError("directory has neither a manifest (datapackage.json, dsbench.yaml) "
-                            "nor Parquet files", source=str(directory))
+            raise DataError("directory has neither a manifest (datapackage.json, dsbench.yaml, Croissant "
+                            "metadata.json) nor Parquet files", source=str(directory))
         return self._add_files(str(directory), files, name or directory.name, options, None)
 
     def add_manifest(self, manifest_path: Path, options: LoadOptions | None = None) -> None:

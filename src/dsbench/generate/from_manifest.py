@@ -1,0 +1,338 @@
+"""Suites generated from the dataset's manifest: what the publisher declared, checked on the data.
+
+One suite per table of the manifest (``generated-manifest-<table>``), from its Table Schema:
+
+| declared | expectation | concern |
+|---|---|---|
+| field list | ``expect_table_columns_to_match_set`` (exact) | conformity.schema |
+| ``required`` (and primary-key fields) | ``expect_column_values_to_not_be_null`` | completeness.value |
+| required fields together | ``expect_table_records_to_be_complete`` | completeness.record |
+| ``unique`` | ``expect_column_values_to_be_unique`` | uniqueness.key |
+| ``primaryKey`` | ``expect_compound_columns_to_be_unique`` | uniqueness.key |
+| ``foreignKeys`` | ``expect_foreign_key_values_to_exist`` | consistency.referential |
+| ``minimum`` / ``maximum`` (``exclusive*``) | ``expect_column_values_to_be_between`` | validity.range |
+| ``enum`` | ``expect_column_values_to_be_in_set`` | validity.domain |
+| ``pattern`` | ``expect_column_values_to_match_regex`` ``^(?:pattern)$`` | validity.format |
+| ``minLength`` / ``maxLength`` | ``expect_column_value_lengths_to_be_between`` | validity.length |
+| field ``type`` (and date/time ``format``) | ``expect_column_values_to_be_castable`` | consistency.type |
+| ``dsbench:maxAge`` on a field + package ``dsbench:asOf`` | ``expect_column_values_to_be_recent`` | timeliness.currency |
+
+and one documentation suite (``generated-manifest-documentation``) with one
+``expect_manifest_fields_to_be_present`` per checklist (the TC609-5-2025-04 0101-0104 aspects,
+plus GB/T 36344 metadata elements).
+
+Manifest values (bounds, enums, patterns) travel only as kwargs, which the engine binds as
+parameters. A constraint that cannot apply to the loaded column (a declared field that is not in
+the data, numeric bounds on a column that loaded as text, a pattern RE2 cannot run) is left out and
+listed in the suite's ``meta.skipped`` with the reason, instead of failing the whole suite.
+
+Declared constraints are requirements, so their expectations are ``severity: warning``; the
+documentation checklists are measurements (``info``). Ids are ``manifest.<table>.<column>.<check>``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from dsbench.errors import SuiteError
+from dsbench.expectations.base import ExpectationConfig
+from dsbench.expectations.types import base_type, is_numeric, is_string, is_temporal
+from dsbench.suite import Suite
+
+CONSTRAINT_SEVERITY = "warning"
+DOCUMENTATION_SEVERITY = "info"
+
+# Table Schema types -> expect_column_values_to_be_castable types (others are not checked).
+FIELD_TYPES = {"integer": "integer", "number": "number", "boolean": "boolean", "date": "date",
+               "datetime": "datetime", "time": "time", "string": "string", "year": "integer"}
+
+# The documentation checklists: (id suffix, concern, items). Items are manifest keys or dotted
+# paths; "a|b" accepts either (see dsbench.expectations.metadata).
+CHECKLISTS: list[tuple[str, str, list[str]]] = [
+    # TC609-5-2025-04 0101: title, description, format specification, scale, access, contact.
+    ("basic", "documentation.basic",
+     ["title|name", "description", "resources.format|resources.mediatype",
+      "resources.bytes|resources.size", "homepage|dsbench:access", "contributors|maintainers"]),
+    # 0102: field descriptions (every field of every resource), keywords, samples, limitations.
+    ("content", "documentation.content",
+     ["resources.schema.fields.description", "keywords", "dsbench:sample", "dsbench:limitations"]),
+    # 0103: sources, collection method, processing, version record.
+    ("process", "documentation.process",
+     ["sources", "dsbench:collection", "dsbench:processing", "version"]),
+    # 0104: licence, target scenarios, evaluation method.
+    ("application", "documentation.application",
+     ["licenses", "dsbench:useCases", "dsbench:evaluation"]),
+    # GB/T 36344 0103 metadata: licence and sources declared, every field typed and described.
+    ("metadata", "documentation.metadata",
+     ["licenses", "sources", "resources.schema.fields.type", "resources.schema.fields.description"]),
+]
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return []
+
+
+def _number(value: Any) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value if not (isinstance(value, float) and not math.isfinite(value)) else None
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        if not math.isfinite(number):
+            return None
+        return int(number) if number == int(number) and "." not in value and "e" not in value.lower() else number
+    return None
+
+
+class _Builder:
+    """Collects one table's expectations and the constraints it had to leave out."""
+
+    def __init__(self, table: str, columns: dict[str, str]):
+        self.table = table
+        self.columns = columns
+        self.expectations: list[ExpectationConfig] = []
+        self.skipped: list[dict[str, str]] = []
+
+    def add(self, type_: str, kwargs: dict[str, Any], concern: str, id_: str) -> None:
+        self.expectations.append(ExpectationConfig(type=type_, kwargs=kwargs, concern=concern, id=id_,
+                                                   severity=CONSTRAINT_SEVERITY))
+
+    def skip(self, what: str, reason: str) -> None:
+        self.skipped.append({"constraint": what, "reason": reason})
+
+    def values_for(self, column: str, values: list[Any], what: str) -> list[Any] | None:
+        """Declared values as the loaded column can compare them, or None (skipped)."""
+        column_type = self.columns[column]
+        converted = []
+        for value in values:
+            if value is None:
+                converted.append(value)
+            elif is_numeric(column_type):
+                number = _number(value)
+                if number is None:
+                    self.skip(what, f"{value!r} is not a number but column {column!r} loaded as {column_type}")
+                    return None
+                converted.append(number)
+            elif is_string(column_type):
+                if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                    self.skip(what, f"{value!r} cannot be compared with text column {column!r}")
+                    return None
+                converted.append(value if isinstance(value, str) else str(value))
+            else:
+                converted.append(value)
+        return converted
+
+
+def _field_format(field: dict[str, Any]) -> str | None:
+    fmt = field.get("format")
+    if not isinstance(fmt, str) or fmt in ("", "default", "any"):
+        return None
+    return fmt[4:] if fmt.startswith("fmt:") else fmt
+
+
+def _field_expectations(b: _Builder, field: dict[str, Any], key: list[str], as_of: Any) -> None:
+    name = field["name"]
+    base = f"manifest.{b.table}.{name}"
+    column_type = b.columns[name]
+    constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+
+    if constraints.get("required") is True or name in key:
+        b.add("expect_column_values_to_not_be_null", {"column": name}, "completeness.value",
+              f"{base}.not_null")
+    if constraints.get("unique") is True and key != [name]:
+        b.add("expect_column_values_to_be_unique", {"column": name}, "uniqueness.key", f"{base}.unique")
+
+    field_type = field.get("type", "string")
+    target = FIELD_TYPES.get(field_type) if isinstance(field_type, str) else None
+    if target is not None:
+        kwargs: dict[str, Any] = {"column": name, "type": target}
+        fmt = _field_format(field)
+        if fmt is not None and target in ("date", "datetime", "time") and is_string(column_type):
+            from dsbench.expectations.record import check_strftime
+
+            try:
+                check_strftime(fmt, "format")
+                kwargs["format"] = fmt
+            except SuiteError as error:
+                b.skip(f"{name}.format", error.problem)
+        b.add("expect_column_values_to_be_castable", kwargs, "consistency.type", f"{base}.type")
+    elif field_type is not None:
+        b.skip(f"{name}.type", f"type {field_type!r} has no castable check")
+
+    bounds = {k: constraints.get(k) for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+              if constraints.get(k) is not None}
+    if bounds:
+        low = bounds.get("minimum", bounds.get("exclusiveMinimum"))
+        high = bounds.get("maximum", bounds.get("exclusiveMaximum"))
+        if is_string(column_type) and target in ("integer", "number"):
+            b.skip(f"{name}.range", f"column {name!r} loaded as {column_type}: numeric bounds cannot be "
+                                    "compared (its type check counts the values that are not numbers)")
+        else:
+            values = b.values_for(name, [low, high], f"{name}.range") if not is_temporal(column_type) \
+                else [low, high]
+            if values is not None:
+                kwargs = {"column": name, "min_value": values[0], "max_value": values[1]}
+                if "minimum" not in bounds and "exclusiveMinimum" in bounds:
+                    kwargs["strict_min"] = True
+                if "maximum" not in bounds and "exclusiveMaximum" in bounds:
+                    kwargs["strict_max"] = True
+                b.add("expect_column_values_to_be_between", kwargs, "validity.range", f"{base}.range")
+
+    enum = constraints.get("enum")
+    if isinstance(enum, list) and enum:
+        values = b.values_for(name, enum, f"{name}.enum")
+        if values is not None:
+            b.add("expect_column_values_to_be_in_set", {"column": name, "value_set": values},
+                  "validity.domain", f"{base}.enum")
+
+    pattern = constraints.get("pattern")
+    if isinstance(pattern, str):
+        from dsbench.engine.regex import check_regex
+
+        regex = f"^(?:{pattern})$"
+        try:
+            check_regex(regex, "pattern")
+        except SuiteError as error:
+            b.skip(f"{name}.pattern", error.problem)
+        else:
+            b.add("expect_column_values_to_match_regex", {"column": name, "regex": regex},
+                  "validity.format", f"{base}.pattern")
+
+    lengths = {k: constraints.get(k) for k in ("minLength", "maxLength")}
+    if any(isinstance(v, int) and not isinstance(v, bool) for v in lengths.values()):
+        kwargs = {"column": name}
+        if isinstance(lengths["minLength"], int) and not isinstance(lengths["minLength"], bool):
+            kwargs["min_value"] = lengths["minLength"]
+        if isinstance(lengths["maxLength"], int) and not isinstance(lengths["maxLength"], bool):
+            kwargs["max_value"] = lengths["maxLength"]
+        b.add("expect_column_value_lengths_to_be_between", kwargs, "validity.length", f"{base}.length")
+
+    max_age = field.get("dsbench:maxAge")
+    if max_age is not None:
+        kind = base_type(column_type)
+        if as_of is None:
+            b.skip(f"{name}.recent", "dsbench:maxAge needs the package's dsbench:asOf date (the wall "
+                                     "clock is never used)")
+        elif not (kind == "DATE" or kind.startswith("TIMESTAMP") or is_string(column_type)):
+            b.skip(f"{name}.recent", f"column {name!r} loaded as {column_type}, not a date or timestamp")
+        else:
+            b.add("expect_column_values_to_be_recent",
+                  {"column": name, "max_age": str(max_age), "as_of": str(as_of)},
+                  "timeliness.currency", f"{base}.recent")
+
+
+def table_suite(dataset: Any, resource: Any, as_of: Any) -> Suite | None:
+    table = dataset.tables.get(resource.name)
+    if table is None:
+        return None
+    b = _Builder(table.name, dict(table.columns))
+    schema = resource.schema_
+    fields = [f for f in schema.fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+    extra = schema.model_extra or {}
+    key = _names(extra.get("primaryKey"))
+
+    if fields:
+        b.add("expect_table_columns_to_match_set",
+              {"column_set": [f["name"] for f in fields], "exact_match": True},
+              "conformity.schema", f"manifest.{b.table}.columns")
+    for field in fields:
+        if field["name"] not in b.columns:
+            b.skip(field["name"], f"declared field {field['name']!r} is not a column of the data")
+            continue
+        _field_expectations(b, field, key, as_of)
+
+    required = [f["name"] for f in fields if f["name"] in b.columns and (
+        (isinstance(f.get("constraints"), dict) and f["constraints"].get("required") is True)
+        or f["name"] in key)]
+    if required:
+        b.add("expect_table_records_to_be_complete", {"column_list": required}, "completeness.record",
+              f"manifest.{b.table}.records.required_complete")
+
+    if key:
+        absent = [k for k in key if k not in b.columns]
+        if absent:
+            b.skip("primaryKey", f"key columns not in the data: {', '.join(absent)}")
+        else:
+            b.add("expect_compound_columns_to_be_unique", {"column_list": key}, "uniqueness.key",
+                  f"manifest.{b.table}.primary_key")
+
+    for index, foreign in enumerate(_list(extra.get("foreignKeys"))):
+        mine = _names(foreign.get("fields")) if isinstance(foreign, dict) else []
+        reference = foreign.get("reference") if isinstance(foreign, dict) else None
+        theirs = _names(reference.get("fields")) if isinstance(reference, dict) else []
+        other = reference.get("resource", "") if isinstance(reference, dict) else None
+        what = f"foreignKeys[{index}]"
+        if not mine or len(mine) != len(theirs) or not isinstance(other, str):
+            b.skip(what, "malformed foreign key (fields and reference.fields must match)")
+            continue
+        other = other or b.table  # "" refers to the resource itself
+        other_table = dataset.tables.get(other)
+        if other_table is None:
+            b.skip(what, f"referenced resource {other!r} is not a table of the dataset")
+            continue
+        absent = [c for c in mine if c not in b.columns] + [c for c in theirs if c not in other_table.columns]
+        if absent:
+            b.skip(what, f"columns not in the data: {', '.join(absent)}")
+            continue
+        b.add("expect_foreign_key_values_to_exist",
+              {"column_list": mine, "other_table_name": other, "other_column_list": theirs},
+              "consistency.referential", f"manifest.{b.table}.foreign_key.{'+'.join(mine)}.{other}")
+
+    meta: dict[str, Any] = {"generator": "dsbench.generate.from_manifest"}
+    if b.skipped:
+        meta["skipped"] = b.skipped
+    return Suite(name=f"generated-manifest-{b.table}", version="1", table=b.table,
+                 description=f"Constraints the manifest declares for table {b.table!r}.",
+                 expectations=b.expectations, meta=meta)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def documentation_suite(dataset: Any) -> Suite:
+    table = next(iter(dataset.tables), None)
+    expectations = [
+        ExpectationConfig(type="expect_manifest_fields_to_be_present", kwargs={"fields": items},
+                          concern=concern, id=f"manifest.documentation.{suffix}",
+                          severity=DOCUMENTATION_SEVERITY)
+        for suffix, concern, items in CHECKLISTS]
+    return Suite(name="generated-manifest-documentation", version="1", table=table,
+                 description="Documentation checklists on the dataset's manifest (TC609-5-2025-04 "
+                             "0101-0104 aspects, GB/T 36344 metadata elements).",
+                 expectations=expectations,
+                 meta={"generator": "dsbench.generate.from_manifest",
+                       "manifest": dataset.manifest is not None})
+
+
+def manifest_suites(dataset: Any) -> list[Suite]:
+    """The generated manifest suites of ``dataset`` (a loaded :class:`~dsbench.data.Dataset`, or
+    anything :func:`dsbench.load_dataset` reads): one per table of the manifest, in manifest order,
+    then the documentation suite. Without a manifest, only the documentation suite (in which every
+    item is then missing)."""
+    from dsbench.data.sources import Dataset, load_dataset
+
+    if not isinstance(dataset, Dataset):
+        with load_dataset(dataset) as loaded:
+            return manifest_suites(loaded)
+    suites: list[Suite] = []
+    manifest = dataset.manifest
+    if manifest is not None:
+        as_of = (manifest.model_extra or {}).get("dsbench:asOf")
+        if hasattr(as_of, "isoformat"):  # YAML reads an unquoted date as a date
+            as_of = as_of.isoformat()
+        for resource in manifest.resources:
+            suite = table_suite(dataset, resource, as_of)
+            if suite is not None:
+                suites.append(suite)
+    suites.append(documentation_suite(dataset))
+    return suites

@@ -1,0 +1,188 @@
+"""Profile a table in one pass: what the data-driven suite generator needs to know.
+
+One DuckDB query per table, returning one row (no data is loaded into Python):
+
+- an aggregate scan over all columns: rows; per column the non-null count; for numeric columns
+  the first and third quartiles (``quantile_cont``, over finite values);
+- for the VARCHAR columns (a scalar subquery, only when there are some): the column values are
+  unnested and grouped once, so each distinct value is examined once and weighted by its count,
+  giving per column the number of values castable (losslessly, with the same SQL as
+  ``expect_column_values_to_be_castable``) to BIGINT, DOUBLE, BOOLEAN, DATE and TIMESTAMP, the
+  number containing whitespace, the mean and maximum length, and the dominant *shape*: digits
+  become ``9``, upper-case letters ``A``, other letters ``a``, everything else stays
+  (``regexp_replace`` in SQL); values longer than 64 characters have no shape. The most frequent
+  shape wins, ties broken by the shape itself, so the result is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from dsbench.engine.sql import quote_ident
+from dsbench.expectations.record import castable
+from dsbench.expectations.types import base_type, is_numeric, is_string
+
+# DuckDB type probed -> the castable type it evidences, in order of preference (most specific first).
+CASTS = {"BIGINT": "integer", "DOUBLE": "number", "BOOLEAN": "boolean", "DATE": "date",
+         "TIMESTAMP": "datetime"}
+SHAPE_MAX_LENGTH = 64
+SHAPE_RULES = (("[0-9]", "9"), (r"\p{Lu}", "A"), (r"[\p{Ll}\p{Lt}\p{Lm}\p{Lo}]", "a"))
+SHAPE_CLASSES = {"9": "[0-9]", "A": r"\p{Lu}", "a": r"[\p{Ll}\p{Lt}\p{Lm}\p{Lo}]"}
+RE2_SPECIAL = set("\\.+*?()|[]{}^$-/#&~")
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    name: str
+    type: str
+    non_null: int
+    castable: dict[str, float] = field(default_factory=dict)  # DuckDB type -> share of non-null values
+    shape: str | None = None
+    shape_share: float | None = None  # of non-null values
+    whitespace_share: float | None = None
+    mean_length: float | None = None
+    max_length: int | None = None
+    q1: float | None = None
+    q3: float | None = None
+
+    @property
+    def is_text(self) -> bool:
+        return is_string(self.type)
+
+    @property
+    def is_numeric(self) -> bool:
+        return is_numeric(self.type)
+
+
+@dataclass(frozen=True)
+class TableProfile:
+    table: str
+    rows: int
+    columns: tuple[ColumnProfile, ...]
+    queries: int  # DuckDB queries run to build it
+
+    def column(self, name: str) -> ColumnProfile:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+
+def shape_sql(col: str) -> tuple[str, tuple]:
+    """SQL for the shape of a VARCHAR value, with its parameters."""
+    sql, params = col, []
+    for pattern, replacement in SHAPE_RULES:
+        sql = f"regexp_replace({sql}, ?, ?, 'g')"
+        params += [pattern, replacement]
+    return f"CASE WHEN length({col}) <= ? THEN {sql} END", (SHAPE_MAX_LENGTH, *params)
+
+
+def shape_regex(shape: str) -> str:
+    """The anchored RE2 regex matching exactly the values of this shape."""
+    parts, index = [], 0
+    while index < len(shape):
+        char, run = shape[index], 1
+        while index + run < len(shape) and shape[index + run] == char:
+            run += 1
+        if char in SHAPE_CLASSES:
+            token = SHAPE_CLASSES[char]
+        elif char in RE2_SPECIAL:
+            token = "\\" + char
+        elif not char.isprintable() or (char.isspace() and char != " "):
+            token = f"\\x{{{ord(char):x}}}"
+        else:
+            token = char
+        parts.append(token + (f"{{{run}}}" if run > 1 else ""))
+        index += run
+    return "^" + "".join(parts) + "$"
+
+
+def _share(part: Any, whole: int) -> float | None:
+    return int(part) / whole if whole else None
+
+
+def _finite(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _text_statistics(view: str, names: list[str]) -> tuple[str, list[Any]]:
+    """A scalar subquery: one struct per VARCHAR column (in ``names`` order) with its castable
+    counts, whitespace count, length statistics and dominant shape.
+
+    Values are grouped first, so each distinct value is cast and shaped once and weighted by its
+    count: far cheaper than per row when values repeat, and never more rows than the table has.
+    """
+    keys = ", ".join(str(i) for i in range(len(names)))
+    values = ", ".join(quote_ident(name) for name in names)
+    params: list[Any] = []
+    flags = []
+    for duck_type, target in CASTS.items():
+        condition = castable("s", "VARCHAR", target)
+        flags.append(f"coalesce(sum(n) FILTER (WHERE {condition.sql}), 0) AS {duck_type.lower()}")
+        params += condition.params
+    flags.append("coalesce(sum(n) FILTER (WHERE regexp_matches(s, ?)), 0) AS whitespace")
+    params.append(r"\s")
+    shape, shape_params = shape_sql("s")
+    params += shape_params
+    sql = (
+        f"SELECT list(struct_pack(k := stats.k, {', '.join(t.lower() + ' := ' + t.lower() for t in CASTS)}, "
+        f"whitespace := whitespace, length_sum := length_sum, max_length := max_length, "
+        f"shape := top.shape, shape_count := top.m) ORDER BY stats.k) FROM ("
+        f"SELECT k, {', '.join(flags)}, sum(n * length(s)) AS length_sum, max(length(s)) AS max_length "
+        f"FROM values_ GROUP BY k) AS stats LEFT JOIN ("
+        f"SELECT k, shape, sum(n) AS m FROM (SELECT k, {shape} AS shape, n FROM values_) "
+        f"WHERE shape IS NOT NULL GROUP BY k, shape "
+        f"QUALIFY row_number() OVER (PARTITION BY k ORDER BY sum(n) DESC, shape ASC) = 1) AS top "
+        f"ON stats.k = top.k")
+    with_clause = (f"WITH values_ AS (SELECT k, s, count(*) AS n FROM (SELECT unnest([{keys}]) AS k, "
+                   f"unnest([{values}]) AS s FROM {view}) WHERE s IS NOT NULL GROUP BY k, s) ")
+    return f"({with_clause}{sql})", params
+
+
+def profile_table(dataset: Any, table_name: str | None = None) -> TableProfile:
+    """Profile one table of a loaded :class:`~dsbench.data.Dataset` with ONE DuckDB query."""
+    table = dataset.table(table_name)
+    selects: list[str] = ["count(*)"]
+    params: list[Any] = []
+    for name, column_type in table.columns.items():
+        col = quote_ident(name)
+        selects.append(f"count({col})")
+        if is_numeric(column_type):
+            finite = f" FILTER (WHERE isfinite({col}))" if base_type(column_type) in ("DOUBLE", "FLOAT") else ""
+            selects.append(f"quantile_cont({col}, [0.25, 0.75]){finite}")
+        else:
+            selects.append("NULL")
+    text_columns = [name for name, column_type in table.columns.items() if is_string(column_type)]
+    if text_columns:
+        subquery, text_params = _text_statistics(table.view, text_columns)
+        selects.append(subquery)
+        params += text_params
+    row = dataset.con.execute(f"SELECT {', '.join(selects)} FROM {table.view}", params).fetchone()
+    rows = int(row[0])
+    text = {name: stats for name, stats in zip(text_columns, row[-1] or [])} if text_columns else {}
+
+    columns = []
+    for index, (name, column_type) in enumerate(table.columns.items()):
+        non_null, quartiles = int(row[1 + 2 * index]), row[2 + 2 * index]
+        if name in text:
+            stats = text[name]
+            shape = stats["shape"]
+            columns.append(ColumnProfile(
+                name, column_type, non_null,
+                castable={t: _share(stats[t.lower()], non_null) for t in CASTS} if non_null else {},
+                shape=shape, shape_share=_share(stats["shape_count"], non_null) if shape is not None else None,
+                whitespace_share=_share(stats["whitespace"], non_null),
+                mean_length=int(stats["length_sum"]) / non_null if non_null else None,
+                max_length=int(stats["max_length"]) if stats["max_length"] is not None else None))
+        elif is_numeric(column_type):
+            quartiles = quartiles or [None, None]
+            columns.append(ColumnProfile(name, column_type, non_null, q1=_finite(quartiles[0]),
+                                         q3=_finite(quartiles[1])))
+        else:
+            columns.append(ColumnProfile(name, column_type, non_null))
+    return TableProfile(table.name, rows, tuple(columns), 1)

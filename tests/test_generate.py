@@ -410,4 +410,4 @@ def test_without_a_manifest_only_documentation(tmp_path):
         assert r.outcome.passed == 0 and r.outcome.evaluated == len(r.config.kwargs["fields"])
     concerns = [e.concern for e in suite.expectations]
     assert concerns == ["documentation.basic", "documentation.content", "documentation.process",
-                        "documentation.application", "documentation.metadata"]
+                        "documentation.application", "documentation.metadata", "traceability.provenance"]

@@ -104,14 +104,16 @@ ExpectColumnMaxToBeBetween = _simple(
     "The column maximum lies between min_value and max_value.", "max({col})")
 ExpectColumnMeanToBeBetween = _simple(
     "ExpectColumnMeanToBeBetween", "expect_column_mean_to_be_between",
-    "The column mean (compensated sum) lies between min_value and max_value.", "favg({col})", True)
+    "The column mean (compensated sum) lies between min_value and max_value.", "favg({col})", True,
+    "validity.distribution")
 ExpectColumnMedianToBeBetween = _simple(
     "ExpectColumnMedianToBeBetween", "expect_column_median_to_be_between",
     "The column median (midpoint of the two middle values) lies between min_value and max_value.",
-    "quantile_cont({col}, 0.5)", True)
+    "quantile_cont({col}, 0.5)", True, "validity.distribution")
 ExpectColumnStdevToBeBetween = _simple(
     "ExpectColumnStdevToBeBetween", "expect_column_stdev_to_be_between",
-    "The sample standard deviation lies between min_value and max_value.", "stddev_samp({col})", True)
+    "The sample standard deviation lies between min_value and max_value.", "stddev_samp({col})", True,
+    "validity.distribution")
 
 
 class ExpectColumnSumToBeBetween(ColumnAggregateExpectation):

@@ -10,6 +10,9 @@ From one profile of the table (:mod:`dsbench.generate.profile`), for every colum
   anchored regex, consistency.format);
 - IQR outliers for numeric columns (``expect_column_values_to_be_between`` from q1 - 1.5 IQR to
   q3 + 1.5 IQR, accuracy.outlier);
+- for VARCHAR columns, no U+FFFD replacement character (the trace of a wrong decoding,
+  understandability.encoding) and no control characters other than tab and line breaks
+  (cleanliness.text);
 
 and for the table: records unique (uniqueness.record), not entirely empty and complete
 (completeness.record).
@@ -34,6 +37,8 @@ IQR_FACTOR = 1.5
 FREE_TEXT_WHITESPACE_SHARE = 0.5
 FREE_TEXT_MEAN_LENGTH = 20.0
 SEVERITY = "info"
+REPLACEMENT_CHARACTER = "\uFFFD"
+CONTROL_CHARACTERS = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 
 
 def _config(type_: str, kwargs: dict[str, Any], concern: str, id_: str,
@@ -68,6 +73,12 @@ def column_expectations(table: str, column: ColumnProfile) -> list[ExpectationCo
     if column.non_null == 0:
         return configs
     if column.is_text:
+        configs.append(_config("expect_column_values_to_not_match_regex",
+                               {"column": column.name, "regex": REPLACEMENT_CHARACTER, "mostly": 1.0},
+                               "understandability.encoding", f"{base}.no_replacement_character"))
+        configs.append(_config("expect_column_values_to_not_match_regex",
+                               {"column": column.name, "regex": CONTROL_CHARACTERS, "mostly": 1.0},
+                               "cleanliness.text", f"{base}.no_control_characters"))
         found = dominant_type(column)
         if found is not None:
             target, share = found

@@ -5,6 +5,8 @@ One suite per table of the manifest (``generated-manifest-<table>``), from its T
 | declared | expectation | concern |
 |---|---|---|
 | field list | ``expect_table_columns_to_match_set`` (exact) | conformity.schema |
+| each declared field | ``expect_column_to_exist`` | completeness.field |
+| ``dsbench:role: label`` on a field | not null / ``enum`` as below | completeness.label / conformity.label |
 | ``required`` (and primary-key fields) | ``expect_column_values_to_not_be_null`` | completeness.value |
 | required fields together | ``expect_table_records_to_be_complete`` | completeness.record |
 | ``unique`` | ``expect_column_values_to_be_unique`` | uniqueness.key |
@@ -66,6 +68,8 @@ CHECKLISTS: list[tuple[str, str, list[str]]] = [
     # GB/T 36344 0103 metadata: licence and sources declared, every field typed and described.
     ("metadata", "documentation.metadata",
      ["licenses", "sources", "resources.schema.fields.type", "resources.schema.fields.description"]),
+    # TC609-5-2025-04 0205 traceability: where the data comes from and who made it.
+    ("provenance", "traceability.provenance", ["sources", "contributors|maintainers"]),
 ]
 
 
@@ -145,9 +149,10 @@ def _field_expectations(b: _Builder, field: dict[str, Any], key: list[str], as_o
     column_type = b.columns[name]
     constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
 
-    if constraints.get("required") is True or name in key:
-        b.add("expect_column_values_to_not_be_null", {"column": name}, "completeness.value",
-              f"{base}.not_null")
+    label = field.get("dsbench:role") == "label"
+    if constraints.get("required") is True or name in key or label:
+        b.add("expect_column_values_to_not_be_null", {"column": name},
+              "completeness.label" if label else "completeness.value", f"{base}.not_null")
     if constraints.get("unique") is True and key != [name]:
         b.add("expect_column_values_to_be_unique", {"column": name}, "uniqueness.key", f"{base}.unique")
 
@@ -192,7 +197,7 @@ def _field_expectations(b: _Builder, field: dict[str, Any], key: list[str], as_o
         values = b.values_for(name, enum, f"{name}.enum")
         if values is not None:
             b.add("expect_column_values_to_be_in_set", {"column": name, "value_set": values},
-                  "validity.domain", f"{base}.enum")
+                  "conformity.label" if label else "validity.domain", f"{base}.enum")
 
     pattern = constraints.get("pattern")
     if isinstance(pattern, str):
@@ -245,6 +250,8 @@ def table_suite(dataset: Any, resource: Any, as_of: Any) -> Suite | None:
               {"column_set": [f["name"] for f in fields], "exact_match": True},
               "conformity.schema", f"manifest.{b.table}.columns")
     for field in fields:
+        b.add("expect_column_to_exist", {"column": field["name"]}, "completeness.field",
+              f"manifest.{b.table}.{field['name']}.exists")
         if field["name"] not in b.columns:
             b.skip(field["name"], f"declared field {field['name']!r} is not a column of the data")
             continue

@@ -158,12 +158,36 @@ def test_evidence_only_for_failures_and_bounded(parquet):
     result = dsbench.validate(parquet, suite_of(items))
     failed, passed = result.results
     assert not failed.success and passed.success
-    assert len(result.log.queries) == 1 + 2  # the shared scan, then evidence for the one failure
+    assert len(result.log.queries) == 1 + 1  # the shared scan, then one bounded query for the failure
+    assert result.log.queries[1][0].endswith("LIMIT 200")
     found = failed.outcome.result
     assert found["unexpected_count"] == 5000 - 1667
-    assert found["partial_unexpected_counts"] == [{"value": "b", "count": 1667}, {"value": "c", "count": 1666}]
     assert found["partial_unexpected_list"][:3] == ["b", "c", "b"]  # first in row order
     assert len(found["partial_unexpected_list"]) == 20
+    # Counts among the first 200 unexpected values, which alternate b, c.
+    assert found["unexpected_sample_size"] == 200
+    assert found["partial_unexpected_counts"] == [{"value": "b", "count": 100}, {"value": "c", "count": 100}]
+
+
+def test_full_evidence_counts_the_whole_table(parquet):
+    items = [("expect_column_values_to_be_in_set", {"column": "cat", "value_set": ["a"]})]
+    result = dsbench.validate(parquet, suite_of(items), full_evidence=True)
+    found = result.results[0].outcome.result
+    assert found["partial_unexpected_counts"] == [{"value": "b", "count": 1667}, {"value": "c", "count": 1666}]
+    assert "unexpected_sample_size" not in found
+    assert len(result.log.queries) == 1 + 2
+
+
+def test_sampled_counts_are_exact_when_the_sample_holds_every_failure(tmp_path):
+    path = tmp_path / "few.parquet"
+    values = ["ok"] * 1000 + ["bad1"] * 3 + ["bad2"] * 5 + [None, "bad1"]
+    pq.write_table(pa.table({"v": values}), path)
+    suite = [{"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "v", "value_set": ["ok"]}}]
+    sampled = dsbench.validate(path, suite).results[0].outcome.result
+    full = dsbench.validate(path, suite, full_evidence=True).results[0].outcome.result
+    assert sampled["partial_unexpected_counts"] == full["partial_unexpected_counts"] == [
+        {"value": "bad2", "count": 5}, {"value": "bad1", "count": 4}]
+    assert sampled["unexpected_sample_size"] == sampled["unexpected_count"] == 9
 
 
 def test_a_failing_metric_errors_only_its_expectation(tmp_path):
@@ -210,7 +234,7 @@ def test_evidence_of_all_failures_shares_one_grouped_scan(parquet):
              ("expect_column_values_to_be_between", {"column": "x", "max_value": 90}),
              ("expect_column_values_to_match_regex", {"column": "code", "regex": "7$"}),
              ("expect_column_pair_values_a_to_be_greater_than_b", {"column_A": "x", "column_B": "id"})]
-    result = dsbench.validate(parquet, suite_of(items))
+    result = dsbench.validate(parquet, suite_of(items), full_evidence=True)
     assert not any(r.success for r in result.results)
     grouped = [sql for sql, _ in result.log.queries if "GROUPING SETS" in sql]
     assert len(grouped) == 1

@@ -64,6 +64,8 @@ def validate(
         "manifest's, else only the empty string)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     explain: bool = typer.Option(False, "--explain", help="Also print every query that ran, with its time."),
+    full_evidence: bool = typer.Option(False, "--full-evidence", help="Count unexpected values over the "
+                                       "whole table (one more scan), not among the first 200."),
 ) -> None:
     """Validate DATA against a suite and print a table of results."""
     from dsbench.outputs import dump_json, write_atomic
@@ -71,7 +73,7 @@ def validate(
 
     tokens = None if missing_values is None else missing_values.split(",")
     result = run_validation(data, suite, tables=_parse_tables(table), encoding=encoding,
-                            missing_values=tokens)
+                            missing_values=tokens, full_evidence=full_evidence)
     document = result.to_dict()
     if output is not None:
         write_atomic(output, dump_json(document))
@@ -132,12 +134,13 @@ def suite_schema() -> None:
 
 def _evaluate(data: str, standard: str, manifest: Optional[Path], suite: List[str],
               evidence: Optional[Path], no_generate: bool, encoding: Optional[str],
-              missing_values: Optional[str]):
+              missing_values: Optional[str], full_evidence: bool = False):
     from dsbench.evaluation import evaluate as run_evaluation
 
     tokens = None if missing_values is None else missing_values.split(",")
     return run_evaluation(data, standard, manifest=manifest, evidence=evidence, suites=list(suite),
-                          generate=not no_generate, encoding=encoding, missing_values=tokens)
+                          generate=not no_generate, encoding=encoding, missing_values=tokens,
+                          full_evidence=full_evidence)
 
 
 def _default_card_path(card) -> Path:
@@ -160,11 +163,14 @@ def evaluate(
     no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
     encoding: Optional[str] = typer.Option(None, help="Text encoding of CSV files (default: detected)."),
     missing_values: Optional[str] = typer.Option(None, "--missing-values", help="Comma-separated missing-value tokens."),
+    full_evidence: bool = typer.Option(False, "--full-evidence", help="Count unexpected values over the "
+                                       "whole table (one more scan), not among the first 200."),
 ) -> None:
     """Score DATA against a standard and write its score card."""
     from dsbench.report import print_card
 
-    card = _evaluate(data, standard, manifest, suite, evidence, no_generate, encoding, missing_values)
+    card = _evaluate(data, standard, manifest, suite, evidence, no_generate, encoding, missing_values,
+                     full_evidence)
     path = (output / "card.json") if output else _default_card_path(card)
     card.save(path)
     print_card(card, path)

@@ -80,7 +80,8 @@ def default_suites(dataset: Dataset) -> list[Suite]:
 def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
              evidence: str | Path | dict[str, Evidence] | None = None, suites: list[Any] | None = None,
              generate: bool = True, encoding: str | None = None,
-             missing_values: list[str] | None = None, threads: int | None = None) -> ScoreCard:
+             missing_values: list[str] | None = None, threads: int | None = None,
+             full_evidence: bool = False) -> ScoreCard:
     """Evaluate ``data`` against ``standard`` (an id or a path) and return its :class:`ScoreCard`.
 
     The evidence comes from suites generated from the data and the manifest (unless ``generate`` is
@@ -95,7 +96,7 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
             dataset.manifest, dataset.manifest_path = read_manifest(Path(manifest)), Path(manifest)
         chosen = (default_suites(dataset) if generate else []) + extra
         measured: list[tuple[Measured, dict]] = []
-        for suite, result in zip(chosen, run_suites(chosen, dataset)):
+        for suite, result in zip(chosen, run_suites(chosen, dataset, full_evidence)):
             measured.extend(_measured(suite, result))
         root = _dataset_root(data, dataset)
         identity = fingerprint(dataset, root)
@@ -114,6 +115,7 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
                          key=lambda s: s["id"]),
         "engine": engine_versions(),
         "options": {"encoding": encoding, "missing_values": missing_values, "generated_suites": generate,
+                    "full_evidence": full_evidence,
                     "evidence": {code: {"passed": e.passed, "evaluated": e.evaluated, "score": e.score,
                                         "source": e.source} for code, e in sorted(external.items())}},
         **scores_document(scores),

@@ -85,11 +85,11 @@ class ValidationResult:
                          "dsbench_version": __version__}}
 
 
-def bind(suite: Suite, dataset: Dataset) -> list[tuple[ExpectationConfig, Expectation]]:
+def bind(suite: Suite, dataset: Dataset, full_evidence: bool = False) -> list[tuple[ExpectationConfig, Expectation]]:
     """Instantiate every expectation against its table; any problem is a SuiteError naming the
     expectation's position and field, raised before a single query runs."""
     table = dataset.table(suite.table)
-    context = Context(table, dataset.tables, dataset.manifest)
+    context = Context(table, dataset.tables, dataset.manifest, full_evidence)
     bound = []
     for index, config in enumerate(suite.expectations):
         where = f"expectations[{index}]"
@@ -105,18 +105,19 @@ def bind(suite: Suite, dataset: Dataset) -> list[tuple[ExpectationConfig, Expect
     return bound
 
 
-def run(suite: Suite, dataset: Dataset) -> ValidationResult:
-    return run_suites([suite], dataset)[0]
+def run(suite: Suite, dataset: Dataset, full_evidence: bool = False) -> ValidationResult:
+    return run_suites([suite], dataset, full_evidence)[0]
 
 
-def run_suites(suites: list[Suite], dataset: Dataset) -> list[ValidationResult]:
+def run_suites(suites: list[Suite], dataset: Dataset, full_evidence: bool = False) -> list[ValidationResult]:
     """Run several suites on one dataset with ONE plan: metrics are shared across all of them, so
-    every table is scanned once for all their plain aggregates, and once for all their evidence."""
+    every table is scanned once for all their plain aggregates (and, with ``full_evidence``, once
+    for the value counts of all their failures)."""
     dataset.seal()
     bound_suites = []
     for suite in suites:
         try:
-            bound_suites.append(bind(suite, dataset))
+            bound_suites.append(bind(suite, dataset, full_evidence))
         except SuiteError as error:
             raise error.within(source=suite.source) from None
     everything = [expectation for bound in bound_suites for _, expectation in bound]
@@ -151,18 +152,20 @@ def _run(dataset: Dataset, plan: Plan, log: RunLog) -> dict:
 
 
 def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,
-             encoding: str | None = None, missing_values: list[str] | None = None) -> ValidationResult:
+             encoding: str | None = None, missing_values: list[str] | None = None,
+             full_evidence: bool = False) -> ValidationResult:
     """Validate ``data`` against ``suite``.
 
     ``data``: a path (file, glob, Parquet directory, dataset directory with a manifest,
     ``file.duckdb#table``), a pandas / pyarrow / polars object, a DuckDB relation, or a
     :class:`~dsbench.data.Dataset`. ``suite``: a path, a suite id, a :class:`Suite`, or a list of
     ``{"type": …, "kwargs": …}`` dicts. ``tables`` adds other tables by name (for expectations that
-    compare tables).
+    compare tables). Failed map expectations report their first unexpected values and the counts
+    among them; ``full_evidence`` counts unexpected values over the whole table instead.
     """
     suite = resolve_suite(suite)
     if isinstance(data, Dataset):
-        return run(suite, data)
+        return run(suite, data, full_evidence)
     options = LoadOptions(encoding=encoding, missing_values=missing_values)
     with load_dataset(data, options=options, extra_tables=tables) as dataset:
-        return run(suite, dataset)
+        return run(suite, dataset, full_evidence)

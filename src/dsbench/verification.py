@@ -33,7 +33,8 @@ def verify_card(card_path: str | Path, *, data: str | None = None, standard: str
     recorded = [s["id"] for s in document.get("suites", []) if not s["id"].startswith("generated-")]
     again = evaluate(data, standard or document["standard"]["id"], evidence=evidence,
                      suites=list(suites or recorded), generate=generated,
-                     encoding=options.get("encoding"), missing_values=options.get("missing_values"))
+                     encoding=options.get("encoding"), missing_values=options.get("missing_values"),
+                     full_evidence=options.get("full_evidence", False))
     fresh = again.document
     listed = [(path, old, new) for path, old, new in differences(document, fresh) if path != "digest"]
     for path, old, new in listed[:MAX_LISTED]:

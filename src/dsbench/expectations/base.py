@@ -25,12 +25,15 @@ from dsbench.errors import SuiteError
 
 Severity = Literal["critical", "warning", "info"]
 PARTIAL_UNEXPECTED_COUNT = 20
+# Unexpected values fetched as evidence: the first ones in row order. Their counts are exact when a
+# check has at most this many unexpected values; full evidence counts over the whole table.
+EVIDENCE_SAMPLE = 200
 
 
 class Kwargs(BaseModel):
     """Keyword arguments common to every expectation (GX Core 1.x names)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     row_condition: str | None = None
     condition_parser: str | None = None
@@ -92,6 +95,7 @@ class Context:
     table: Table
     tables: Mapping[str, Table] = field(default_factory=dict)
     manifest: Any = None  # the dataset's Manifest, when it has one (for documentation checks)
+    full_evidence: bool = False  # count unexpected values over the whole table (one more scan)
 
 
 def jsonable(value: Any) -> Any:
@@ -188,5 +192,5 @@ def failed_metric(values: Mapping[Metric, Any], metrics: list[Metric]) -> Metric
     return None
 
 
-__all__ = ["Condition", "Context", "Expectation", "ExpectationConfig", "Kwargs", "Outcome",
-           "PARTIAL_UNEXPECTED_COUNT", "failed_metric", "jsonable", "percent"]
+__all__ = ["Condition", "Context", "EVIDENCE_SAMPLE", "Expectation", "ExpectationConfig", "Kwargs",
+           "Outcome", "PARTIAL_UNEXPECTED_COUNT", "failed_metric", "jsonable", "percent"]

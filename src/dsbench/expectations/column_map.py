@@ -8,6 +8,7 @@ and vacuously when there is no non-null value.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Mapping
 
@@ -15,7 +16,7 @@ from pydantic import Field, model_validator
 
 from dsbench.engine.metrics import Condition, Metric
 from dsbench.errors import SuiteError
-from dsbench.expectations.base import (PARTIAL_UNEXPECTED_COUNT, Expectation, Kwargs, Outcome,
+from dsbench.expectations.base import (EVIDENCE_SAMPLE, PARTIAL_UNEXPECTED_COUNT, Expectation, Kwargs, Outcome,
                                        failed_metric, jsonable, percent)
 from dsbench.expectations.types import is_numeric, is_string, is_temporal, type_matches
 
@@ -93,11 +94,16 @@ class ColumnMapExpectation(Expectation):
 
     # -- evidence for failures -------------------------------------------------------------------
     def evidence(self, outcome: Outcome) -> list[Metric]:
+        """The first unexpected values in row order (a query that stops as soon as it has them);
+        with full evidence, also the most frequent unexpected values over the whole table (one
+        grouped scan shared by every failed expectation of the table)."""
         if outcome.result.get("unexpected_count", 0) == 0 or self.counts_nulls:
             return []
         where = self.unexpected()
-        self.m_partial = self.scope.rows(self.value_sql(), where=where,
-                                         tail=f" LIMIT {PARTIAL_UNEXPECTED_COUNT}", label="partial_unexpected_list")
+        self.m_partial = self.scope.rows(self.value_sql(), where=where, tail=f" LIMIT {EVIDENCE_SAMPLE}",
+                                         label="unexpected_sample")
+        if not self.context.full_evidence:
+            return [self.m_partial]
         self.m_counts = self.scope.top_values(self.value_sql(), where, label="partial_unexpected_counts")
         return [self.m_partial, self.m_counts]
 
@@ -106,13 +112,40 @@ class ColumnMapExpectation(Expectation):
         return self.col
 
     def add_evidence(self, outcome: Outcome, values: Mapping[Metric, Any]) -> None:
-        partial = values.get(getattr(self, "m_partial", None))
+        sample = values.get(getattr(self, "m_partial", None))
         counts = values.get(getattr(self, "m_counts", None))
-        if isinstance(partial, list):
-            outcome.result["partial_unexpected_list"] = [jsonable(r[0]) for r in partial]
+        if isinstance(sample, list):
+            found = [jsonable(row[0]) for row in sample]
+            outcome.result["partial_unexpected_list"] = found[:PARTIAL_UNEXPECTED_COUNT]
+            if not isinstance(counts, list):
+                # Counted among the first EVIDENCE_SAMPLE unexpected values (all of them when there
+                # are no more); unexpected_sample_size says how many that was.
+                outcome.result["partial_unexpected_counts"] = most_frequent(found)
+                outcome.result["unexpected_sample_size"] = len(found)
         if isinstance(counts, list):
             outcome.result["partial_unexpected_counts"] = [
                 {"value": jsonable(value), "count": int(count)} for value, count in counts]
+
+
+def _order_key(value: Any) -> tuple:
+    """Values of one column sort naturally; mixed or structured ones by their JSON text."""
+    if isinstance(value, bool) or value is None:
+        return (0, str(value))
+    if isinstance(value, (int, float)):
+        return (1, value)
+    if isinstance(value, str):
+        return (2, value)
+    return (3, json.dumps(value, sort_keys=True, default=str))
+
+
+def most_frequent(values: list[Any]) -> list[dict[str, Any]]:
+    """The PARTIAL_UNEXPECTED_COUNT most frequent values, by count, then value."""
+    counts: dict[str, list] = {}
+    for value in values:
+        key = json.dumps(value, sort_keys=True, default=str)
+        counts.setdefault(key, [value, 0])[1] += 1
+    ranked = sorted(counts.values(), key=lambda item: (-item[1], _order_key(item[0])))
+    return [{"value": value, "count": count} for value, count in ranked[:PARTIAL_UNEXPECTED_COUNT]]
 
 
 # --- nulls -------------------------------------------------------------------------------------

@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench install clean
+STANDARDS := gbt-36344-2018 iso-iec-25012 iso-iec-5259-2 tc609-5-2025-04
+DATASETS := nycflights13 penguins
+
+.PHONY: demo test bench reports install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +19,21 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/dsbench validate datasets/penguins --suite suites/penguins.yaml -o .demo/penguins.validation.json || test $$? -eq 1
+	$(BIN)/dsbench evaluate datasets/penguins --standard tc609-5-2025-04 -o .demo/penguins/tc609-5-2025-04
+	$(BIN)/dsbench evaluate datasets/penguins --standard gbt-36344-2018 -o .demo/penguins/gbt-36344-2018
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks -q -p no:cacheprovider --benchmark-only
+
+# Golden cards of every bundled dataset x shipped standard; tests/test_reports.py re-evaluates them.
+reports: $(STAMP)
+	@for d in $(DATASETS); do for s in $(STANDARDS); do \
+	  $(BIN)/dsbench evaluate datasets/$$d --standard $$s -o reports/$$d/$$s > /dev/null || exit 1; \
+	  echo "reports/$$d/$$s/card.json"; \
+	done; done
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -16,7 +16,6 @@ LATER = {
     "balance.label": "#7 AI training data: class balance (Bal-ML-3, Bal-ML-8)",
     "diversity.label": "#7 AI training data: label richness (Div-ML-1)",
     "diversity.content": "#7 AI training data: content diversity (TC609 0301)",
-    "compliance.personal_info": "#7 AI training data: personal-information detectors (Idn-ML-1, TC609 0202)",
     "compliance.security": "#7 AI training data: masking of sensitive values (GB/T 0106)",
     "compliance.content_safety": "#7 AI training data: illegal or harmful content (TC609 0202)",
     "consistency.crossmodal": "#7 AI training data: consistency across modalities (TC609 0206)",

@@ -411,3 +411,21 @@ def test_without_a_manifest_only_documentation(tmp_path):
     concerns = [e.concern for e in suite.expectations]
     assert concerns == ["documentation.basic", "documentation.content", "documentation.process",
                         "documentation.application", "documentation.metadata", "traceability.provenance"]
+
+
+def test_text_screens_for_encoding_control_characters_and_personal_information(tmp_path):
+    path = tmp_path / "notes.csv"
+    rows = ["id,note", "1,plain text", "2,write to li.lei@example.cn please", "3,call 13912345678",
+            "4,broken \ufffd text", "5,bell \x07 here", "6,order 213912345678x"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with dsbench.load_dataset(path) as dataset:
+        suite = data_suite(dataset, "notes")
+        result = dsbench.validate(dataset, suite)
+    found = {r.id.split(".")[-1]: r.outcome for r in result.results if r.id.startswith("data.notes.note.")}
+    assert found["no_personal_information"].result["unexpected_count"] == 2
+    assert sorted(found["no_personal_information"].result["partial_unexpected_list"]) == [
+        "call 13912345678", "write to li.lei@example.cn please"]
+    assert found["no_replacement_character"].result["unexpected_count"] == 1
+    assert found["no_control_characters"].result["unexpected_count"] == 1
+    concerns = {e.id.split(".")[-1]: e.concern for e in suite.expectations if e.id.startswith("data.notes.note.")}
+    assert concerns["no_personal_information"] == "compliance.personal_info"

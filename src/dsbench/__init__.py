@@ -6,6 +6,8 @@ or GX until they are needed)::
     import dsbench
     result = dsbench.validate("penguins.csv", "suites/penguins.yaml")
     result.success, result.to_dict()
+    card = dsbench.evaluate("datasets/penguins", standard="gbt-36344-2018")
+    card.score, card.grade, card.digest, card.to_json()
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "validate": "dsbench.validation",
+    "evaluate": "dsbench.evaluation",
+    "ScoreCard": "dsbench.scorecard",
+    "load_standard": "dsbench.standard",
+    "Standard": "dsbench.standard",
     "ValidationResult": "dsbench.validation",
     "ExpectationResult": "dsbench.validation",
     "Suite": "dsbench.suite",
@@ -37,6 +43,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from dsbench.errors import DataError, DsbenchError, SuiteError
     from dsbench.expectations.base import Expectation
     from dsbench.expectations.registry import expectation_types
+    from dsbench.evaluation import evaluate
+    from dsbench.scorecard import ScoreCard
+    from dsbench.standard import Standard, load_standard
     from dsbench.suite import Suite, resolve_suite
     from dsbench.validation import ExpectationResult, ValidationResult, validate
 

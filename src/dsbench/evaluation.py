@@ -6,8 +6,8 @@ import importlib.metadata
 from pathlib import Path
 from typing import Any
 
-from dsbench.data.manifest import read_manifest
 from dsbench.data.sources import Dataset, LoadOptions, load_dataset
+from dsbench.generate import generated_suites
 from dsbench.scorecard import CARD_VERSION, ScoreCard, file_sha256, scores_document
 from dsbench.scoring import Evidence, Measured, load_evidence, score
 from dsbench.standard import canonical_digest, load_standard
@@ -68,15 +68,6 @@ def _measured(suite: Suite, result: ValidationResult) -> list[tuple[Measured, di
     return items
 
 
-def default_suites(dataset: Dataset) -> list[Suite]:
-    """The generated suites: from the data of every table, and from the manifest when there is one."""
-    try:
-        from dsbench.generate import generated_suites
-    except ImportError:  # pragma: no cover - generated suites not installed
-        return []
-    return generated_suites(dataset)
-
-
 def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
              evidence: str | Path | dict[str, Evidence] | None = None, suites: list[Any] | None = None,
              generate: bool = True, encoding: str | None = None,
@@ -91,10 +82,8 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
     extra = [resolve_suite(s) for s in suites or []]
     external = load_evidence(evidence, standard) if isinstance(evidence, (str, Path)) else (evidence or {})
     options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads)
-    with load_dataset(data, options=options) as dataset:
-        if manifest is not None:
-            dataset.manifest, dataset.manifest_path = read_manifest(Path(manifest)), Path(manifest)
-        chosen = (default_suites(dataset) if generate else []) + extra
+    with load_dataset(data, options=options, manifest=manifest) as dataset:
+        chosen = (generated_suites(dataset) if generate else []) + extra
         measured: list[tuple[Measured, dict]] = []
         for suite, result in zip(chosen, run_suites(chosen, dataset, full_evidence)):
             measured.extend(_measured(suite, result))
@@ -134,8 +123,7 @@ def _dataset_name(data: Any, dataset: Dataset) -> str:
 
 
 def _dataset_root(data: Any, dataset: Dataset) -> Path | None:
-    if dataset.manifest_path is not None:
-        return dataset.manifest_path.parent
+    """File paths in the card are relative to this: the data's directory."""
     if isinstance(data, (str, Path)):
         path = Path(str(data).split("#")[0])
         return path if path.is_dir() else path.parent

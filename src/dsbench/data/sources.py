@@ -168,13 +168,20 @@ class Dataset:
                             "metadata.json) nor Parquet files", source=str(directory))
         return self._add_files(str(directory), files, name or directory.name, options, None)
 
-    def add_manifest(self, manifest_path: Path, options: LoadOptions | None = None) -> None:
+    def add_manifest(self, manifest_path: Path, options: LoadOptions | None = None,
+                     data: Path | None = None) -> None:
+        """Load the tables a manifest describes. Resource paths are relative to the manifest's
+        directory, or to ``data`` when the manifest is kept apart from the data; when ``data`` is a
+        single file, it is the manifest's only resource."""
         options = options or LoadOptions()
         manifest = read_manifest(manifest_path)
         self.manifest, self.manifest_path = manifest, manifest_path
-        root = manifest_path.parent
+        root = manifest_path.parent if data is None else (data if data.is_dir() else data.parent)
+        if data is not None and data.is_file() and len(manifest.resources) != 1:
+            raise DataError(f"the manifest describes {len(manifest.resources)} tables; give the "
+                            "dataset's directory, not one file", source=str(manifest_path))
         for index, resource in enumerate(manifest.resources):
-            files = [root / p for p in resource.paths]
+            files = [data] if data is not None and data.is_file() else [root / p for p in resource.paths]
             for file in files:
                 if not file.is_file():
                     raise DataError(f"resource file {str(file)!r} does not exist",
@@ -351,12 +358,20 @@ def _json_layout(path: Path) -> str:
 
 
 def load_dataset(data: Any, *, name: str | None = None, options: LoadOptions | None = None,
-                 extra_tables: dict[str, Any] | None = None) -> Dataset:
+                 extra_tables: dict[str, Any] | None = None, manifest: str | Path | None = None) -> Dataset:
     """Open ``data`` (a path, glob, directory with a manifest, ``file.duckdb#table`` or an in-memory
-    frame) plus any ``extra_tables`` as one :class:`Dataset`."""
+    frame) plus any ``extra_tables`` as one :class:`Dataset`. A separate ``manifest`` describes
+    ``data`` (a file or a directory): its resources, dialect and missing values are used."""
     dataset = Dataset(threads=options.threads if options else None)
     try:
-        main = _add_any(dataset, data, name, options)
+        if manifest is not None:
+            if not isinstance(data, (str, Path)) or not Path(data).exists():
+                raise DataError("a manifest describes data on disk: give a file or directory",
+                                source=str(data) if isinstance(data, (str, Path)) else None)
+            dataset.add_manifest(Path(manifest), options, Path(data))
+            main = next(iter(dataset.tables.values()))
+        else:
+            main = _add_any(dataset, data, name, options)
         if len(dataset.tables) == 1:  # not a multi-table manifest: suites check this table
             dataset.primary = main.name
         for extra_name, extra in (extra_tables or {}).items():

@@ -7,14 +7,13 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 import yaml
 
 import dsbench
 from dsbench.suite import Suite, resolve_suite, shipped_suites, suite_json_schema
-from tests.conftest import DATASETS, ROOT, SUITES, run_cli
+from tests.conftest import DATASETS, SUITES, run_cli
 
 
 def test_shipped_suites_load_and_bind():

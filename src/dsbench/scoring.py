@@ -178,14 +178,11 @@ def score(standard: Standard, results: list[Measured], evidence: dict[str, Evide
 
 def load_evidence(path: str | Path, standard: Standard) -> dict[str, Evidence]:
     """Read an evidence file: indicator code -> {passed, evaluated} or {score}, plus a source note."""
-    from dsbench.yamlio import load_yaml
+    from dsbench.yamlio import read_document
 
     path = Path(path)
     source = str(path)
-    try:
-        document = load_yaml(path.read_text(encoding="utf-8"), source, EvidenceError)
-    except (OSError, UnicodeDecodeError) as error:
-        raise EvidenceError(f"cannot read evidence file: {error}", source=source) from None
+    document = read_document(path, EvidenceError, "evidence file")
     if not isinstance(document, dict):
         raise EvidenceError("an evidence file maps indicator codes to evidence", source=source)
     indicators = {i.code: i for _, i in standard.indicators()}

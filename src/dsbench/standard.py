@@ -191,18 +191,6 @@ def load_standard(standard: str | Path | Standard) -> Standard:
     elif not path.exists():
         known = ", ".join(shipped_standards())
         raise StandardError(f"no standard file or standard id {text!r} (known ids: {known})")
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise StandardError(f"cannot read standard file: {error}", source=str(path)) from None
-    if path.suffix == ".json":
-        try:
-            document = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise StandardError(f"invalid JSON: {error.msg}", source=str(path),
-                                location=f"line {error.lineno}, column {error.colno}") from None
-    else:
-        from dsbench.yamlio import load_yaml
+    from dsbench.yamlio import read_document
 
-        document = load_yaml(raw, str(path), StandardError)
-    return standard_from_document(document, str(path))
+    return standard_from_document(read_document(path, StandardError, "standard file"), str(path))

@@ -7,7 +7,6 @@ a path, or a callable returning a path, a dict or a :class:`Suite`).
 
 from __future__ import annotations
 
-import json
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Iterable
@@ -60,23 +59,10 @@ class Suite(BaseModel):
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Suite":
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SuiteError("no such suite file", source=str(path)) from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise SuiteError(f"cannot read suite file: {error}", source=str(path)) from None
-        if path.suffix == ".json":
-            try:
-                document = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise SuiteError(f"invalid JSON: {error.msg}", source=str(path),
-                                 location=f"line {error.lineno}, column {error.colno}") from None
-        else:
-            from dsbench.yamlio import load_yaml
+        from dsbench.yamlio import read_document
 
-            document = load_yaml(text, str(path))
+        path = Path(path)
+        document = read_document(path, SuiteError, "suite file")
         suite = cls.from_dict(document, str(path))
         suite._source = str(path)
         return suite

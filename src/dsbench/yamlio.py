@@ -1,7 +1,10 @@
-"""Safe YAML reading with errors that name the file and line."""
+"""Reading YAML and JSON documents (suites, standards, manifests, evidence) safely, with errors
+that name the file and line."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -33,3 +36,21 @@ def load_yaml(text: str, source: str, error: type[Exception] = SuiteError) -> An
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         raise error(f"invalid YAML: {problem}", source=source, location=where) from None
+
+
+def read_document(path: Path, error: type[Exception] = SuiteError, what: str = "file") -> Any:
+    """Parse a ``.json`` file as JSON and anything else as YAML; unreadable, missing or malformed
+    files raise ``error`` naming the file (and line)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"no such {what}", source=str(path)) from None
+    except (OSError, UnicodeDecodeError) as problem:
+        raise error(f"cannot read {what}: {problem}", source=str(path)) from None
+    if path.suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as problem:
+            raise error(f"invalid JSON: {problem.msg}", source=str(path),
+                        location=f"line {problem.lineno}, column {problem.colno}") from None
+    return load_yaml(text, str(path), error)

@@ -5,7 +5,6 @@ they are."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -69,19 +68,9 @@ class Manifest(BaseModel):
 
 
 def _read_document(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataError(f"cannot read manifest: {error}", source=str(path)) from None
-    if path.suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise DataError(f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}",
-                            source=str(path)) from None
-    from dsbench.yamlio import load_yaml
+    from dsbench.yamlio import read_document
 
-    return load_yaml(text, str(path), DataError)
+    return read_document(path, DataError, "manifest")
 
 
 def pydantic_location(error: ValidationError) -> tuple[str, str]:

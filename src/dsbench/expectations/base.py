@@ -161,6 +161,14 @@ class Expectation:
                              location=f"kwargs.{field}")
         return quote_ident(name)
 
+    def other_table(self, name: str, field: str = "other_table_name") -> Table:
+        """Another table of the dataset, or a SuiteError naming the kwarg."""
+        other = self.context.tables.get(name)
+        if other is None:
+            known = ", ".join(self.context.tables)
+            raise SuiteError(f"no table {name!r} in the dataset (tables: {known})", location=f"kwargs.{field}")
+        return other
+
     def column_type(self, name: str) -> str:
         return self.table.columns[name]
 

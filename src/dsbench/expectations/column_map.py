@@ -18,7 +18,7 @@ from dsbench.engine.metrics import Condition, Metric
 from dsbench.errors import SuiteError
 from dsbench.expectations.base import (EVIDENCE_SAMPLE, PARTIAL_UNEXPECTED_COUNT, Expectation, Kwargs, Outcome,
                                        failed_metric, jsonable, percent)
-from dsbench.expectations.types import is_numeric, is_string, is_temporal, type_matches
+from dsbench.expectations.types import is_numeric, is_string, type_matches
 
 
 class ColumnKwargs(Kwargs):

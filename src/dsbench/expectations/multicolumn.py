@@ -7,7 +7,7 @@ elements evaluated, with the same ``mostly`` semantics as single-column map expe
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 

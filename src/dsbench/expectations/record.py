@@ -139,12 +139,7 @@ class ExpectForeignKeyValuesToExist(Expectation):
 
     def bind(self) -> None:
         self.cols = [self.column(name, f"column_list[{i}]") for i, name in enumerate(self.kw.column_list)]
-        other = self.context.tables.get(self.kw.other_table_name)
-        if other is None:
-            known = ", ".join(self.context.tables)
-            raise SuiteError(f"no table {self.kw.other_table_name!r} in the dataset (tables: {known})",
-                             location="kwargs.other_table_name")
-        self.other = other
+        other = self.other = self.other_table(self.kw.other_table_name)
         for i, name in enumerate(self.kw.other_column_list):
             if name not in other.columns:
                 known = ", ".join(list(other.columns)[:20])

@@ -7,7 +7,6 @@ from typing import Any, Mapping
 from pydantic import Field
 
 from dsbench.engine.metrics import Metric, Scope
-from dsbench.errors import SuiteError
 from dsbench.expectations.base import Expectation, Kwargs, Outcome, failed_metric
 from dsbench.expectations.column_aggregate import within
 
@@ -165,12 +164,7 @@ class ExpectTableRowCountToEqualOtherTable(Expectation):
     Kwargs = OtherTableKwargs
 
     def bind(self) -> None:
-        other = self.context.tables.get(self.kw.other_table_name)
-        if other is None:
-            known = ", ".join(self.context.tables)
-            raise SuiteError(f"no table {self.kw.other_table_name!r} in the dataset (tables: {known})",
-                             location="kwargs.other_table_name")
-        self.other = other
+        self.other = self.other_table(self.kw.other_table_name)
 
     def metrics(self) -> list[Metric]:
         self.m_self = self.scope.aggregate("count(*)", label="row_count")

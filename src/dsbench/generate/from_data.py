@@ -12,8 +12,9 @@ From one profile of the table (:mod:`dsbench.generate.profile`), for every colum
   q3 + 1.5 IQR, accuracy.outlier);
 - for VARCHAR columns, no U+FFFD replacement character (the trace of a wrong decoding,
   understandability.encoding), no control characters other than tab and line breaks
-  (cleanliness.text), and no e-mail address or PRC mobile number (compliance.personal_info; a
-  pattern screen, the checksum-validated detectors come with the AI-data checks);
+  (cleanliness.text), no e-mail address or PRC mobile number (compliance.personal_info) and no
+  unmasked PRC resident identity number (compliance.security) — pattern screens; the checksum-
+  validated detectors come with the AI-data checks;
 
 and for the table: records unique (uniqueness.record), not entirely empty and complete
 (completeness.record).
@@ -42,6 +43,9 @@ REPLACEMENT_CHARACTER = "\uFFFD"
 CONTROL_CHARACTERS = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 PERSONAL_INFORMATION = ["[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}",  # e-mail
                         "(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)"]  # PRC mobile number
+# An 18-character PRC resident identity number: region, birth date 18xx-20xx, sequence, check.
+RESIDENT_ID = ("(^|[^0-9])[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])"
+               "[0-9]{3}[0-9Xx]([^0-9]|$)")
 
 
 def _config(type_: str, kwargs: dict[str, Any], concern: str, id_: str,
@@ -85,6 +89,9 @@ def column_expectations(table: str, column: ColumnProfile) -> list[ExpectationCo
         configs.append(_config("expect_column_values_to_not_match_regex_list",
                                {"column": column.name, "regex_list": PERSONAL_INFORMATION, "mostly": 1.0},
                                "compliance.personal_info", f"{base}.no_personal_information"))
+        configs.append(_config("expect_column_values_to_not_match_regex",
+                               {"column": column.name, "regex": RESIDENT_ID, "mostly": 1.0},
+                               "compliance.security", f"{base}.no_unmasked_identity_number"))
         found = dominant_type(column)
         if found is not None:
             target, share = found

@@ -204,7 +204,9 @@ def check(
     if min_score is not None and (card.score is None or card.score < min_score):
         problems.append(f"score {card.score} is below {min_score:g}")
     if min_grade is not None:
-        grades = [level for level in _grades(card)]
+        from dsbench.standard import load_standard
+
+        grades = [level.grade for level in load_standard(standard).levels]
         if min_grade not in grades:
             raise DsbenchError(f"unknown grade {min_grade!r} (grades: {', '.join(grades)})")
         if card.grade is None or grades.index(card.grade) > grades.index(min_grade):
@@ -217,12 +219,6 @@ def check(
     for problem in problems:
         typer.echo(f"check failed: {problem}")
     raise typer.Exit(1 if problems else 0)
-
-
-def _grades(card) -> list[str]:
-    from dsbench.standard import load_standard
-
-    return [level.grade for level in load_standard(card.document["standard"]["id"]).levels]
 
 
 @app.command()

@@ -31,7 +31,7 @@ bench: $(STAMP)
 # Golden cards of every bundled dataset x shipped standard; tests/test_reports.py re-evaluates them.
 reports: $(STAMP)
 	@for d in $(DATASETS); do for s in $(STANDARDS); do \
-	  $(BIN)/dsbench evaluate datasets/$$d --standard $$s -o reports/$$d/$$s > /dev/null || exit 1; \
+	  $(BIN)/dsbench evaluate datasets/$$d --standard $$s --format none -o reports/$$d/$$s > /dev/null || exit 1; \
 	  echo "reports/$$d/$$s/card.json"; \
 	done; done
 

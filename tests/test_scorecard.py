@@ -185,3 +185,29 @@ def test_a_manifest_kept_apart_from_the_data(tmp_path):
     run = run_cli("evaluate", data, "--standard", STANDARD, "--manifest",
                   DATASETS / "nycflights13" / "datapackage.json", "-o", tmp_path / "out")
     assert run.code == 2 and "describes 5 tables" in run.err and not (tmp_path / "out").exists()
+
+
+def test_cli_writes_renderings_beside_the_card_and_nothing_on_bad_options(tmp_path):
+    out = tmp_path / "out"
+    run = run_cli("evaluate", DATASETS / "penguins", "--standard", STANDARD, "--suite", SUITE,
+                  "-o", out, "--lang", "zh")
+    assert run.code == 0, run.err
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["badge.svg", "card.dqv.jsonld", "card.html", "card.json", "card.junit.xml", "card.md"]
+    assert "得分" in (out / "card.md").read_text() or "得分" in (out / "card.html").read_text()
+    again = run_cli("render", out / "card.json", "--format", "md,badge", "-o", tmp_path / "again")
+    assert again.code == 0 and sorted(p.name for p in (tmp_path / "again").iterdir()) == ["badge.svg", "card.md"]
+    for bad in (["--format", "pdf"], ["--lang", "fr"]):
+        refused = run_cli("evaluate", DATASETS / "penguins", "--standard", STANDARD, "-o", tmp_path / "no", *bad)
+        assert refused.code == 2 and len(refused.err.strip().splitlines()) == 1
+        assert not (tmp_path / "no").exists()
+
+
+def test_check_appends_the_summary_to_the_github_step_summary(tmp_path):
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    run = run_cli("check", DATASETS / "penguins", "--standard", STANDARD, "--suite", SUITE,
+                  env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert run.code == 0
+    text = summary.read_text()
+    assert text.startswith("earlier step\n") and "gbt-36344-2018" in text and "99.7" in text

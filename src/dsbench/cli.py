@@ -149,6 +149,8 @@ def _default_card_path(card) -> Path:
 
 
 STANDARD_HELP = "A shipped standard id (see `dsbench standards list`) or a standard file."
+FORMAT_HELP = "Renderings beside card.json: all (default), none, or a list of html,md,junit,badge,dqv."
+LANG_HELP = "Language of the human-facing renderings: en or zh."
 
 
 @app.command()
@@ -165,15 +167,45 @@ def evaluate(
     missing_values: Optional[str] = typer.Option(None, "--missing-values", help="Comma-separated missing-value tokens."),
     full_evidence: bool = typer.Option(False, "--full-evidence", help="Count unexpected values over the "
                                        "whole table (one more scan), not among the first 200."),
+    formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
+    lang: str = typer.Option("en", "--lang", help=LANG_HELP),
 ) -> None:
-    """Score DATA against a standard and write its score card."""
+    """Score DATA against a standard and write its score card and renderings."""
+    from dsbench.render import check_language, parse_formats
     from dsbench.report import print_card
 
+    names, lang = parse_formats(formats), check_language(lang)  # bad options fail before any work
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, encoding, missing_values,
                      full_evidence)
     path = (output / "card.json") if output else _default_card_path(card)
-    card.save(path)
+    _write_card(card, path, names, lang)
     print_card(card, path)
+
+
+def _write_card(card, path: Path, names: list[str], lang: str) -> None:
+    """Render everything first, then write: a rendering that fails leaves no file behind."""
+    from dsbench.render import render_all, write_all
+
+    files = render_all(card.document, names, lang)
+    card.save(path)
+    write_all(path.parent, files)
+
+
+@app.command()
+def render(
+    card_path: Path = typer.Argument(..., metavar="CARD", help="A card.json."),
+    formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
+    lang: str = typer.Option("en", "--lang", help=LANG_HELP),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Directory (default: the card's)."),
+) -> None:
+    """Re-render an existing card."""
+    from dsbench.render import check_language, parse_formats, render_all, write_all
+    from dsbench.scorecard import ScoreCard
+
+    names, lang = parse_formats(formats), check_language(lang)
+    files = render_all(ScoreCard.load(card_path).document, names, lang)
+    for path in write_all(output or card_path.parent, files):
+        typer.echo(str(path))
 
 
 @app.command()
@@ -187,35 +219,29 @@ def check(
     min_grade: Optional[str] = typer.Option(None, "--min-grade", help="Fail below this grade."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Fail when an expectation of this severity "
                                           "(critical, or warning: warning and critical) failed."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write card.json into this directory."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Also write card.json and its renderings into this directory."),
     no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
+    formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
+    lang: str = typer.Option("en", "--lang", help=LANG_HELP),
 ) -> None:
-    """A quality gate: evaluate, then exit 1 when the standard's gates or the given bars fail."""
+    """A quality gate: evaluate, then exit 1 when the standard's gates or the given bars fail.
+    With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it."""
+    from dsbench.ci import gate_problems, write_step_summary
     from dsbench.errors import DsbenchError
+    from dsbench.render import check_language, parse_formats, renderer
     from dsbench.report import print_card
 
     if fail_on not in (None, "critical", "warning"):
         raise DsbenchError("--fail-on takes critical or warning")
+    names, lang = parse_formats(formats), check_language(lang)
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, None, None)
     if output is not None:
-        card.save(output / "card.json")
+        _write_card(card, output / "card.json", names, lang)
+    write_step_summary(renderer("md").render(card.document, lang))
     print_card(card, output / "card.json" if output else None)
-    problems = [] if card.passed else ["the standard's gates did not pass"]
-    if min_score is not None and (card.score is None or card.score < min_score):
-        problems.append(f"score {card.score} is below {min_score:g}")
-    if min_grade is not None:
-        from dsbench.standard import load_standard
-
-        grades = [level.grade for level in load_standard(standard).levels]
-        if min_grade not in grades:
-            raise DsbenchError(f"unknown grade {min_grade!r} (grades: {', '.join(grades)})")
-        if card.grade is None or grades.index(card.grade) > grades.index(min_grade):
-            problems.append(f"grade {card.grade} is below {min_grade}")
-    if fail_on is not None:
-        severities = {"critical": {"critical"}, "warning": {"critical", "warning"}}[fail_on]
-        failed = [r["id"] for r in card.document["results"] if not r["success"] and r["severity"] in severities]
-        if failed:
-            problems.append(f"{len(failed)} {fail_on}-or-worse expectation(s) failed")
+    problems = gate_problems(card.document, min_score=min_score, min_grade=min_grade, fail_on=fail_on,
+                             standard=standard)
     for problem in problems:
         typer.echo(f"check failed: {problem}")
     raise typer.Exit(1 if problems else 0)

@@ -104,10 +104,11 @@ class ScoreCard:
         card.document = document
         return card
 
-    def _repr_html_(self) -> str:  # pragma: no cover - a Jupyter convenience, rendered by issue #4
-        score = "n/a" if self.score is None else f"{self.score:.1f}"
-        return (f"<b>{self.document['dataset']['name']}</b> × {self.document['standard']['id']}: "
-                f"score {score}, grade {self.grade or '—'}, {'passed' if self.passed else 'not passed'}")
+    def _repr_html_(self) -> str:
+        """A compact summary for Jupyter."""
+        from dsbench.render.html import compact
+
+        return compact(self.document, "en")
 
 
 def check_digest(card: ScoreCard) -> bool:

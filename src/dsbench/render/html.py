@@ -1,0 +1,291 @@
+"""The score card as one self-contained HTML page for a reviewer.
+
+Inline CSS and SVG only: no script, no network (a Content-Security-Policy forbids both), a print
+stylesheet, and <details> for the long parts. The charts are drawn with matplotlib as SVG when it is
+installed (``pip install dsbench[report]``); the page says so in their place otherwise. The same card
+and language give the same bytes: every value is formatted here, the SVG ids are salted with a
+constant and the SVG carries no date.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from dsbench.render import _shared as s
+from dsbench.render.i18n import name, t
+
+FILENAME = "card.html"
+MEDIA_TYPE = "text/html"
+
+TEMPLATES = Path(__file__).parent / "templates"
+MAX_ROWS = 50  # expectation rows per indicator (failures come first); the rest is counted
+TOP_VALUES = 5  # unexpected values shown per expectation
+CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC")
+# Okabe-Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C7A00", "#555555")
+MUTED = "#8a8f98"
+SVG_SALT = "dsbench-card"
+
+
+@functools.lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
+
+
+def _number(value: Any) -> float | None:
+    """A score as a finite float, or None (not scored; the card writes NaN as a string)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return None
+    return float(value)
+
+
+def _pct(score: Any, scale: float) -> str:
+    """Width of a CSS score bar, as a percentage with one decimal."""
+    score = _number(score)
+    if score is None or not scale:
+        return "0"
+    return f"{max(0.0, min(100.0, 100.0 * score / scale)):.1f}"
+
+
+def _expectation_row(result: dict, lang: str) -> dict:
+    status = s.result_status(result)
+    measure = result.get("measure") or {}
+    config = result.get("expectation_config") or {}
+    return {
+        "status": status,
+        "status_word": t(status, lang),
+        "type": config.get("type", ""),
+        "target": s.target(result),
+        "id": result.get("id", ""),
+        "suite": result.get("suite", ""),
+        "severity": s.severity_word(result.get("severity", ""), lang),
+        "fraction": s.fraction_text(measure.get("passed"), measure.get("evaluated")),
+        "finding": s.finding(result, lang),
+        "samples": [(value, None if count is None else s.fmt_count(count))
+                    for value, count in s.samples(result, TOP_VALUES)] if status != "pass" else [],
+    }
+
+
+def _rows(results: list[dict], lang: str) -> tuple[list[dict], int]:
+    ordered = sorted(results, key=s.review_order)
+    return [_expectation_row(r, lang) for r in ordered[:MAX_ROWS]], max(0, len(ordered) - MAX_ROWS)
+
+
+def _table_summary(table: dict, lang: str) -> str:
+    """"flights: 19 columns, 1 file"."""
+    parts = [s.counted("column", len(table.get("columns", [])), lang)]
+    if table.get("files"):
+        parts.append(s.counted("file", len(table["files"]), lang))
+    return table.get("name", "") + s.word("colon", lang) + s.word("comma", lang).join(parts)
+
+
+def _context(card: dict, lang: str) -> dict:
+    scale = card.get("scale") or 100
+    by_id = s.results_by_id(card)
+    dimensions = []
+    for index, d in enumerate(card.get("dimensions", [])):
+        indicators = []
+        for i in d.get("indicators", []):
+            bound = [by_id[e] for e in i.get("expectations", []) if e in by_id]
+            rows, more = _rows(bound, lang)
+            statuses = [s.result_status(r) for r in bound]
+            indicators.append({
+                "code": i["code"], "name": name(i["name"], lang), "score": s.fmt_score(i.get("score")),
+                "pct": _pct(i.get("score"), scale), "status": i.get("status", ""),
+                "status_word": s.status_word(i.get("status"), lang),
+                "fraction": s.fraction_text(i.get("passed"), i.get("evaluated")),
+                "weight": f"{i.get('weight', 1):g}",
+                "lower_is_better": i.get("direction") == "lower_is_better",
+                "value": "—" if i.get("value") is None else f"{i['value']:.4g}",
+                "source": i.get("source"),
+                "count": len(bound), "failed": sum(x != "pass" for x in statuses),
+                "count_text": s.counted("expectation", len(bound), lang),
+                "rows": rows, "more": more,
+            })
+        dimensions.append({
+            "code": d["code"], "name": name(d["name"], lang), "score": s.fmt_score(d.get("score")),
+            "pct": _pct(d.get("score"), scale), "status": d.get("status", ""),
+            "status_word": s.status_word(d.get("status"), lang), "weight": f"{d.get('weight', 1):g}",
+            "color": PALETTE[index % len(PALETTE)], "indicators": indicators,
+        })
+    dataset = card.get("dataset", {})
+    tables = [{
+        "name": table.get("name", ""), "rows": s.fmt_count(table.get("rows")),
+        "ncols": s.fmt_count(len(table.get("columns", []))),
+        "summary": _table_summary(table, lang),
+        "columns": [(c.get("name", ""), c.get("type", "")) for c in table.get("columns", [])],
+        "files": [(f.get("path", ""), s.fmt_count(f.get("bytes")), f.get("sha256", ""))
+                  for f in table.get("files", [])],
+        "content_hash": table.get("content_hash", ""),
+    } for table in dataset.get("tables", [])]
+    unbound_rows, unbound_more = _rows(s.unbound_results(card), lang)
+    standard = card.get("standard", {})
+    failed = s.failed_results(card)
+    return {
+        "lang": lang,
+        "html_lang": "zh-CN" if lang == "zh" else lang,
+        "w": functools.partial(_word, lang),
+        "headline": s.headline(card),
+        "score": s.fmt_score(card.get("score")),
+        "scale": s.scale_text(card),
+        "pct": _pct(card.get("score"), scale),
+        "grade": s.grade_text(card, lang),
+        "has_grade": bool(card.get("grade")),
+        "passed": bool(card.get("passed")),
+        "verdict": s.verdict(card, lang),
+        "gates": [{"passed": bool(g.get("passed")), "status_word": t("pass" if g.get("passed") else "fail", lang),
+                   "type": g.get("type", ""), "description": g.get("description", ""),
+                   "observed": s.gate_observed(g, lang)} for g in card.get("gates", [])],
+        "dataset": {"name": dataset.get("name", ""), "fingerprint": dataset.get("fingerprint", ""),
+                    "tables": tables},
+        "manifest_digest": card.get("manifest_digest"),
+        "standard": {"id": standard.get("id", ""), "version": standard.get("version", ""),
+                     "status": s.status_word(standard.get("status"), lang),
+                     "title": s.standard_title(card, lang), "digest": standard.get("digest", "")},
+        "dimensions": dimensions,
+        "weakest": [{"code": i["code"], "name": name(i["name"], lang), "dimension": name(d["name"], lang),
+                     "score": s.fmt_score(i["score"]), "fraction": s.fraction_text(i.get("passed"), i.get("evaluated"))}
+                    for d, i in s.weakest(card)],
+        "failed_count": len(failed),
+        "result_count": len(card.get("results", [])),
+        "unbound": unbound_rows, "unbound_more": unbound_more,
+        "unbound_count": unbound_more + len(unbound_rows),
+        "digest": card.get("digest", ""),
+        "engine": sorted((card.get("engine") or {}).items()),
+        "suites": [(x.get("id", ""), x.get("version", ""), x.get("digest", "")) for x in card.get("suites", [])],
+        "options": json.dumps(card.get("options") or {}, ensure_ascii=False, sort_keys=True),
+        "card_version": card.get("card_version", ""),
+    }
+
+
+def _word(lang: str, key: str, **values: Any) -> str:
+    return s.word(key, lang, **values)
+
+
+def render(card: dict, lang: str) -> str:
+    """The whole page. ``card`` is the card document (dict), ``lang`` "en" or "zh"."""
+    from dsbench.render import check_language
+
+    check_language(lang)
+    context = _context(card, lang)
+    context["charts"] = charts(card, lang)
+    return _environment().get_template("card.html.j2").render(**context)
+
+
+def compact(card: dict, lang: str = "en") -> str:
+    """A small summary table (score, grade, passed, dimensions): ScoreCard._repr_html_ in Jupyter."""
+    from dsbench.render import check_language
+
+    check_language(lang)
+    return _environment().get_template("compact.html.j2").render(**_context(card, lang)).strip()
+
+
+# ---------------------------------------------------------------------------------------------- charts
+
+
+@functools.lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The first installed CJK font matplotlib knows (None when there is none)."""
+    from matplotlib import font_manager
+
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return next((font for font in CJK_FONTS if font in installed), None)
+
+
+def chart_labels(card: dict, lang: str, cjk: bool) -> tuple[list[str], list[str]]:
+    """Labels of the dimension and indicator charts. Chinese names need a CJK font; without one the
+    charts show the codes (which the tables beside them name), never boxes for missing glyphs."""
+    words = lang != "zh" or cjk
+
+    def label(item: dict) -> str:
+        return f"{item['code']} {name(item['name'], lang)}" if words else item["code"]
+
+    dimensions = card.get("dimensions", [])
+    return ([label(d) for d in dimensions], [label(i) for d in dimensions for i in d.get("indicators", [])])
+
+
+def _status_label(status: str, lang: str, cjk: bool) -> str:
+    if lang == "zh" and not cjk:
+        return {"not_applicable": "n/a", "not_evaluated": "not evaluated"}.get(status, status)
+    return s.status_word(status, lang)
+
+
+def _bars(figure_class: Any, labels: list[str], scores: list[Any], colors: list[str], statuses: list[str],
+          scale: float, lang: str, cjk: bool, bar_height: float) -> Any:
+    count = max(1, len(labels))
+    figure = figure_class(figsize=(8.0, 0.55 + bar_height * count), layout="constrained")
+    axes = figure.add_subplot()
+    positions = list(range(len(labels)))
+    scores = [_number(v) for v in scores]
+    values = [0.0 if v is None else v for v in scores]
+    axes.barh(positions, values, color=colors, height=0.68)
+    for y, value, status in zip(positions, scores, statuses):
+        if value is None:
+            axes.text(scale * 0.01, y, _status_label(status, lang, cjk), va="center", ha="left",
+                      color=MUTED, fontstyle="italic")
+        else:
+            axes.text(value + scale * 0.01, y, f"{value:.1f}", va="center", ha="left", color="#1f2328")
+    axes.set_yticks(positions, labels)
+    axes.set_ylim(len(labels) - 0.5, -0.5)
+    axes.set_xlim(0, scale * 1.09)  # room for the value of a full bar
+    axes.set_xticks([scale * k / 5 for k in range(6)])
+    axes.spines["bottom"].set_bounds(0, scale)
+    axes.xaxis.grid(True, color="#e3e6ea", linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(axis="y", length=0)
+    return figure
+
+
+def _svg(figure: Any, prefix: str, label: str) -> str:
+    """The figure as an inline <svg> element: no XML prologue, no comments, ids made unique per chart."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg"):]
+    text = re.sub(r"<!--.*?-->\s*", "", text, flags=re.S)
+    text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)
+    text = text.replace('xlink:href="#', f'xlink:href="#{prefix}-').replace("url(#", f"url(#{prefix}-")
+    from markupsafe import escape
+
+    return text.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" class="chart" ', 1)
+
+
+def charts(card: dict, lang: str) -> dict[str, Any] | None:
+    """{"dimensions": svg, "indicators": svg} as markupsafe.Markup, or None without matplotlib."""
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure
+    except ImportError:
+        return None
+    from markupsafe import Markup
+
+    font = cjk_font() if lang == "zh" else None
+    families = ["DejaVu Sans"] + ([font] if font else [])
+    settings = {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "font.family": families,
+                "font.size": 9.0, "axes.edgecolor": "#8a8f98", "axes.linewidth": 0.8,
+                "xtick.color": "#4a4f57", "ytick.color": "#1f2328", "path.simplify": True}
+    scale = float(card.get("scale") or 100)
+    dimension_labels, indicator_labels = chart_labels(card, lang, font is not None)
+    dimensions = card.get("dimensions", [])
+    colors = [PALETTE[k % len(PALETTE)] for k in range(len(dimensions))]
+    indicator_colors = [colors[k] for k, d in enumerate(dimensions) for _ in d.get("indicators", [])]
+    indicators = [i for d in dimensions for i in d.get("indicators", [])]
+    with matplotlib.rc_context(settings):
+        dimension_figure = _bars(Figure, dimension_labels, [d.get("score") for d in dimensions], colors,
+                                 [d.get("status", "") for d in dimensions], scale, lang, font is not None, 0.38)
+        indicator_figure = _bars(Figure, indicator_labels, [i.get("score") for i in indicators],
+                                 indicator_colors, [i.get("status", "") for i in indicators], scale, lang,
+                                 font is not None, 0.26)
+        return {"dimensions": Markup(_svg(dimension_figure, "chart-d", s.word("dimension_chart", lang))),
+                "indicators": Markup(_svg(indicator_figure, "chart-i", s.word("indicator_chart", lang)))}

@@ -1,5 +1,4 @@
-"""What the HTML and Markdown renderings of a card have in common: the extra words they use, and the
-selections and formatting of numbers, findings and sample values. Everything here reads only the card
+"""What the HTML and Markdown renderings of a card have in common: the selections and formatting of numbers, findings and sample values. Everything here reads only the card
 document and is deterministic."""
 
 from __future__ import annotations
@@ -7,90 +6,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dsbench.render.i18n import name, score_text, t
+from dsbench.render.i18n import LABELS, name, score_text, t
 
 MAX_VALUE = 80  # characters of one sample or observed value
 SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 
-WORDS: dict[str, dict[str, str]] = {
-    "fingerprint": {"en": "Fingerprint", "zh": "指纹"},
-    "version": {"en": "Version", "zh": "版本"},
-    "title_of_standard": {"en": "Title", "zh": "名称"},
-    "table": {"en": "Table", "zh": "表"},
-    "tables": {"en": "Tables", "zh": "表"},
-    "files": {"en": "Files", "zh": "文件"},
-    "bytes": {"en": "bytes", "zh": "字节"},
-    "type": {"en": "Type", "zh": "类型"},
-    "column": {"en": "Column", "zh": "列"},
-    "severity": {"en": "Severity", "zh": "严重程度"},
-    "finding": {"en": "Finding", "zh": "发现"},
-    "target": {"en": "Target", "zh": "对象"},
-    "code": {"en": "Code", "zh": "编号"},
-    "name": {"en": "Name", "zh": "名称"},
-    "result": {"en": "Result", "zh": "结果"},
-    "more": {"en": "… and {n} more", "zh": "…… 另有 {n} 项"},
-    "n_expectations": {"en": "{n} expectations", "zh": "{n} 项检查"},
-    "n_expectation": {"en": "1 expectation", "zh": "1 项检查"},
-    "n_failed": {"en": "{n} failed", "zh": "{n} 项未通过"},
-    "n_files": {"en": "{n} files", "zh": "{n} 个文件"},
-    "n_file": {"en": "1 file", "zh": "1 个文件"},
-    "n_columns": {"en": "{n} columns", "zh": "{n} 列"},
-    "n_column": {"en": "1 column", "zh": "1 列"},
-    "comma": {"en": ", ", "zh": "，"},
-    "detail": {"en": "Indicators and expectations", "zh": "指标与检查项"},
-    "failed_of": {"en": "{a} of {b} expectations failed", "zh": "{b} 项检查中 {a} 项未通过"},
-    "colon": {"en": ": ", "zh": "："},
-    "of": {"en": "{a} unexpected of {b}", "zh": "{b} 个中有 {a} 个异常"},
-    "failed_expectations": {"en": "Failed expectations", "zh": "未通过的检查项"},
-    "unbound": {"en": "Expectations no indicator of this standard counts",
-                "zh": "本标准未计入任何指标的检查项"},
-    "charts": {"en": "Charts", "zh": "图表"},
-    "dimension_chart": {"en": "Dimension scores", "zh": "维度得分"},
-    "indicator_chart": {"en": "Indicator scores", "zh": "指标得分"},
-    "no_charts": {"en": "Charts need matplotlib: `pip install dsbench[report]` adds them.",
-                  "zh": "图表需要 matplotlib：`pip install dsbench[report]` 即可添加。"},
-    "provenance": {"en": "Provenance", "zh": "来源信息"},
-    "suites": {"en": "Suites", "zh": "检查套件"},
-    "options": {"en": "Options", "zh": "选项"},
-    "manifest": {"en": "Manifest digest", "zh": "清单摘要"},
-    "verify_hint": {"en": "Re-evaluate the recorded inputs and compare every field:",
-                    "zh": "重新评估所记录的输入并逐项比较："},
-    "none": {"en": "none", "zh": "无"},
-    "direction_lower": {"en": "lower is better", "zh": "越低越好"},
-    "value": {"en": "Value", "zh": "取值"},
-    "source": {"en": "Source", "zh": "来源"},
-    "samples": {"en": "Sample values", "zh": "样例值"},
-    "count": {"en": "Count", "zh": "数量"},
-    "all_passed": {"en": "Every expectation passed.", "zh": "所有检查项均通过。"},
-    "critical": {"en": "critical", "zh": "严重"},
-    "warning": {"en": "warning", "zh": "警告"},
-    "info": {"en": "info", "zh": "提示"},
-    "weakest_note": {"en": "lowest scores first", "zh": "按得分从低到高"},
-    "print_note": {"en": "Collapsed sections print expanded in current browsers.",
-                   "zh": "折叠的部分在新版浏览器中打印时会展开。"},
-}
 
-STATUS_WORDS = {"scored": "scored", "not_applicable": "not_applicable", "not_evaluated": "not_evaluated",
-                "external": "external", "draft": "draft", "published": "published"}
-
-
-def word(key: str, lang: str, **values: Any) -> str:
-    """A word of WORDS (or of i18n.LABELS) in ``lang``, with ``{placeholders}`` filled in."""
-    entry = WORDS.get(key)
-    text = (entry.get(lang) or entry["en"]) if entry else t(key, lang)
-    return text.format(**values) if values else text
+STATUSES = ("scored", "not_applicable", "not_evaluated", "external", "draft", "published")
+word = t  # the renderers' name for i18n.t
 
 
 def counted(key: str, n: int, lang: str) -> str:
     """"3 expectations" / "1 expectation" (keys n_<key>s and n_<key>) and their Chinese."""
-    return word(f"n_{key}", lang) if n == 1 and f"n_{key}" in WORDS else word(f"n_{key}s", lang, n=n)
+    return t(f"n_{key}", lang) if n == 1 and f"n_{key}" in LABELS else t(f"n_{key}s", lang, n=n)
 
 
 def status_word(status: str | None, lang: str) -> str:
     """scored / not_applicable / … / draft / published in ``lang``; unknown statuses as they are."""
-    if status in STATUS_WORDS:
-        return t(STATUS_WORDS[status], lang)
-    return str(status or "")
+    return t(status, lang) if status in STATUSES else str(status or "")
 
 
 def severity_word(severity: str, lang: str) -> str:

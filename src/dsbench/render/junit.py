@@ -34,20 +34,6 @@ UNSCORED = "unscored"
 # Everything XML 1.0 cannot carry, even escaped: C0 controls but tab/LF/CR, surrogates, U+FFFE/F.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-_WORDS = {
-    "unexpected_of": {"en": "{count} unexpected of {total}", "zh": "{total} 个中 {count} 个异常"},
-    "unexpected": {"en": "{count} unexpected", "zh": "{count} 个异常"},
-    "measure": {"en": "{passed} of {evaluated} elements passed", "zh": "{evaluated} 个元素中 {passed} 个通过"},
-    "samples": {"en": "samples", "zh": "样例"},
-    "observed": {"en": "observed", "zh": "观测值"},
-    "failed": {"en": "expectation failed", "zh": "检查未通过"},
-    "raised": {"en": "expectation raised an exception", "zh": "检查执行出错"},
-}
-
-
-def _word(key: str, lang: str, **values: Any) -> str:
-    entry = _WORDS[key]
-    return (entry.get(lang) or entry["en"]).format(**values)
 
 
 def xml_safe(text: str) -> str:
@@ -85,17 +71,17 @@ def failure_message(item: dict, lang: str) -> str:
     parts = [f"[{item.get('severity')}]"]
     if result.get("unexpected_count") is not None:
         if result.get("element_count") is not None:
-            parts.append(_word("unexpected_of", lang, count=_count(result["unexpected_count"]),
+            parts.append(t("unexpected_of", lang, count=_count(result["unexpected_count"]),
                                total=_count(result["element_count"])))
         else:
-            parts.append(_word("unexpected", lang, count=_count(result["unexpected_count"])))
+            parts.append(t("junit_unexpected", lang, count=_count(result["unexpected_count"])))
     elif "observed_value" in result:
-        parts.append(f"{_word('observed', lang)}: {_value(result['observed_value'])}")
+        parts.append(f"{t('observed', lang)}: {_value(result['observed_value'])}")
     else:
-        parts.append(_word("failed", lang))
+        parts.append(t("failed", lang))
     samples = _samples(result)
     if samples:
-        parts.append(f"{_word('samples', lang)}: {', '.join(samples)}")
+        parts.append(f"{t('samples', lang)}: {', '.join(samples)}")
     return xml_safe("; ".join(parts[:1]) + " " + "; ".join(parts[1:]))
 
 
@@ -109,7 +95,7 @@ def _details(item: dict, lang: str) -> str:
         f"concern: {item.get('concern')}; severity: {item.get('severity')}",
     ]
     if measure.get("evaluated") is not None:
-        lines.append(_word("measure", lang, passed=_count(measure.get("passed")),
+        lines.append(t("measure", lang, passed=_count(measure.get("passed")),
                            evaluated=_count(measure.get("evaluated"))))
     lines.append("result: " + json.dumps(item.get("result") or {}, ensure_ascii=False, sort_keys=True))
     return xml_safe("\n".join(lines))
@@ -123,7 +109,7 @@ def _testcase(item: dict, lang: str) -> tuple[ET.Element, str | None]:
                                    "name": xml_safe(f"{item.get('id')} [{config.get('type')}]")})
     exception = item.get("exception_info") or {}
     if exception.get("raised_exception"):
-        message = exception.get("exception_message") or _word("raised", lang)
+        message = exception.get("exception_message") or t("raised", lang)
         error = ET.SubElement(case, "error", {"message": xml_safe(f"[{item.get('severity')}] {message}"),
                                               "type": xml_safe(str(config.get("type")))})
         error.text = xml_safe("\n".join(str(part) for part in (

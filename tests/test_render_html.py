@@ -211,3 +211,14 @@ def test_errors_external_evidence_and_no_gates_render():
         assert "Binder Error: <column>" in text and t("error", lang) in text
         summary = markdown.render(card, lang)
         assert "⚠️" in summary and "Binder Error: &lt;column&gt;" in summary
+
+
+def test_score_card_repr_html_is_the_compact_summary():
+    from dsbench.render.html import compact
+    from dsbench.scorecard import ScoreCard
+    from tests.conftest import ROOT
+
+    card = ScoreCard.load(ROOT / "reports" / "penguins" / "gbt-36344-2018" / "card.json")
+    shown = card._repr_html_()
+    assert shown == compact(card.document, "en")
+    assert "99.7" in shown and "gbt-36344-2018" in shown and "<script" not in shown

@@ -432,3 +432,30 @@ def test_text_screens_for_encoding_control_characters_and_personal_information(t
         "id 11010519491231002X on file"]
     concerns = {e.id.split(".")[-1]: e.concern for e in suite.expectations if e.id.startswith("data.notes.note.")}
     assert concerns["no_personal_information"] == "compliance.personal_info"
+
+
+def test_text_profile_reads_a_deterministic_prefix(tmp_path):
+    """Shapes and casts come from the first TEXT_SAMPLE_ROWS rows in table order: the same suite
+    with one thread or all, although the file has many row groups."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dsbench.data import LoadOptions
+    from dsbench.generate.profile import TEXT_SAMPLE_ROWS
+
+    rows = TEXT_SAMPLE_ROWS + 50_000
+    # The prefix is all integers; the tail is words: the prefix decides the dominant type.
+    codes = [str(i) for i in range(TEXT_SAMPLE_ROWS)] + ["word"] * 50_000
+    path = tmp_path / "prefix.parquet"
+    pq.write_table(pa.table({"code": codes}), path, row_group_size=10_000)
+    suites = []
+    for threads in (1, None):
+        with dsbench.load_dataset(path, options=LoadOptions(threads=threads)) as dataset:
+            suites.append(data_suite(dataset, "prefix").model_dump_json())
+    assert suites[0] == suites[1]
+    with dsbench.load_dataset(path) as dataset:
+        suite = data_suite(dataset, "prefix")
+        result = dsbench.validate(dataset, suite)
+    castable = next(r for r in result.results if r.id.endswith("code.castable"))
+    assert castable.config.kwargs["type"] == "integer"
+    assert castable.outcome.result["unexpected_count"] == 50_000 and rows == castable.outcome.evaluated

@@ -4,7 +4,9 @@ One DuckDB query per table, returning one row (no data is loaded into Python):
 
 - an aggregate scan over all columns: rows; per column the non-null count; for numeric columns
   the first and third quartiles (``quantile_cont``, over finite values);
-- for the VARCHAR columns (a scalar subquery, only when there are some): the column values are
+- for the VARCHAR columns (a scalar subquery, only when there are some), over the first
+  ``TEXT_SAMPLE_ROWS`` rows in table order (a deterministic prefix, so that profiling a wide text
+  table costs one bounded read, not a group-by of every value): the column values are
   unnested and grouped once, so each distinct value is examined once and weighted by its count,
   giving per column the number of values castable (losslessly, with the same SQL as
   ``expect_column_values_to_be_castable``) to BIGINT, DOUBLE, BOOLEAN, DATE and TIMESTAMP, the
@@ -28,6 +30,7 @@ from dsbench.expectations.types import base_type, is_numeric, is_string
 CASTS = {"BIGINT": "integer", "DOUBLE": "number", "BOOLEAN": "boolean", "DATE": "date",
          "TIMESTAMP": "datetime"}
 SHAPE_MAX_LENGTH = 64
+TEXT_SAMPLE_ROWS = 100_000
 SHAPE_RULES = (("[0-9]", "9"), (r"\p{Lu}", "A"), (r"[\p{Ll}\p{Lt}\p{Lm}\p{Lo}]", "a"))
 SHAPE_CLASSES = {"9": "[0-9]", "A": r"\p{Lu}", "a": r"[\p{Ll}\p{Lt}\p{Lm}\p{Lo}]"}
 RE2_SPECIAL = set("\\.+*?()|[]{}^$-/#&~")
@@ -131,16 +134,18 @@ def _text_statistics(view: str, names: list[str]) -> tuple[str, list[Any]]:
     params += shape_params
     sql = (
         f"SELECT list(struct_pack(k := stats.k, {', '.join(t.lower() + ' := ' + t.lower() for t in CASTS)}, "
-        f"whitespace := whitespace, length_sum := length_sum, max_length := max_length, "
+        f"whitespace := whitespace, length_sum := length_sum, max_length := max_length, sampled := sampled, "
         f"shape := top.shape, shape_count := top.m) ORDER BY stats.k) FROM ("
-        f"SELECT k, {', '.join(flags)}, sum(n * length(s)) AS length_sum, max(length(s)) AS max_length "
+        f"SELECT k, {', '.join(flags)}, sum(n * length(s)) AS length_sum, max(length(s)) AS max_length, "
+        f"sum(n) AS sampled "
         f"FROM values_ GROUP BY k) AS stats LEFT JOIN ("
         f"SELECT k, shape, sum(n) AS m FROM (SELECT k, {shape} AS shape, n FROM values_) "
         f"WHERE shape IS NOT NULL GROUP BY k, shape "
         f"QUALIFY row_number() OVER (PARTITION BY k ORDER BY sum(n) DESC, shape ASC) = 1) AS top "
         f"ON stats.k = top.k")
     with_clause = (f"WITH values_ AS (SELECT k, s, count(*) AS n FROM (SELECT unnest([{keys}]) AS k, "
-                   f"unnest([{values}]) AS s FROM {view}) WHERE s IS NOT NULL GROUP BY k, s) ")
+                   f"unnest([{values}]) AS s FROM (SELECT * FROM {view} LIMIT {TEXT_SAMPLE_ROWS})) "
+                   f"WHERE s IS NOT NULL GROUP BY k, s) ")
     return f"({with_clause}{sql})", params
 
 
@@ -171,13 +176,13 @@ def profile_table(dataset: Any, table_name: str | None = None) -> TableProfile:
         non_null, quartiles = int(row[1 + 2 * index]), row[2 + 2 * index]
         if name in text:
             stats = text[name]
-            shape = stats["shape"]
+            shape, sampled = stats["shape"], int(stats["sampled"] or 0)
             columns.append(ColumnProfile(
                 name, column_type, non_null,
-                castable={t: _share(stats[t.lower()], non_null) for t in CASTS} if non_null else {},
-                shape=shape, shape_share=_share(stats["shape_count"], non_null) if shape is not None else None,
-                whitespace_share=_share(stats["whitespace"], non_null),
-                mean_length=int(stats["length_sum"]) / non_null if non_null else None,
+                castable={t: _share(stats[t.lower()], sampled) for t in CASTS} if sampled else {},
+                shape=shape, shape_share=_share(stats["shape_count"], sampled) if shape is not None else None,
+                whitespace_share=_share(stats["whitespace"], sampled),
+                mean_length=int(stats["length_sum"]) / sampled if sampled else None,
                 max_length=int(stats["max_length"]) if stats["max_length"] is not None else None))
         elif is_numeric(column_type):
             quartiles = quartiles or [None, None]

@@ -198,3 +198,23 @@ def test_parquet_corrupt_inside_a_data_page(work):
     (work / "damaged.parquet").write_bytes(bytes(damaged))
     suite = suite_file(work, one("expect_column_sum_to_be_between", {"column": "a", "min_value": 0}))
     refused(work, work / "damaged.parquet", suite, "damaged.parquet")
+
+
+def test_invalid_memory_limit(work):
+    refused(work, work / "good.parquet", work / "good.yaml", "--memory-limit", extra=("--memory-limit", "lots"))
+
+
+def test_engine_settings_are_applied(work):
+    import dsbench
+
+    from dsbench.data import LoadOptions, load_dataset
+
+    with load_dataset(work / "good.parquet", options=LoadOptions(threads=1, memory_limit="512MB")) as dataset:
+        limit, threads = dataset.con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
+    assert (limit, threads) == ("488.2 MiB", 1)
+    result = dsbench.validate(work / "good.parquet", work / "good.yaml", threads=1, memory_limit="512MB")
+    assert result.results[0].outcome.result["unexpected_count"] == 1
+    run = run_cli("validate", work / "good.parquet", "--suite", work / "good.yaml", "--threads", "1",
+                  "--memory-limit", "256MB", "-q")
+    assert run.code == 1 and run.err == ""

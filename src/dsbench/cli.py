@@ -64,6 +64,9 @@ def validate(
         "manifest's, else only the empty string)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     explain: bool = typer.Option(False, "--explain", help="Also print every query that ran, with its time."),
+    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: one per core)."),
+    memory_limit: Optional[str] = typer.Option(None, "--memory-limit",
+                                               help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk."),
     full_evidence: bool = typer.Option(False, "--full-evidence", help="Count unexpected values over the "
                                        "whole table (one more scan), not among the first 200."),
 ) -> None:
@@ -73,7 +76,8 @@ def validate(
 
     tokens = None if missing_values is None else missing_values.split(",")
     result = run_validation(data, suite, tables=_parse_tables(table), encoding=encoding,
-                            missing_values=tokens, full_evidence=full_evidence)
+                            missing_values=tokens, full_evidence=full_evidence, threads=threads,
+                            memory_limit=memory_limit)
     document = result.to_dict()
     if output is not None:
         write_atomic(output, dump_json(document))
@@ -134,13 +138,14 @@ def suite_schema() -> None:
 
 def _evaluate(data: str, standard: str, manifest: Optional[Path], suite: List[str],
               evidence: Optional[Path], no_generate: bool, encoding: Optional[str],
-              missing_values: Optional[str], full_evidence: bool = False):
+              missing_values: Optional[str], full_evidence: bool = False, threads: Optional[int] = None,
+              memory_limit: Optional[str] = None):
     from dsbench.evaluation import evaluate as run_evaluation
 
     tokens = None if missing_values is None else missing_values.split(",")
     return run_evaluation(data, standard, manifest=manifest, evidence=evidence, suites=list(suite),
                           generate=not no_generate, encoding=encoding, missing_values=tokens,
-                          full_evidence=full_evidence)
+                          full_evidence=full_evidence, threads=threads, memory_limit=memory_limit)
 
 
 def _default_card_path(card) -> Path:
@@ -169,6 +174,9 @@ def evaluate(
                                        "whole table (one more scan), not among the first 200."),
     formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
     lang: str = typer.Option("en", "--lang", help=LANG_HELP),
+    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: one per core)."),
+    memory_limit: Optional[str] = typer.Option(None, "--memory-limit",
+                                               help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk."),
 ) -> None:
     """Score DATA against a standard and write its score card and renderings."""
     from dsbench.render import check_language, parse_formats
@@ -176,7 +184,7 @@ def evaluate(
 
     names, lang = parse_formats(formats), check_language(lang)  # bad options fail before any work
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, encoding, missing_values,
-                     full_evidence)
+                     full_evidence, threads, memory_limit)
     path = (output / "card.json") if output else _default_card_path(card)
     _write_card(card, path, names, lang)
     print_card(card, path)
@@ -224,6 +232,9 @@ def check(
     no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
     formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
     lang: str = typer.Option("en", "--lang", help=LANG_HELP),
+    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: one per core)."),
+    memory_limit: Optional[str] = typer.Option(None, "--memory-limit",
+                                               help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk."),
 ) -> None:
     """A quality gate: evaluate, then exit 1 when the standard's gates or the given bars fail.
     With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it."""
@@ -235,7 +246,8 @@ def check(
     if fail_on not in (None, "critical", "warning"):
         raise DsbenchError("--fail-on takes critical or warning")
     names, lang = parse_formats(formats), check_language(lang)
-    card = _evaluate(data, standard, manifest, suite, evidence, no_generate, None, None)
+    card = _evaluate(data, standard, manifest, suite, evidence, no_generate, None, None, False, threads,
+                     memory_limit)
     if output is not None:
         _write_card(card, output / "card.json", names, lang)
     write_step_summary(renderer("md").render(card.document, lang))

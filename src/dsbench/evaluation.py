@@ -72,7 +72,7 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
              evidence: str | Path | dict[str, Evidence] | None = None, suites: list[Any] | None = None,
              generate: bool = True, encoding: str | None = None,
              missing_values: list[str] | None = None, threads: int | None = None,
-             full_evidence: bool = False) -> ScoreCard:
+             full_evidence: bool = False, memory_limit: str | None = None) -> ScoreCard:
     """Evaluate ``data`` against ``standard`` (an id or a path) and return its :class:`ScoreCard`.
 
     The evidence comes from suites generated from the data and the manifest (unless ``generate`` is
@@ -81,7 +81,8 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
     standard = load_standard(standard)
     extra = [resolve_suite(s) for s in suites or []]
     external = load_evidence(evidence, standard) if isinstance(evidence, (str, Path)) else (evidence or {})
-    options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads)
+    options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads,
+                          memory_limit=memory_limit)
     with load_dataset(data, options=options, manifest=manifest) as dataset:
         chosen = (generated_suites(dataset) if generate else []) + extra
         measured: list[tuple[Measured, dict]] = []

@@ -153,7 +153,8 @@ def _run(dataset: Dataset, plan: Plan, log: RunLog) -> dict:
 
 def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,
              encoding: str | None = None, missing_values: list[str] | None = None,
-             full_evidence: bool = False) -> ValidationResult:
+             full_evidence: bool = False, threads: int | None = None,
+             memory_limit: str | None = None) -> ValidationResult:
     """Validate ``data`` against ``suite``.
 
     ``data``: a path (file, glob, Parquet directory, dataset directory with a manifest,
@@ -166,6 +167,7 @@ def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,
     suite = resolve_suite(suite)
     if isinstance(data, Dataset):
         return run(suite, data, full_evidence)
-    options = LoadOptions(encoding=encoding, missing_values=missing_values)
+    options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads,
+                          memory_limit=memory_limit)
     with load_dataset(data, options=options, extra_tables=tables) as dataset:
         return run(suite, dataset, full_evidence)

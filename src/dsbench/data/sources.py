@@ -50,17 +50,26 @@ class LoadOptions:
     delimiter: str | None = None
     header: bool | None = None
     threads: int | None = None  # DuckDB worker threads (default: one per core)
+    memory_limit: str | None = None  # DuckDB memory limit, e.g. "2GB" (beyond it, DuckDB spills to disk)
 
 
 class Dataset:
     """Named tables on one DuckDB connection, plus the manifest they came with (if any)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection | None = None, threads: int | None = None):
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None, threads: int | None = None,
+                 memory_limit: str | None = None):
         self._scratch: tempfile.TemporaryDirectory | None = None
         config: dict[str, Any] = {"temp_directory": str(self.scratch_dir() / "spill")}
         if threads is not None:
             config["threads"] = threads
-        self.con = con or duckdb.connect(config=config)
+        if memory_limit is not None:
+            config["memory_limit"] = memory_limit
+        try:
+            self.con = con or duckdb.connect(config=config)
+        except duckdb.Error as error:
+            self.close_scratch()
+            raise DataError(f"invalid engine setting: {describe_duckdb_error(error)}",
+                            location="--threads/--memory-limit") from None
         self.tables: dict[str, Table] = {}
         self.primary: str | None = None  # the table suites check unless they name one
         self._sealed = False
@@ -70,6 +79,9 @@ class Dataset:
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
         self.con.close()
+        self.close_scratch()
+
+    def close_scratch(self) -> None:
         if self._scratch is not None:
             self._scratch.cleanup()
             self._scratch = None
@@ -362,7 +374,8 @@ def load_dataset(data: Any, *, name: str | None = None, options: LoadOptions | N
     """Open ``data`` (a path, glob, directory with a manifest, ``file.duckdb#table`` or an in-memory
     frame) plus any ``extra_tables`` as one :class:`Dataset`. A separate ``manifest`` describes
     ``data`` (a file or a directory): its resources, dialect and missing values are used."""
-    dataset = Dataset(threads=options.threads if options else None)
+    options = options or LoadOptions()
+    dataset = Dataset(threads=options.threads, memory_limit=options.memory_limit)
     try:
         if manifest is not None:
             if not isinstance(data, (str, Path)) or not Path(data).exists():

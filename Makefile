@@ -26,7 +26,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python -m pytest benchmarks -q -p no:cacheprovider --benchmark-only
+	cd benchmarks && ../$(BIN)/python tpch.py --scale 1
 
 # Golden cards of every bundled dataset x shipped standard; tests/test_reports.py re-evaluates them.
 reports: $(STAMP)

@@ -21,6 +21,7 @@ from dsbench.generate import data_suite, manifest_suites, profile_table
 from dsbench.generate.from_data import dominant_type
 from dsbench.generate.profile import shape_regex
 from tests.conftest import DATASETS
+from tests.references import parses, python_float
 
 ROOT = Path(__file__).resolve().parent.parent
 CONCERNS = set(yaml.safe_load((ROOT / "standards" / "concerns.yaml").read_text())["concerns"])
@@ -49,28 +50,15 @@ def _shape(value: str) -> str | None:
     return "".join(out)
 
 
-def _float(value: str):
-    try:
-        return float(value)
-    except ValueError:
-        return None
-
-
-def _iso(parse, value: str) -> bool:
-    try:
-        parse(value.strip())
-        return True
-    except ValueError:
-        return False
 
 
 PYTHON_CASTS = {
-    "BIGINT": lambda v: _float(v) is not None and _float(v) == _float(v) and abs(_float(v)) < 9e18
-    and _float(v).is_integer(),
-    "DOUBLE": lambda v: _float(v) is not None,
+    "BIGINT": lambda v: python_float(v) is not None and python_float(v) == python_float(v) and abs(python_float(v)) < 9e18
+    and python_float(v).is_integer(),
+    "DOUBLE": lambda v: python_float(v) is not None,
     "BOOLEAN": lambda v: v.lower() in {"true", "false", "t", "f", "yes", "no", "y", "n", "1", "0"},
-    "DATE": lambda v: ":" not in v and _iso(dt.date.fromisoformat, v),
-    "TIMESTAMP": lambda v: _iso(dt.datetime.fromisoformat, v),
+    "DATE": lambda v: ":" not in v and parses(dt.date.fromisoformat, v),
+    "TIMESTAMP": lambda v: parses(dt.datetime.fromisoformat, v),
 }
 
 

@@ -12,6 +12,7 @@ import pytest
 import dsbench
 from dsbench.errors import SuiteError
 from dsbench.expectations.record import parse_age
+from tests.references import parses, python_float
 
 NAN = float("nan")
 
@@ -201,29 +202,16 @@ TEXT = ["12", "12.5", "x", " 7 ", "-3", "1e3", "", None, "nan", "true", "N", "ye
 BOOLEAN_WORDS = {"true", "false", "t", "f", "yes", "no", "y", "n", "1", "0"}
 
 
-def _python_float(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
-        return None
-
-
-def _iso(parse, value: str) -> bool:
-    try:
-        parse(value.strip())
-        return True
-    except ValueError:
-        return False
 
 
 PYTHON_CASTABLE = {
-    "integer": lambda v: _python_float(v) is not None and math.isfinite(_python_float(v))
-    and _python_float(v).is_integer(),
-    "number": lambda v: _python_float(v) is not None,
+    "integer": lambda v: python_float(v) is not None and math.isfinite(python_float(v))
+    and python_float(v).is_integer(),
+    "number": lambda v: python_float(v) is not None,
     "boolean": lambda v: v.lower() in BOOLEAN_WORDS,
-    "date": lambda v: ":" not in v and _iso(dt.date.fromisoformat, v),
-    "datetime": lambda v: _iso(dt.datetime.fromisoformat, v),
-    "time": lambda v: ":" in v and _iso(dt.time.fromisoformat, v),
+    "date": lambda v: ":" not in v and parses(dt.date.fromisoformat, v),
+    "datetime": lambda v: parses(dt.datetime.fromisoformat, v),
+    "time": lambda v: ":" in v and parses(dt.time.fromisoformat, v),
     "string": lambda v: True,
 }
 
@@ -248,7 +236,7 @@ def test_castable_with_format_binds_the_format():
     df = pd.DataFrame({"d": ["31/01/2020", "2020-01-31", "30/02/2020", None, "01/12/1999"]})
     (result,), validation = run(df, {"type": "expect_column_values_to_be_castable",
                                      "kwargs": {"column": "d", "type": "date", "format": "%d/%m/%Y"}})
-    expected = sum(_iso(lambda s: dt.datetime.strptime(s, "%d/%m/%Y"), v) for v in df["d"] if isinstance(v, str))
+    expected = sum(parses(lambda s: dt.datetime.strptime(s, "%d/%m/%Y"), v) for v in df["d"] if isinstance(v, str))
     assert result["measure"] == {"passed": expected, "evaluated": 4}
     assert all("%d/%m/%Y" not in sql for sql, _ in validation.log.queries)
 

@@ -46,6 +46,13 @@ PERSONAL_INFORMATION = ["[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A
 # An 18-character PRC resident identity number: region, birth date 18xx-20xx, sequence, check.
 RESIDENT_ID = ("(^|[^0-9])[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])"
                "[0-9]{3}[0-9Xx]([^0-9]|$)")
+# Screens of every text column: (id suffix, concern, a regex or a list of regexes none may match).
+TEXT_SCREENS = [
+    ("no_replacement_character", "understandability.encoding", REPLACEMENT_CHARACTER),
+    ("no_control_characters", "cleanliness.text", CONTROL_CHARACTERS),
+    ("no_personal_information", "compliance.personal_info", PERSONAL_INFORMATION),
+    ("no_unmasked_identity_number", "compliance.security", RESIDENT_ID),
+]
 
 
 def _config(type_: str, kwargs: dict[str, Any], concern: str, id_: str,
@@ -80,18 +87,13 @@ def column_expectations(table: str, column: ColumnProfile) -> list[ExpectationCo
     if column.non_null == 0:
         return configs
     if column.is_text:
-        configs.append(_config("expect_column_values_to_not_match_regex",
-                               {"column": column.name, "regex": REPLACEMENT_CHARACTER, "mostly": 1.0},
-                               "understandability.encoding", f"{base}.no_replacement_character"))
-        configs.append(_config("expect_column_values_to_not_match_regex",
-                               {"column": column.name, "regex": CONTROL_CHARACTERS, "mostly": 1.0},
-                               "cleanliness.text", f"{base}.no_control_characters"))
-        configs.append(_config("expect_column_values_to_not_match_regex_list",
-                               {"column": column.name, "regex_list": PERSONAL_INFORMATION, "mostly": 1.0},
-                               "compliance.personal_info", f"{base}.no_personal_information"))
-        configs.append(_config("expect_column_values_to_not_match_regex",
-                               {"column": column.name, "regex": RESIDENT_ID, "mostly": 1.0},
-                               "compliance.security", f"{base}.no_unmasked_identity_number"))
+        for suffix, concern, patterns in TEXT_SCREENS:
+            if isinstance(patterns, list):
+                type_, kwargs = "expect_column_values_to_not_match_regex_list", {"regex_list": patterns}
+            else:
+                type_, kwargs = "expect_column_values_to_not_match_regex", {"regex": patterns}
+            configs.append(_config(type_, {"column": column.name, **kwargs, "mostly": 1.0}, concern,
+                                   f"{base}.{suffix}"))
         found = dominant_type(column)
         if found is not None:
             target, share = found

@@ -118,7 +118,8 @@ def test_metrics_are_shared_between_expectations(parquet):
 
 def test_group_by_metrics_get_their_own_queries(parquet):
     """Uniqueness and modes are group-bys; distinct counts and sets share one more scan that reads
-    only their columns (fusing them into the plain scan would make DuckDB materialise it)."""
+    only their columns (fusing them into the plain scan would make DuckDB materialise it). A
+    compound key is screened by its distinct hashes in that scan: unique keys need no group-by."""
     distinct = [("expect_column_unique_value_count_to_be_between", {"column": "cat", "min_value": 3, "max_value": 3}),
                 ("expect_column_proportion_of_unique_values_to_be_between", {"column": "id", "min_value": 1}),
                 ("expect_column_distinct_values_to_be_in_set", {"column": "cat", "value_set": ["a", "b", "c"]}),
@@ -129,8 +130,25 @@ def test_group_by_metrics_get_their_own_queries(parquet):
         ("expect_column_most_common_value_to_be_in_set", {"column": "cat", "value_set": ["a"], "ties_okay": True})]
     result = dsbench.validate(parquet, suite_of(items))
     kinds = sorted(q.kind for q in result.plan.queries)
-    assert kinds == ["aggregate", "distinct", "rows", "rows", "rows"]
+    assert kinds == ["aggregate", "distinct", "rows", "rows"]
+    assert len(result.log.queries) == 4
     assert result.success
+
+
+def test_repeated_compound_keys_are_counted_exactly_after_the_hash_screen(tmp_path):
+    path = tmp_path / "keys.parquet"
+    pq.write_table(pa.table({"a": [1, 1, 2, None, None, 3], "b": ["x", "x", "y", None, None, "z"]}), path)
+    result = dsbench.validate(path, suite_of([("expect_compound_columns_to_be_unique", {"column_list": ["a", "b"]}),
+                                              ("expect_table_records_to_be_unique", {})]))
+    compound, records = (r.outcome.result for r in result.results)
+    # GX semantics: rows where every key column is null are skipped; (1, x) occurs twice.
+    assert compound["unexpected_count"] == 2
+    assert records["unexpected_count"] == 4  # (1, x) twice and (null, null) twice
+    assert records["partial_unexpected_counts"] == [{"value": {"a": None, "b": None}, "count": 2},
+                                                    {"value": {"a": 1, "b": "x"}, "count": 2}] or \
+        records["partial_unexpected_counts"] == [{"value": {"a": 1, "b": "x"}, "count": 2},
+                                                 {"value": {"a": None, "b": None}, "count": 2}]
+    assert sum("GROUP BY" in sql for sql, _ in result.log.queries) == 2  # the follow-ups ran
 
 
 def test_duplicates_count_and_evidence_in_one_query(tmp_path):
@@ -149,7 +167,9 @@ def test_duplicates_count_and_evidence_in_one_query(tmp_path):
     assert compound.outcome.result["unexpected_count"] == 4
     assert compound.outcome.result["partial_unexpected_counts"] == [
         {"value": {"k": "b", "j": 1}, "count": 2}, {"value": {"k": "c", "j": 2}, "count": 2}]
-    assert len(result.log.queries) == len(result.plan.queries)  # no evidence queries were needed
+    # The compound key's hash screen found repeats, so its group-by followed; no evidence query.
+    assert len(result.log.queries) == len(result.plan.queries) + 1
+    assert 'GROUP BY "k", "j"' in result.log.queries[-1][0]
 
 
 def test_evidence_only_for_failures_and_bounded(parquet):

@@ -17,8 +17,9 @@ import pytest
 import yaml
 
 import dsbench
+from dsbench.data.sources import LoadOptions
 from dsbench.generate import data_suite, manifest_suites, profile_table
-from dsbench.generate.from_data import dominant_type
+from dsbench.generate.from_data import dominant_type, suite_from_profile
 from dsbench.generate.profile import shape_regex
 from tests.conftest import DATASETS
 from tests.references import parses, python_float
@@ -88,7 +89,8 @@ def mixed() -> pd.DataFrame:
 def test_profile_equals_pandas(mixed):
     with dsbench.load_dataset(mixed) as dataset:
         profile = profile_table(dataset)
-    assert profile.queries == 1
+    assert profile.queries == 2  # the row count, then one scan
+    assert profile.quartiles_exact
     assert profile.rows == len(mixed)
     for column in profile.columns:
         series = mixed[column.name]
@@ -109,6 +111,53 @@ def test_profile_equals_pandas(mixed):
             numbers = present.astype(float)
             assert column.q1 == pytest.approx(numbers.quantile(0.25), rel=1e-12)
             assert column.q3 == pytest.approx(numbers.quantile(0.75), rel=1e-12)
+
+
+def test_large_tables_get_sampled_quartiles_marked_as_approximate(tmp_path, monkeypatch):
+    """Beyond 2 x QUARTILE_SAMPLE_ROWS rows, quartiles come from the rows whose hash is a multiple
+    of rows // QUARTILE_SAMPLE_ROWS: close to the exact ones, the same on every run and thread
+    count, and said to be approximate in the generated expectation."""
+    import dsbench.generate.profile as profile_module
+
+    monkeypatch.setattr(profile_module, "QUARTILE_SAMPLE_ROWS", 2_000)
+    rng = random.Random(3)
+    frame = pd.DataFrame({"x": [rng.uniform(0, 1000) for _ in range(20_000)],
+                          "k": [rng.randint(0, 10**9) for _ in range(20_000)]})
+    path = tmp_path / "big.parquet"
+    frame.to_parquet(path)
+    profiles = []
+    for threads in (1, 2):
+        with dsbench.load_dataset(path, options=LoadOptions(threads=threads)) as dataset:
+            profiles.append(profile_table(dataset))
+    sampled = profiles[0]
+    assert profiles[0] == profiles[1]
+    assert sampled.quartile_sample_every == 10 and not sampled.quartiles_exact
+    assert 1_500 < sampled.quartile_sample_rows < 2_500
+    x = sampled.column("x")
+    assert x.q1 == pytest.approx(frame["x"].quantile(0.25), abs=50)  # ~5 standard errors
+    assert x.q3 == pytest.approx(frame["x"].quantile(0.75), abs=50)
+    outliers = {e.id: e for e in suite_from_profile(sampled).expectations}["data.big.x.outliers"]
+    assert outliers.meta["profile"]["quartiles"] == "approximate"
+    assert outliers.meta["profile"]["quartile_sample_rows"] == sampled.quartile_sample_rows
+
+
+def test_the_profile_leaves_its_numbers_for_the_suites_and_the_card(mixed):
+    with dsbench.load_dataset(mixed) as dataset:
+        profile_table(dataset)
+        known = dict(dataset.metric_values)
+        view = dataset.table().view
+        rows, content, distinct = dataset.con.execute(
+            f"SELECT count(*), sum(hash(*COLUMNS(*))::HUGEINT), count(DISTINCT struct_pack(*COLUMNS(*))) "
+            f"FROM {view}").fetchone()
+        result = dsbench.validate(dataset, [{"type": "expect_table_records_to_be_unique", "kwargs": {}},
+                                            {"type": "expect_table_row_count_to_equal", "kwargs": {"value": rows}}])
+    by_sql = {m.sql: v for m, v in known.items()}
+    assert by_sql["count(*)"] == rows == len(mixed)
+    assert by_sql[next(s for s in by_sql if s.startswith("coalesce(sum(hash("))] == content
+    assert by_sql[next(s for s in by_sql if s.startswith("count(DISTINCT hash("))] == distinct
+    assert by_sql['count("amount")'] == mixed["amount"].notna().sum()
+    assert result.success == (distinct == rows)
+    assert result.log.queries == [] if distinct == rows else len(result.log.queries) == 1
 
 
 def test_data_suite_from_the_profile_measures_what_python_counts(mixed):

@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from dsbench.data.sources import Dataset, LoadOptions, load_dataset
+from dsbench.engine.metrics import Scope, content_hash
+from dsbench.engine.runner import compute
+from dsbench.engine.sql import quote_ident
 from dsbench.generate import generated_suites
 from dsbench.scorecard import CARD_VERSION, ScoreCard, file_sha256, scores_document
 from dsbench.scoring import Evidence, Measured, load_evidence, score
@@ -40,11 +43,12 @@ def fingerprint(dataset: Dataset, root: Path | None) -> dict[str, Any]:
     tables = []
     for name in sorted(dataset.tables):
         table = dataset.tables[name]
-        rows, content = dataset.con.execute(
-            f"SELECT count(*), coalesce(sum(hash(*COLUMNS(*))::HUGEINT), 0) FROM {table.view}").fetchone()
+        rows = Scope(table.view).aggregate("count(*)")
+        content = content_hash(table.view, [quote_ident(c) for c in table.columns])
+        values = compute(dataset.con, [rows, content], dataset.metric_values)[0]
         files = [{"path": _relative(f, root) if root else f.name, "bytes": f.stat().st_size,
                   "sha256": file_sha256(f)} for f in sorted(table.files)]
-        tables.append({"name": name, "rows": int(rows), "content_hash": str(content),
+        tables.append({"name": name, "rows": int(values[rows]), "content_hash": str(values[content]),
                        "columns": [{"name": c, "type": t} for c, t in table.columns.items()],
                        "files": sorted(files, key=lambda f: f["path"])})
     basis = [{k: v for k, v in t.items() if k != "files"} for t in tables]

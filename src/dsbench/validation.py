@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from pydantic import ValidationError
 
 from dsbench.data.manifest import pydantic_location
 from dsbench.data.sources import Dataset, LoadOptions, describe_duckdb_error, load_dataset
-from dsbench.engine.planner import Plan, plan_metrics
-from dsbench.engine.runner import RunLog, TableReadError, run_plan
+from dsbench.engine.metrics import Metric
+from dsbench.engine.planner import Plan
+from dsbench.engine.runner import RunLog, TableReadError, compute
 from dsbench.errors import DataError, DsbenchError, SuiteError
 from dsbench.expectations.base import Context, Expectation, ExpectationConfig, Outcome
 from dsbench.expectations.registry import get_expectation_type
@@ -122,15 +123,18 @@ def run_suites(suites: list[Suite], dataset: Dataset, full_evidence: bool = Fals
             raise error.within(source=suite.source) from None
     everything = [expectation for bound in bound_suites for _, expectation in bound]
     log = RunLog()
-    plan = plan_metrics(m for expectation in everything for m in expectation.metrics())
-    values = _run(dataset, plan, log)
+    values, plan = _compute(dataset, (m for expectation in everything for m in expectation.metrics()), log)
+    # Some expectations ask for an exact, costly count only when a cheap one leaves doubt.
+    follow_up = [m for expectation in everything for m in expectation.follow_up(values)]
+    if follow_up:
+        values.update(_compute(dataset, follow_up, log)[0])
     outcomes = [expectation.decide(values) for expectation in everything]
 
     evidence = {i: everything[i].evidence(o) for i, o in enumerate(outcomes)
                 if not o.success and o.exception is None}
-    evidence_plan = plan_metrics(m for metrics in evidence.values() for m in metrics)
-    if evidence_plan.queries:
-        evidence_values = _run(dataset, evidence_plan, log)
+    wanted = [m for metrics in evidence.values() for m in metrics]
+    if wanted:
+        evidence_values = _compute(dataset, wanted, log)[0]
         for i in evidence:
             everything[i].add_evidence(outcomes[i], evidence_values)
 
@@ -143,9 +147,9 @@ def run_suites(suites: list[Suite], dataset: Dataset, full_evidence: bool = Fals
     return results
 
 
-def _run(dataset: Dataset, plan: Plan, log: RunLog) -> dict:
+def _compute(dataset: Dataset, metrics: Iterable[Metric], log: RunLog) -> tuple[dict[Metric, Any], Plan]:
     try:
-        return run_plan(dataset.con, plan, log)
+        return compute(dataset.con, metrics, dataset.metric_values, log)
     except TableReadError as error:
         sources = {t.view: t.source for t in dataset.tables.values()}
         raise DataError(describe_duckdb_error(error.message), source=sources.get(error.table)) from None

@@ -75,6 +75,9 @@ class Dataset:
         self._sealed = False
         self.manifest: Manifest | None = None
         self.manifest_path: Path | None = None
+        # Metric -> value, for everything computed on this data so far (the data cannot change
+        # while it is loaded): a profile's numbers are not computed again by the suites.
+        self.metric_values: dict[Any, Any] = {}
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:

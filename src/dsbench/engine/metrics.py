@@ -127,3 +127,16 @@ class Scope:
         clause, clause_params = self.where_clause(where)
         sql = f"SELECT {select} FROM {self.table}{clause}"
         return Metric(self.table, sql, clause_params, "stream", reducer=reducer, label=label)
+
+
+def row_hash(columns: list[str]) -> str:
+    """SQL for a hash of a row's values over ``columns`` (quoted identifiers): DuckDB's ``hash``,
+    which gives equal values equal hashes exactly where GROUP BY finds them equal (NULLs, -0.0,
+    NaN included)."""
+    return f"hash({', '.join(columns)})"
+
+
+def content_hash(table: str, columns: list[str]) -> Metric:
+    """The sum of every row's hash: the same for the same rows in any order, file format or
+    partitioning (and, in practice, different for any other rows)."""
+    return Metric(table, f"coalesce(sum({row_hash(columns)}::HUGEINT), 0)", label="content_hash")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 import duckdb
 
 from dsbench.engine.metrics import FUSED_KINDS, Metric, thaw
-from dsbench.engine.planner import Plan, Query, aggregate_query, top_values_query
+from dsbench.engine.planner import Plan, Query, aggregate_query, plan_metrics, top_values_query
 
 STREAM_BATCH_ROWS = 1 << 16
 READ_ERROR_MARKERS = ("CSV Error", "Invalid unicode", "Malformed JSON", "Parquet", "parquet", "orrupt",
@@ -68,6 +68,16 @@ def _execute(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog) -> dict[
     return values
 
 
+def compute(con: duckdb.DuckDBPyConnection, metrics: Iterable[Metric], known: dict[Metric, Any],
+            log: RunLog | None = None) -> tuple[dict[Metric, Any], Plan]:
+    """The value of every metric: those in ``known`` (computed earlier on the same data) as they
+    are, the others by a plan of their own, whose values are added to ``known``."""
+    wanted = list(dict.fromkeys(metrics))
+    plan = plan_metrics(m for m in wanted if m not in known)
+    known.update(run_plan(con, plan, log))
+    return {m: known[m] for m in wanted}, plan
+
+
 def _is_read_error(error: Exception) -> bool:
     """The data itself could not be read (IO, CSV parsing, encoding): not a metric's fault."""
     text = str(error)
@@ -100,3 +110,13 @@ def run_plan(con: duckdb.DuckDBPyConnection, plan: Plan, log: RunLog | None = No
                 for metric in query.metrics:
                     values[metric] = _failure(error)
     return values
+
+
+def compute(con: duckdb.DuckDBPyConnection, metrics: Iterable[Metric], known: dict[Metric, Any],
+            log: RunLog | None = None) -> tuple[dict[Metric, Any], Plan]:
+    """The value of every metric: those in ``known`` (computed earlier on the same data) as they
+    are, the others by a plan of their own, whose values are added to ``known``."""
+    wanted = list(dict.fromkeys(metrics))
+    plan = plan_metrics(m for m in wanted if m not in known)
+    known.update(run_plan(con, plan, log))
+    return {m: known[m] for m in wanted}, plan

@@ -176,6 +176,10 @@ class Expectation:
     def metrics(self) -> list[Metric]:
         raise NotImplementedError
 
+    def follow_up(self, values: Mapping[Metric, Any]) -> list[Metric]:
+        """Metrics still needed, given the values of :meth:`metrics` (computed before ``decide``)."""
+        return []
+
     def decide(self, values: Mapping[Metric, Any]) -> Outcome:
         raise NotImplementedError
 

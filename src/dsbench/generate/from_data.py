@@ -9,7 +9,8 @@ From one profile of the table (:mod:`dsbench.generate.profile`), for every colum
   values and that are not free text (``expect_column_values_to_match_regex`` with the shape's
   anchored regex, consistency.format);
 - IQR outliers for numeric columns (``expect_column_values_to_be_between`` from q1 - 1.5 IQR to
-  q3 + 1.5 IQR, accuracy.outlier);
+  q3 + 1.5 IQR, accuracy.outlier; on large tables the quartiles are estimated from a sample, which
+  the expectation's meta says — the count of values outside the fences is always exact);
 - for VARCHAR columns, no U+FFFD replacement character (the trace of a wrong decoding,
   understandability.encoding), no control characters other than tab and line breaks
   (cleanliness.text), no e-mail address or PRC mobile number (compliance.personal_info) and no
@@ -80,7 +81,9 @@ def _round(value: float) -> float:
     return float(f"{value:.12g}")
 
 
-def column_expectations(table: str, column: ColumnProfile) -> list[ExpectationConfig]:
+def column_expectations(table: str, column: ColumnProfile,
+                        quartile_sample_rows: int | None = None) -> list[ExpectationConfig]:
+    """``quartile_sample_rows``: the quartiles are estimates from this many sampled rows (None: exact)."""
     base = f"data.{table}.{column.name}"
     configs = [_config("expect_column_values_to_not_be_null", {"column": column.name, "mostly": 1.0},
                        "completeness.value", f"{base}.not_null")]
@@ -111,19 +114,22 @@ def column_expectations(table: str, column: ColumnProfile) -> list[ExpectationCo
     if column.is_numeric and column.q1 is not None and column.q3 is not None:
         spread = column.q3 - column.q1
         low, high = _round(column.q1 - IQR_FACTOR * spread), _round(column.q3 + IQR_FACTOR * spread)
+        profile = {"q1": _round(column.q1), "q3": _round(column.q3), "iqr_factor": IQR_FACTOR}
+        if quartile_sample_rows is not None:
+            profile.update(quartiles="approximate", quartile_sample_rows=quartile_sample_rows)
         configs.append(_config("expect_column_values_to_be_between",
                                {"column": column.name, "min_value": low, "max_value": high, "mostly": 1.0},
                                "accuracy.outlier", f"{base}.outliers",
-                               {"profile": {"q1": _round(column.q1), "q3": _round(column.q3),
-                                            "iqr_factor": IQR_FACTOR}}))
+                               {"profile": profile}))
     return configs
 
 
 def suite_from_profile(profile: TableProfile) -> Suite:
     table = profile.table
     expectations: list[ExpectationConfig] = []
+    sample = None if profile.quartiles_exact else profile.quartile_sample_rows
     for column in profile.columns:
-        expectations += column_expectations(table, column)
+        expectations += column_expectations(table, column, sample)
     expectations += [
         _config("expect_table_records_to_be_unique", {"mostly": 1.0}, "uniqueness.record",
                 f"data.{table}.records.unique"),

@@ -1,9 +1,12 @@
 """Profile a table in one pass: what the data-driven suite generator needs to know.
 
-One DuckDB query per table, returning one row (no data is loaded into Python):
+A row count, then one DuckDB query per table, returning one row (no data is loaded into Python):
 
-- an aggregate scan over all columns: rows; per column the non-null count; for numeric columns
-  the first and third quartiles (``quantile_cont``, over finite values);
+- an aggregate scan over all columns: the sum and the number of distinct values of the rows'
+  hashes (the card's content hash, and proof that records are unique when there are as many as
+  rows); per column the non-null count; for numeric columns the first and third quartiles
+  (``quantile_cont``, over finite values; over a deterministic sample of rows chosen by row hash
+  when the table has 2 x ``QUARTILE_SAMPLE_ROWS`` rows or more);
 - for the VARCHAR columns (a scalar subquery, only when there are some), over the first
   ``TEXT_SAMPLE_ROWS`` rows in table order (a deterministic prefix, so that profiling a wide text
   table costs one bounded read, not a group-by of every value): the column values are
@@ -22,7 +25,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from dsbench.engine.metrics import Scope, content_hash, row_hash
 from dsbench.engine.sql import quote_ident
+from dsbench.expectations.column_map import distinct_keys
 from dsbench.expectations.record import castable
 from dsbench.expectations.types import base_type, is_numeric, is_string
 
@@ -31,6 +36,10 @@ CASTS = {"BIGINT": "integer", "DOUBLE": "number", "BOOLEAN": "boolean", "DATE": 
          "TIMESTAMP": "datetime"}
 SHAPE_MAX_LENGTH = 64
 TEXT_SAMPLE_ROWS = 100_000
+# Quartiles are exact up to twice this many rows; beyond, they are those of a sample of
+# QUARTILE_SAMPLE_ROWS to 2 x QUARTILE_SAMPLE_ROWS rows picked by row hash (deterministic, whatever
+# the row order or thread count) — exact quartiles would sort every value, and hold them in memory.
+QUARTILE_SAMPLE_ROWS = 200_000
 SHAPE_RULES = (("[0-9]", "9"), (r"\p{Lu}", "A"), (r"[\p{Ll}\p{Lt}\p{Lm}\p{Lo}]", "a"))
 SHAPE_CLASSES = {"9": "[0-9]", "A": r"\p{Lu}", "a": r"[\p{Ll}\p{Lt}\p{Lm}\p{Lo}]"}
 RE2_SPECIAL = set("\\.+*?()|[]{}^$-/#&~")
@@ -65,6 +74,12 @@ class TableProfile:
     rows: int
     columns: tuple[ColumnProfile, ...]
     queries: int  # DuckDB queries run to build it
+    quartile_sample_every: int = 1  # quartiles from the rows whose hash is a multiple of this
+    quartile_sample_rows: int = 0
+
+    @property
+    def quartiles_exact(self) -> bool:
+        return self.quartile_sample_every == 1
 
     def column(self, name: str) -> ColumnProfile:
         for column in self.columns:
@@ -149,17 +164,37 @@ def _text_statistics(view: str, names: list[str]) -> tuple[str, list[Any]]:
     return f"({with_clause}{sql})", params
 
 
+def _unused_name(names: Any, stem: str) -> str:
+    name = stem
+    while name in names:
+        name += "_"
+    return name
+
+
 def profile_table(dataset: Any, table_name: str | None = None) -> TableProfile:
-    """Profile one table of a loaded :class:`~dsbench.data.Dataset` with ONE DuckDB query."""
+    """Profile one table of a loaded :class:`~dsbench.data.Dataset`: a row count, then ONE scan.
+
+    The numbers the table's suites and the card also need (rows, non-null counts, the content hash,
+    the number of distinct record hashes) are left in ``dataset.metric_values``, so nothing is
+    computed twice."""
     table = dataset.table(table_name)
-    selects: list[str] = ["count(*)"]
+    scope = Scope(table.view)
+    names = list(table.columns)
+    cols = [quote_ident(name) for name in names]
+    rows = int(dataset.con.execute(f"SELECT count(*) FROM {table.view}").fetchone()[0])
+    every = max(1, rows // QUARTILE_SAMPLE_ROWS)
+    hashed = quote_ident(_unused_name(table.columns, "dsbench_row_hash"))
+    sampled = f"{hashed} % {every} = 0"
+
+    content, distinct = content_hash(table.view, cols), distinct_keys(scope, ", ".join(cols))
+    selects = [f"coalesce(sum({hashed}::HUGEINT), 0)", f"count(DISTINCT {hashed})",
+               f"count(*) FILTER (WHERE {sampled})"]
     params: list[Any] = []
-    for name, column_type in table.columns.items():
-        col = quote_ident(name)
+    for col, column_type in zip(cols, table.columns.values()):
         selects.append(f"count({col})")
         if is_numeric(column_type):
-            finite = f" FILTER (WHERE isfinite({col}))" if base_type(column_type) in ("DOUBLE", "FLOAT") else ""
-            selects.append(f"quantile_cont({col}, [0.25, 0.75]){finite}")
+            finite = f" AND isfinite({col})" if base_type(column_type) in ("DOUBLE", "FLOAT") else ""
+            selects.append(f"quantile_cont({col}, [0.25, 0.75]) FILTER (WHERE {sampled}{finite})")
         else:
             selects.append("NULL")
     text_columns = [name for name, column_type in table.columns.items() if is_string(column_type)]
@@ -167,22 +202,25 @@ def profile_table(dataset: Any, table_name: str | None = None) -> TableProfile:
         subquery, text_params = _text_statistics(table.view, text_columns)
         selects.append(subquery)
         params += text_params
-    row = dataset.con.execute(f"SELECT {', '.join(selects)} FROM {table.view}", params).fetchone()
-    rows = int(row[0])
+    row = dataset.con.execute(f"SELECT {', '.join(selects)} FROM (SELECT {', '.join(cols)}, "
+                              f"{row_hash(cols)} AS {hashed} FROM {table.view})", params).fetchone()
+    known = {scope.aggregate("count(*)"): rows, content: row[0], distinct: row[1]}
     text = {name: stats for name, stats in zip(text_columns, row[-1] or [])} if text_columns else {}
 
     columns = []
     for index, (name, column_type) in enumerate(table.columns.items()):
-        non_null, quartiles = int(row[1 + 2 * index]), row[2 + 2 * index]
+        non_null, quartiles = int(row[3 + 2 * index]), row[4 + 2 * index]
+        known[scope.aggregate(f"count({cols[index]})")] = non_null
         if name in text:
             stats = text[name]
-            shape, sampled = stats["shape"], int(stats["sampled"] or 0)
+            shape, sampled_values = stats["shape"], int(stats["sampled"] or 0)
             columns.append(ColumnProfile(
                 name, column_type, non_null,
-                castable={t: _share(stats[t.lower()], sampled) for t in CASTS} if sampled else {},
-                shape=shape, shape_share=_share(stats["shape_count"], sampled) if shape is not None else None,
-                whitespace_share=_share(stats["whitespace"], sampled),
-                mean_length=int(stats["length_sum"]) / sampled if sampled else None,
+                castable={t: _share(stats[t.lower()], sampled_values) for t in CASTS} if sampled_values else {},
+                shape=shape,
+                shape_share=_share(stats["shape_count"], sampled_values) if shape is not None else None,
+                whitespace_share=_share(stats["whitespace"], sampled_values),
+                mean_length=int(stats["length_sum"]) / sampled_values if sampled_values else None,
                 max_length=int(stats["max_length"]) if stats["max_length"] is not None else None))
         elif is_numeric(column_type):
             quartiles = quartiles or [None, None]
@@ -190,4 +228,5 @@ def profile_table(dataset: Any, table_name: str | None = None) -> TableProfile:
                                          q3=_finite(quartiles[1])))
         else:
             columns.append(ColumnProfile(name, column_type, non_null))
-    return TableProfile(table.name, rows, tuple(columns), 1)
+    dataset.metric_values.update(known)
+    return TableProfile(table.name, rows, tuple(columns), 2, every, int(row[2]))

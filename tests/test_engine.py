@@ -3,6 +3,7 @@ DuckDB's own profiler."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pyarrow as pa
@@ -12,7 +13,8 @@ import pytest
 import dsbench
 from dsbench.data import load_dataset
 from dsbench.engine import plan_metrics
-from dsbench.engine.runner import run_plan
+from dsbench.engine.metrics import Condition
+from dsbench.engine.runner import MetricFailure, run_plan
 from dsbench.suite import resolve_suite
 from dsbench.validation import run
 
@@ -87,10 +89,11 @@ def test_thirty_aggregates_run_in_one_scan(parquet, tmp_path):
     assert len(THIRTY) == 30
     result = dsbench.validate(parquet, suite_of(THIRTY))
     assert result.success, [r.to_dict() for r in result.results if not r.success]
-    # The plan: one query, an aggregate over the table, and nothing else ran.
+    # The plan: one query, an aggregate over the table; besides, only the bounded cardinality
+    # sample ran (too few rows to check cat's 3 values apart from the scan).
     assert len(result.plan.queries) == 1
     assert result.plan.queries[0].kind == "aggregate"
-    assert len(result.log.queries) == 1
+    assert len(result.log.queries) == 2 and "LIMIT 100000" in result.log.queries[0][0]
     # DuckDB's profiler, on an unsealed connection (a sealed one may not write the profile file):
     # that query reads the Parquet file once.
     profile_path = tmp_path / "profile.json"
@@ -101,6 +104,93 @@ def test_thirty_aggregates_run_in_one_scan(parquet, tmp_path):
     profile = json.loads(profile_path.read_text())
     assert "count_star()" in json.dumps(profile)
     assert count_table_scans(profile) == 1, json.dumps(profile)[:2000]
+
+
+def _per_row_and_grouped(path, items):
+    """Every metric of the suite computed per row and over grouped values."""
+    with load_dataset(path) as dataset:
+        from dsbench.validation import bind
+
+        metrics = [m for _, e in bind(resolve_suite(suite_of(items)), dataset) for m in e.metrics()]
+        columns = {(m.table, m.sql) for m in metrics if m.kind == "values"}
+        per_row = run_plan(dataset.con, plan_metrics(metrics))
+        grouped_plan = plan_metrics(metrics, columns)
+        grouped = run_plan(dataset.con, grouped_plan)
+    return metrics, per_row, grouped, grouped_plan
+
+
+def test_conditions_on_values_count_the_same_per_row_and_per_distinct_value(tmp_path):
+    path = tmp_path / "few.parquet"
+    values = ["a", "b", None, "a-1", "zz", "{\"k\": 1}", "", " ", "2024-01-02", "12", "x@y.org"] * 37
+    pq.write_table(pa.table({"s": values}), path)
+    items = [("expect_column_values_to_match_regex", {"column": "s", "regex": "^[a-z]"}),
+             ("expect_column_values_to_not_match_regex_list", {"column": "s", "regex_list": ["@", "[0-9]"]}),
+             ("expect_column_values_to_be_in_set", {"column": "s", "value_set": ["a", "b"]}),
+             ("expect_column_values_to_not_match_like_pattern", {"column": "s", "like_pattern": "%-%"}),
+             ("expect_column_value_lengths_to_be_between", {"column": "s", "min_value": 1, "max_value": 2}),
+             ("expect_column_values_to_be_json_parseable", {"column": "s"}),
+             ("expect_column_values_to_be_castable", {"column": "s", "type": "date"}),
+             ("expect_column_values_to_match_strftime_format", {"column": "s", "strftime_format": "%Y-%m-%d"})]
+    metrics, per_row, grouped, plan = _per_row_and_grouped(path, items)
+    counted = [m for m in metrics if m.kind == "values"]
+    assert len(counted) == len(items)
+    assert any('GROUP BY "s"' in q.sql for q in plan.queries)
+    assert {m: grouped[m] for m in counted} == {m: per_row[m] for m in counted}
+    assert all(per_row[m] > 0 for m in counted)  # every check finds something to count
+    # And the reference: Python's own count of the in-set failures.
+    in_set = next(m for m in counted if "IN" in m.condition.sql.upper() and "LIKE" not in m.condition.sql)
+    assert grouped[in_set] == sum(v is not None and v not in ("a", "b") for v in values)
+
+
+def test_large_tables_check_columns_of_few_values_once_per_value(tmp_path):
+    path = tmp_path / "large.parquet"
+    n = 120_000
+    flags = ["A", "B", "C", None]
+    frame = pa.table({"flag": [flags[i % 4] for i in range(n)], "note": [f"n{i}" for i in range(n)]})
+    pq.write_table(frame, path)
+    items = [("expect_column_values_to_match_regex", {"column": "flag", "regex": "^[AB]$"}),
+             ("expect_column_values_to_match_regex", {"column": "note", "regex": "^n[0-9]*[1-9]$"})]
+    result = dsbench.validate(path, suite_of(items))
+    grouped = [q.sql for q in result.plan.queries if "GROUP BY" in q.sql]
+    assert len(grouped) == 1 and 'GROUP BY "flag"' in grouped[0]  # note has a value per row
+    counts = [r.outcome.result["unexpected_count"] for r in result.results]
+    assert counts == [n // 4, sum(1 for i in range(n) if i % 10 == 0)]
+
+
+def test_regex_screens_of_a_column_share_one_combined_regex(tmp_path):
+    path = tmp_path / "screens.parquet"
+    rows = [f"note {i} " + ("mail me at a{i}@b.cn" if i % 50 == 0 else "") + ("\x07" if i % 70 == 0 else "")
+            for i in range(2_000)]
+    pq.write_table(pa.table({"s": rows}), path)
+    items = [("expect_column_values_to_not_match_regex", {"column": "s", "regex": "[\x00-\x08]"}),
+             ("expect_column_values_to_not_match_regex_list", {"column": "s", "regex_list": ["@", "13[0-9]{9}"]}),
+             ("expect_column_values_to_not_match_regex", {"column": "s", "regex": "\ufffd"})]
+    result = dsbench.validate(path, suite_of(items))
+    counts = [r.outcome.result["unexpected_count"] for r in result.results]
+    assert counts == [sum("\x07" in r for r in rows), sum("@" in r for r in rows), 0]
+    fused = result.plan.queries[0].sql
+    assert fused.count("CASE WHEN regexp_matches") == 3  # one combined regex in front of each
+    patterns = [items[0][1]["regex"], *items[1][1]["regex_list"], items[2][1]["regex"]]
+    assert result.plan.queries[0].params.count("|".join(f"(?:{p})" for p in patterns)) == 3
+
+
+def test_a_failing_condition_on_grouped_values_errors_only_its_expectation(tmp_path):
+    path = tmp_path / "few.parquet"
+    pq.write_table(pa.table({"s": ["1", "2", "x"] * 50}), path)
+    items = [("expect_column_values_to_be_in_set", {"column": "s", "value_set": ["1", "2"]}),
+             ("expect_column_values_to_be_between", {"column": "s", "min_value": "0", "max_value": "9"}),
+             ("expect_column_values_to_match_regex", {"column": "s", "regex": "^[0-9]$"})]
+    with load_dataset(path) as dataset:
+        from dsbench.validation import bind
+
+        metrics = [m for _, e in bind(resolve_suite(suite_of(items)), dataset) for m in e.metrics()]
+        counted = [m for m in metrics if m.kind == "values"]
+        # Sabotage one condition the way a bad cast would fail: at run time, on some value.
+        broken = dataclasses.replace(counted[1], condition=Condition(f"CAST({counted[1].sql} AS INTEGER) > 0"))
+        plan = plan_metrics([counted[0], broken, counted[2]], {(broken.table, broken.sql)})
+        values = run_plan(dataset.con, plan)
+    assert values[counted[0]] == 50 and values[counted[2]] == 50
+    assert isinstance(values[broken], MetricFailure) and "x" in values[broken].message
 
 
 def test_metrics_are_shared_between_expectations(parquet):
@@ -178,8 +268,9 @@ def test_evidence_only_for_failures_and_bounded(parquet):
     result = dsbench.validate(parquet, suite_of(items))
     failed, passed = result.results
     assert not failed.success and passed.success
-    assert len(result.log.queries) == 1 + 1  # the shared scan, then one bounded query for the failure
-    assert result.log.queries[1][0].endswith("LIMIT 200")
+    # The cardinality sample, the shared scan, then ONE bounded query for the failure.
+    assert len(result.log.queries) == 1 + 1 + 1
+    assert result.log.queries[-1][0].endswith("LIMIT 200")
     found = failed.outcome.result
     assert found["unexpected_count"] == 5000 - 1667
     assert found["partial_unexpected_list"][:3] == ["b", "c", "b"]  # first in row order
@@ -195,7 +286,7 @@ def test_full_evidence_counts_the_whole_table(parquet):
     found = result.results[0].outcome.result
     assert found["partial_unexpected_counts"] == [{"value": "b", "count": 1667}, {"value": "c", "count": 1666}]
     assert "unexpected_sample_size" not in found
-    assert len(result.log.queries) == 1 + 2
+    assert len(result.log.queries) == 1 + 1 + 2  # cardinality sample, scan, evidence sample and counts
 
 
 def test_sampled_counts_are_exact_when_the_sample_holds_every_failure(tmp_path):

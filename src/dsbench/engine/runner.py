@@ -9,9 +9,11 @@ from typing import Any, Iterable
 import duckdb
 
 from dsbench.engine.metrics import FUSED_KINDS, Metric, thaw
-from dsbench.engine.planner import Plan, Query, aggregate_query, plan_metrics, top_values_query
+from dsbench.engine.planner import Plan, Query, plan_metrics
 
 STREAM_BATCH_ROWS = 1 << 16
+CARDINALITY_SAMPLE_ROWS = 100_000
+FEW_VALUES_SHARE = 0.05
 READ_ERROR_MARKERS = ("CSV Error", "Invalid unicode", "Malformed JSON", "Parquet", "parquet", "orrupt",
                       "thrift", "ecompress")
 
@@ -68,16 +70,6 @@ def _execute(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog) -> dict[
     return values
 
 
-def compute(con: duckdb.DuckDBPyConnection, metrics: Iterable[Metric], known: dict[Metric, Any],
-            log: RunLog | None = None) -> tuple[dict[Metric, Any], Plan]:
-    """The value of every metric: those in ``known`` (computed earlier on the same data) as they
-    are, the others by a plan of their own, whose values are added to ``known``."""
-    wanted = list(dict.fromkeys(metrics))
-    plan = plan_metrics(m for m in wanted if m not in known)
-    known.update(run_plan(con, plan, log))
-    return {m: known[m] for m in wanted}, plan
-
-
 def _is_read_error(error: Exception) -> bool:
     """The data itself could not be read (IO, CSV parsing, encoding): not a metric's fault."""
     text = str(error)
@@ -99,11 +91,10 @@ def run_plan(con: duckdb.DuckDBPyConnection, plan: Plan, log: RunLog | None = No
         except (duckdb.Error, ValueError, TypeError, OverflowError) as error:
             if _is_read_error(error):
                 raise TableReadError(query.metrics[0].table, str(error)) from None
-            if query.kind in (*FUSED_KINDS, "top") and len(query.metrics) > 1:
-                query_of = top_values_query if query.kind == "top" else aggregate_query
+            if query.alone is not None and len(query.metrics) > 1:
                 for metric in query.metrics:
                     try:
-                        values.update(_execute(con, query_of(metric.table, [metric]), log))
+                        values.update(_execute(con, query.alone(metric), log))
                     except (duckdb.Error, ValueError, TypeError, OverflowError) as alone:
                         values[metric] = _failure(alone)
             else:
@@ -117,6 +108,35 @@ def compute(con: duckdb.DuckDBPyConnection, metrics: Iterable[Metric], known: di
     """The value of every metric: those in ``known`` (computed earlier on the same data) as they
     are, the others by a plan of their own, whose values are added to ``known``."""
     wanted = list(dict.fromkeys(metrics))
-    plan = plan_metrics(m for m in wanted if m not in known)
+    missing = [m for m in wanted if m not in known]
+    plan = plan_metrics(missing, few_distinct_values(con, missing, known, log))
     known.update(run_plan(con, plan, log))
     return {m: known[m] for m in wanted}, plan
+
+
+def few_distinct_values(con: duckdb.DuckDBPyConnection, metrics: list[Metric], known: dict[Metric, Any],
+                        log: RunLog | None = None) -> set[tuple[str, str]]:
+    """(table, column) pairs of the ``values`` metrics whose column has at most
+    FEW_VALUES_SHARE distinct values per row among the table's first CARDINALITY_SAMPLE_ROWS rows
+    (one bounded query per table); smaller tables are cheap to check row by row. A wrong guess
+    costs time, never correctness."""
+    columns: dict[str, list[str]] = {}
+    for metric in metrics:
+        if metric.kind == "values" and metric.sql not in columns.setdefault(metric.table, []):
+            columns[metric.table].append(metric.sql)
+    samples = {table: Metric(table, f"SELECT count(*), {', '.join(f'count(DISTINCT {c})' for c in cols)} "
+                                    f"FROM (SELECT {', '.join(cols)} FROM {table} LIMIT {CARDINALITY_SAMPLE_ROWS})",
+                             kind="rows", label="cardinality_sample")
+               for table, cols in columns.items()}
+    missing = [m for m in samples.values() if m not in known]
+    known.update(run_plan(con, plan_metrics(missing), log))
+    few = set()
+    for table, metric in samples.items():
+        if not isinstance(known[metric], list):
+            continue  # the sample failed: count per row, and let the real query report the problem
+        sampled, *distinct = known[metric][0]
+        if sampled < CARDINALITY_SAMPLE_ROWS:
+            continue
+        few.update((table, column) for column, n in zip(columns[table], distinct)
+                   if n <= FEW_VALUES_SHARE * sampled)
+    return few

@@ -34,6 +34,9 @@ class ColumnMapExpectation(Expectation):
     Kwargs = MapKwargs
     # The not-null family counts nulls as the elements in question and reports no missing fields.
     counts_nulls: ClassVar[bool] = False
+    # ``expected`` depends on the column's value alone: on a text column, the engine may evaluate it
+    # once per distinct value (see the ``values`` metric kind).
+    value_only: ClassVar[bool] = False
 
     def bind(self) -> None:
         self.col = self.column(self.kw.column)
@@ -50,7 +53,14 @@ class ColumnMapExpectation(Expectation):
         return Condition(f"{self.col} IS NOT NULL AND ({ok.sql}) IS NOT TRUE", ok.params)
 
     def unexpected_count_metric(self) -> Metric:
-        return self.scope.aggregate("count(*)", where=self.unexpected(), label=f"unexpected({self.type})")
+        label = f"unexpected({self.type})"
+        if self.value_only and is_string(self.column_type(self.kw.column)):
+            return self.scope.value_count(self.col, self.unexpected(), self.screen(), label=label)
+        return self.scope.aggregate("count(*)", where=self.unexpected(), label=label)
+
+    def screen(self) -> tuple[str, ...]:
+        """Regexes one of which matches a non-null value exactly when it is unexpected, if known."""
+        return ()
 
     def metrics(self) -> list[Metric]:
         self.m_rows = self.scope.aggregate("count(*)", label="row_count")
@@ -211,6 +221,7 @@ def check_comparable(expectation: Expectation, column: str, values: list[Any], f
 
 class ExpectColumnValuesToBeBetween(ColumnMapExpectation):
     type = "expect_column_values_to_be_between"
+    value_only = True
     summary = "Values lie between min_value and max_value (inclusive unless strict)."
     default_concern = "validity.range"
     Kwargs = BetweenMapKwargs
@@ -236,6 +247,7 @@ def in_set(sql: str, values: list[Any]) -> Condition:
 
 class ExpectColumnValuesToBeInSet(ColumnMapExpectation):
     type = "expect_column_values_to_be_in_set"
+    value_only = True
     summary = "Values are members of value_set."
     default_concern = "validity.domain"
     Kwargs = SetKwargs
@@ -366,6 +378,7 @@ def text_of(col: str, column_type: str) -> str:
 
 class ExpectColumnValuesToMatchRegex(ColumnMapExpectation):
     type = "expect_column_values_to_match_regex"
+    value_only = True
     summary = "Values contain a match of the regular expression (RE2 syntax, search semantics)."
     default_concern = "validity.format"
     Kwargs = RegexKwargs
@@ -383,6 +396,9 @@ class ExpectColumnValuesToMatchRegex(ColumnMapExpectation):
 
     def combine(self) -> str:
         return getattr(self.kw, "match_on", "any")
+
+    def screen(self) -> tuple[str, ...]:
+        return tuple(self.patterns()) if self.negate else ()
 
     def expected(self) -> Condition:
         text = text_of(self.col, self.column_type(self.kw.column))
@@ -423,6 +439,7 @@ class ExpectColumnValuesToNotMatchRegexList(ExpectColumnValuesToMatchRegexList):
 
 class ExpectColumnValuesToMatchLikePattern(ColumnMapExpectation):
     type = "expect_column_values_to_match_like_pattern"
+    value_only = True
     summary = "Values match the SQL LIKE pattern."
     default_concern = "validity.format"
     Kwargs = LikeKwargs
@@ -488,6 +505,7 @@ class LengthEqualKwargs(MapKwargs):
 
 class ExpectColumnValueLengthsToBeBetween(ColumnMapExpectation):
     type = "expect_column_value_lengths_to_be_between"
+    value_only = True
     summary = "String lengths (in characters) lie between min_value and max_value."
     default_concern = "validity.length"
     Kwargs = LengthBetweenKwargs
@@ -516,6 +534,7 @@ class StrftimeKwargs(MapKwargs):
 
 class ExpectColumnValuesToMatchStrftimeFormat(ColumnMapExpectation):
     type = "expect_column_values_to_match_strftime_format"
+    value_only = True
     summary = "Values parse with the strftime format (DuckDB strptime)."
     default_concern = "validity.format"
     Kwargs = StrftimeKwargs
@@ -527,6 +546,7 @@ class ExpectColumnValuesToMatchStrftimeFormat(ColumnMapExpectation):
 
 class ExpectColumnValuesToBeJsonParseable(ColumnMapExpectation):
     type = "expect_column_values_to_be_json_parseable"
+    value_only = True
     summary = "Values are valid JSON documents."
     default_concern = "validity.format"
 

@@ -274,6 +274,7 @@ class CastableKwargs(MapKwargs):
 
 class ExpectColumnValuesToBeCastable(ColumnMapExpectation):
     type = "expect_column_values_to_be_castable"
+    value_only = True
     summary = "Non-null values can be read as type (integer, number, boolean, date, datetime, time, string) without loss."
     default_concern = "consistency.type"
     Kwargs = CastableKwargs

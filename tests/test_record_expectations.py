@@ -57,6 +57,21 @@ def test_records_complete_and_not_all_null(people, columns, condition):
     assert not_empty["success"] == (some == len(frame))
 
 
+@pytest.mark.parametrize("frame, per_row", [
+    (pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]}), set()),  # no null: both settled by counts
+    (pd.DataFrame({"a": [1, 2, 3], "b": ["x", None, "z"]}), {"complete"}),  # a is full: none empty
+    (pd.DataFrame({"a": [1, None, None], "b": ["x", None, "z"]}), {"complete", "not_all_null"}),
+])
+def test_records_are_looked_at_only_when_column_counts_leave_doubt(frame, per_row):
+    (complete, not_empty), result = run(frame, {"type": "expect_table_records_to_be_complete", "kwargs": {}},
+                                        {"type": "expect_table_records_to_not_be_all_null", "kwargs": {}})
+    assert complete["result"]["unexpected_count"] == int(frame.isna().any(axis=1).sum())
+    assert not_empty["result"]["unexpected_count"] == int(frame.isna().all(axis=1).sum())
+    sql = " ".join(q for q, _ in result.log.queries)
+    assert ('"a" IS NULL OR "b" IS NULL' in sql) == ("complete" in per_row)
+    assert ('"a" IS NULL AND "b" IS NULL' in sql) == ("not_all_null" in per_row)
+
+
 def test_records_complete_mostly(people):
     (result,), _ = run(people, {"type": "expect_table_records_to_be_complete",
                                 "kwargs": {"column_list": ["g"], "mostly": 0.9}})

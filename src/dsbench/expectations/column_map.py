@@ -73,7 +73,7 @@ class ColumnMapExpectation(Expectation):
         if failure:
             return Outcome(False, {}, 0, 0, failure.message)
         rows = int(values[self.m_rows])
-        unexpected = int(values[self.m_unexpected])
+        unexpected = self.unexpected_count(values)
         if self.counts_nulls:
             considered = rows
             result = {"element_count": rows, "unexpected_count": unexpected,
@@ -101,6 +101,9 @@ class ColumnMapExpectation(Expectation):
 
     def metrics_used(self) -> list[Metric]:
         return [self.m_rows, self.m_nonnull, self.m_unexpected]
+
+    def unexpected_count(self, values: Mapping[Metric, Any]) -> int:
+        return int(values[self.m_unexpected])
 
     # -- evidence for failures -------------------------------------------------------------------
     def evidence(self, outcome: Outcome) -> list[Metric]:
@@ -160,23 +163,41 @@ def most_frequent(values: list[Any]) -> list[dict[str, Any]]:
 
 # --- nulls -------------------------------------------------------------------------------------
 
-class ExpectColumnValuesToNotBeNull(ColumnMapExpectation):
+class NullCounts(ColumnMapExpectation):
+    """Nulls are rows minus present values: both counts are needed anyway (and known from a
+    profile, or from Parquet metadata), so no condition is evaluated per row."""
+
+    counts_nulls = True
+
+    def metrics(self) -> list[Metric]:
+        super().metrics()
+        return self.metrics_used()
+
+    def metrics_used(self) -> list[Metric]:
+        return [self.m_rows, self.m_nonnull]
+
+
+class ExpectColumnValuesToNotBeNull(NullCounts):
     type = "expect_column_values_to_not_be_null"
     summary = "Values are not null."
     default_concern = "completeness.value"
-    counts_nulls = True
 
     def unexpected(self) -> Condition:
         return Condition(f"{self.col} IS NULL")
 
+    def unexpected_count(self, values: Mapping[Metric, Any]) -> int:
+        return int(values[self.m_rows]) - int(values[self.m_nonnull])
 
-class ExpectColumnValuesToBeNull(ColumnMapExpectation):
+
+class ExpectColumnValuesToBeNull(NullCounts):
     type = "expect_column_values_to_be_null"
     summary = "Values are null."
-    counts_nulls = True
 
     def unexpected(self) -> Condition:
         return Condition(f"{self.col} IS NOT NULL")
+
+    def unexpected_count(self, values: Mapping[Metric, Any]) -> int:
+        return int(values[self.m_nonnull])
 
 
 # --- ranges and sets ---------------------------------------------------------------------------

@@ -56,7 +56,31 @@ class RecordExpectation(RowMapExpectation):
         return [self.m_rows, self.m_unexpected]
 
 
-class ExpectTableRecordsToBeComplete(RecordExpectation):
+class NullPatternRecords(RecordExpectation):
+    """Records judged by which of their values are missing. The columns' present-value counts
+    (known from a profile, or from Parquet metadata) often settle it — no column has a null, or
+    some column has no null — and only otherwise is every record looked at."""
+
+    def metrics(self) -> list[Metric]:
+        super().metrics()
+        self.m_present = [self.scope.aggregate(f"count({c})", label="present") for c in self.cols]
+        return [self.m_rows, *self.m_present]
+
+    def full_columns(self, values: Mapping[Metric, Any]) -> list[bool]:
+        return [values.get(m) == values.get(self.m_rows) and isinstance(values.get(m), int)
+                for m in self.m_present]
+
+    def settled(self, values: Mapping[Metric, Any]) -> bool:
+        raise NotImplementedError
+
+    def follow_up(self, values: Mapping[Metric, Any]) -> list[Metric]:
+        return [] if self.settled(values) else [self.m_unexpected]
+
+    def unexpected_count(self, values: Mapping[Metric, Any]) -> int:
+        return int(values[self.m_unexpected]) if self.m_unexpected in values else 0
+
+
+class ExpectTableRecordsToBeComplete(NullPatternRecords):
     type = "expect_table_records_to_be_complete"
     summary = "Records have no missing value in column_list (default: all columns)."
     default_concern = "completeness.record"
@@ -64,14 +88,20 @@ class ExpectTableRecordsToBeComplete(RecordExpectation):
     def unexpected(self) -> Condition:
         return Condition(" OR ".join(f"{c} IS NULL" for c in self.cols))
 
+    def settled(self, values: Mapping[Metric, Any]) -> bool:
+        return all(self.full_columns(values))  # no null anywhere: every record is complete
 
-class ExpectTableRecordsToNotBeAllNull(RecordExpectation):
+
+class ExpectTableRecordsToNotBeAllNull(NullPatternRecords):
     type = "expect_table_records_to_not_be_all_null"
     summary = "Records have at least one present value in column_list (default: all columns)."
     default_concern = "completeness.record"
 
     def unexpected(self) -> Condition:
         return Condition(" AND ".join(f"{c} IS NULL" for c in self.cols))
+
+    def settled(self, values: Mapping[Metric, Any]) -> bool:
+        return any(self.full_columns(values))  # a column without nulls: no record is empty
 
 
 class ExpectTableRecordsToBeUnique(DuplicatedValues, RecordExpectation):

@@ -93,7 +93,7 @@ def test_thirty_aggregates_run_in_one_scan(parquet, tmp_path):
     # sample ran (too few rows to check cat's 3 values apart from the scan).
     assert len(result.plan.queries) == 1
     assert result.plan.queries[0].kind == "aggregate"
-    assert len(result.log.queries) == 2 and "LIMIT 100000" in result.log.queries[0][0]
+    assert len(result.log.queries) == 2 and "LIMIT 20000" in result.log.queries[0][0]
     # DuckDB's profiler, on an unsealed connection (a sealed one may not write the profile file):
     # that query reads the Parquet file once.
     profile_path = tmp_path / "profile.json"

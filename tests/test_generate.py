@@ -160,6 +160,32 @@ def test_the_profile_leaves_its_numbers_for_the_suites_and_the_card(mixed):
     assert result.log.queries == [] if distinct == rows else len(result.log.queries) == 1
 
 
+def test_the_profile_scan_also_runs_the_text_screens(mixed):
+    with dsbench.load_dataset(mixed) as dataset:
+        suite = data_suite(dataset)
+        result = dsbench.validate(dataset, suite)
+    assert any(e.id.endswith("no_control_characters") for e in suite.expectations)
+    planned = [m for q in result.plan.queries for m in q.metrics]
+    assert planned and not any(m.screen for m in planned)  # no screen ran again...
+    screens = [r for r in result.results if ".no_" in r.id]
+    assert screens and all(r.outcome.exception is None for r in screens)  # ...they were all computed
+    personal = next(r for r in screens if r.id == "data.data.text.no_personal_information")
+    assert personal.outcome.result["unexpected_count"] == 0
+
+
+def test_a_profile_whose_extra_metrics_fail_still_profiles(mixed):
+    """A metric that fails at run time is dropped from the profile's scan, not the profile."""
+    from dsbench.engine.metrics import Metric
+
+    with dsbench.load_dataset(mixed) as dataset:
+        view = dataset.table().view
+        bad = Metric(view, 'count(*) FILTER (WHERE CAST("code" AS INTEGER) > 0)')
+        good = Metric(view, 'count(*) FILTER (WHERE "count" > 20)')
+        profile = profile_table(dataset, also=[bad, good])
+        assert profile.rows == len(mixed)
+        assert bad not in dataset.metric_values and good not in dataset.metric_values
+
+
 def test_data_suite_from_the_profile_measures_what_python_counts(mixed):
     suite = data_suite(mixed, None)
     assert suite.name == "generated-data-data"

@@ -92,4 +92,4 @@ def test_explain_lists_the_queries_that_ran(cli):
     # A bounded sample of the text columns' cardinality, the shared scan and the distinct-count
     # scan; the one failure (missing values) needs no evidence.
     assert len(lines) == 3
-    assert "LIMIT 100000" in lines[0] and "FILTER (WHERE" in lines[1] and "count(DISTINCT" in lines[2]
+    assert "LIMIT 20000" in lines[0] and "FILTER (WHERE" in lines[1] and "count(DISTINCT" in lines[2]

@@ -56,10 +56,17 @@ def _aggregate_sql(metric: Metric, prefilter: str | None = None) -> tuple[str, t
             f"ELSE false END)", (prefilter, *condition.params))
 
 
-def aggregate_query(table: str, metrics: list[Metric], prefilters: dict[str, str] | None = None) -> Query:
-    rendered = [_aggregate_sql(m, (prefilters or {}).get(m.sql) if m.screen else None) for m in metrics]
-    columns = ", ".join(sql for sql, _ in rendered)
-    params = tuple(p for _, ps in rendered for p in ps)
+def aggregate_select(metrics: list[Metric]) -> tuple[list[str], tuple]:
+    """The SELECT-list items of plain per-row aggregates (``aggregate`` and ``values`` metrics of
+    one table) and their parameters, with combined regex screens."""
+    prefilters = _prefilters(metrics)
+    rendered = [_aggregate_sql(m, prefilters.get(m.sql) if m.screen else None) for m in metrics]
+    return [sql for sql, _ in rendered], tuple(p for _, ps in rendered for p in ps)
+
+
+def aggregate_query(table: str, metrics: list[Metric]) -> Query:
+    items, params = aggregate_select(metrics)
+    columns = ", ".join(items)
     kind = "distinct" if metrics[0].kind == "distinct" else "aggregate"
     return Query(f"SELECT {columns} FROM {table}", params, metrics, kind,
                  alone=lambda metric: aggregate_query(table, [metric]))
@@ -116,7 +123,7 @@ def plan_metrics(metrics: Iterable[Metric], few_values: Iterable[tuple[str, str]
         if kind == "top":
             queries.append(top_values_query(table, group))
         else:
-            queries.append(aggregate_query(table, group, _prefilters(group)))
+            queries.append(aggregate_query(table, group))
     queries += [grouped_query(table, column, group) for (table, column), group in grouped.items()]
     return Plan(queries + others)
 

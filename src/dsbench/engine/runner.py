@@ -12,7 +12,7 @@ from dsbench.engine.metrics import FUSED_KINDS, Metric, thaw
 from dsbench.engine.planner import Plan, Query, plan_metrics
 
 STREAM_BATCH_ROWS = 1 << 16
-CARDINALITY_SAMPLE_ROWS = 100_000
+CARDINALITY_SAMPLE_ROWS = 20_000
 FEW_VALUES_SHARE = 0.05
 READ_ERROR_MARKERS = ("CSV Error", "Invalid unicode", "Malformed JSON", "Parquet", "parquet", "orrupt",
                       "thrift", "ecompress")

@@ -31,6 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 from dsbench.expectations.base import ExpectationConfig
+from dsbench.expectations.types import is_string
 from dsbench.generate.profile import CASTS, ColumnProfile, TableProfile, profile_table, shape_regex
 from dsbench.suite import Suite
 
@@ -81,6 +82,19 @@ def _round(value: float) -> float:
     return float(f"{value:.12g}")
 
 
+def screen_expectations(table: str, column: str) -> list[ExpectationConfig]:
+    """The pattern screens of a text column (they need no profile)."""
+    configs = []
+    for suffix, concern, patterns in TEXT_SCREENS:
+        if isinstance(patterns, list):
+            type_, kwargs = "expect_column_values_to_not_match_regex_list", {"regex_list": patterns}
+        else:
+            type_, kwargs = "expect_column_values_to_not_match_regex", {"regex": patterns}
+        configs.append(_config(type_, {"column": column, **kwargs, "mostly": 1.0}, concern,
+                               f"data.{table}.{column}.{suffix}"))
+    return configs
+
+
 def column_expectations(table: str, column: ColumnProfile,
                         quartile_sample_rows: int | None = None) -> list[ExpectationConfig]:
     """``quartile_sample_rows``: the quartiles are estimates from this many sampled rows (None: exact)."""
@@ -90,13 +104,7 @@ def column_expectations(table: str, column: ColumnProfile,
     if column.non_null == 0:
         return configs
     if column.is_text:
-        for suffix, concern, patterns in TEXT_SCREENS:
-            if isinstance(patterns, list):
-                type_, kwargs = "expect_column_values_to_not_match_regex_list", {"regex_list": patterns}
-            else:
-                type_, kwargs = "expect_column_values_to_not_match_regex", {"regex": patterns}
-            configs.append(_config(type_, {"column": column.name, **kwargs, "mostly": 1.0}, concern,
-                                   f"{base}.{suffix}"))
+        configs += screen_expectations(table, column.name)
         found = dominant_type(column)
         if found is not None:
             target, share = found
@@ -151,6 +159,20 @@ def data_suite(dataset: Any, table_name: str | None = None) -> Suite:
     from dsbench.data.sources import Dataset, load_dataset
 
     if isinstance(dataset, Dataset):
-        return suite_from_profile(profile_table(dataset, table_name))
+        return suite_from_profile(profile_table(dataset, table_name, also=screen_metrics(dataset, table_name)))
     with load_dataset(dataset) as loaded:
-        return suite_from_profile(profile_table(loaded, table_name))
+        return data_suite(loaded, table_name)
+
+
+def screen_metrics(dataset: Any, table_name: str | None = None) -> list:
+    """The metrics of the table's text screens: they need no profile, so the profile's scan
+    computes them too (the screened text is read once)."""
+    from dsbench.validation import bind
+
+    table = dataset.table(table_name)
+    configs = [config for name, column_type in table.columns.items() if is_string(column_type)
+               for config in screen_expectations(table.name, name)]
+    if not configs:
+        return []
+    suite = Suite(name="screens", version="1", table=table.name, expectations=configs)
+    return [metric for _, expectation in bind(suite, dataset) for metric in expectation.metrics()]

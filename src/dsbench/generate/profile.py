@@ -23,9 +23,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
-from dsbench.engine.metrics import Scope, content_hash, row_hash
+import duckdb
+
+from dsbench.engine.metrics import Metric, Scope, content_hash, row_hash
+from dsbench.engine.planner import aggregate_select
+from dsbench.engine.runner import few_distinct_values
 from dsbench.engine.sql import quote_ident
 from dsbench.expectations.column_map import distinct_keys
 from dsbench.expectations.record import castable
@@ -164,6 +168,15 @@ def _text_statistics(view: str, names: list[str]) -> tuple[str, list[Any]]:
     return f"({with_clause}{sql})", params
 
 
+def _fusable(dataset: Any, view: str, metrics: Iterable[Metric]) -> list[Metric]:
+    """The metrics of this table the profile's scan can compute: per-row aggregates not known
+    yet, except conditions on columns of few values (cheaper over their grouped values)."""
+    candidates = [m for m in dict.fromkeys(metrics) if m.table == view and m.kind in ("aggregate", "values")
+                  and m not in dataset.metric_values]
+    few = few_distinct_values(dataset.con, candidates, dataset.metric_values)
+    return [m for m in candidates if not (m.kind == "values" and (m.table, m.sql) in few)]
+
+
 def _unused_name(names: Any, stem: str) -> str:
     name = stem
     while name in names:
@@ -171,12 +184,13 @@ def _unused_name(names: Any, stem: str) -> str:
     return name
 
 
-def profile_table(dataset: Any, table_name: str | None = None) -> TableProfile:
+def profile_table(dataset: Any, table_name: str | None = None, also: Iterable[Metric] = ()) -> TableProfile:
     """Profile one table of a loaded :class:`~dsbench.data.Dataset`: a row count, then ONE scan.
 
     The numbers the table's suites and the card also need (rows, non-null counts, the content hash,
     the number of distinct record hashes) are left in ``dataset.metric_values``, so nothing is
-    computed twice."""
+    computed twice; so are the metrics ``also`` asks for, those that are plain per-row aggregates
+    (the others are left to the suites' own plan)."""
     table = dataset.table(table_name)
     scope = Scope(table.view)
     names = list(table.columns)
@@ -197,14 +211,24 @@ def profile_table(dataset: Any, table_name: str | None = None) -> TableProfile:
             selects.append(f"quantile_cont({col}, [0.25, 0.75]) FILTER (WHERE {sampled}{finite})")
         else:
             selects.append("NULL")
+    extra = _fusable(dataset, table.view, also)
+    extra_items, extra_params = aggregate_select(extra) if extra else ([], ())
     text_columns = [name for name, column_type in table.columns.items() if is_string(column_type)]
     if text_columns:
         subquery, text_params = _text_statistics(table.view, text_columns)
         selects.append(subquery)
         params += text_params
-    row = dataset.con.execute(f"SELECT {', '.join(selects)} FROM (SELECT {', '.join(cols)}, "
-                              f"{row_hash(cols)} AS {hashed} FROM {table.view})", params).fetchone()
-    known = {scope.aggregate("count(*)"): rows, content: row[0], distinct: row[1]}
+    source = f"(SELECT {', '.join(cols)}, {row_hash(cols)} AS {hashed} FROM {table.view})"
+    try:
+        row = dataset.con.execute(f"SELECT {', '.join(selects + extra_items)} FROM {source}",
+                                  params + list(extra_params)).fetchone()
+    except duckdb.Error:
+        if not extra:
+            raise
+        row, extra = dataset.con.execute(f"SELECT {', '.join(selects)} FROM {source}", params).fetchone(), []
+    width = len(selects)
+    row, extra_values = row[:width], row[width:]
+    known = {scope.aggregate("count(*)"): rows, content: row[0], distinct: row[1], **dict(zip(extra, extra_values))}
     text = {name: stats for name, stats in zip(text_columns, row[-1] or [])} if text_columns else {}
 
     columns = []

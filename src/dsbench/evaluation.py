@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib.metadata
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from dsbench.data.sources import Dataset, LoadOptions, load_dataset
 from dsbench.engine.metrics import Scope, content_hash
@@ -37,9 +38,11 @@ def _relative(path: Path, root: Path) -> str:
         return path.name
 
 
-def fingerprint(dataset: Dataset, root: Path | None) -> dict[str, Any]:
+def fingerprint(dataset: Dataset, root: Path | None, digests: Mapping[Path, Future] | None = None) -> dict[str, Any]:
     """Rows, schema and a content hash per table (format-independent: a Parquet and a CSV copy of
-    the same table agree), plus each file's bytes and sha256."""
+    the same table agree), plus each file's bytes and sha256 (from ``digests`` when they are
+    being computed already)."""
+    digests = digests or {}
     tables = []
     for name in sorted(dataset.tables):
         table = dataset.tables[name]
@@ -47,7 +50,8 @@ def fingerprint(dataset: Dataset, root: Path | None) -> dict[str, Any]:
         content = content_hash(table.view, [quote_ident(c) for c in table.columns])
         values = compute(dataset.con, [rows, content], dataset.metric_values)[0]
         files = [{"path": _relative(f, root) if root else f.name, "bytes": f.stat().st_size,
-                  "sha256": file_sha256(f)} for f in sorted(table.files)]
+                  "sha256": digests[f].result() if f in digests else file_sha256(f)}
+                 for f in sorted(table.files)]
         tables.append({"name": name, "rows": int(values[rows]), "content_hash": str(values[content]),
                        "columns": [{"name": c, "type": t} for c, t in table.columns.items()],
                        "files": sorted(files, key=lambda f: f["path"])})
@@ -87,13 +91,16 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
     external = load_evidence(evidence, standard) if isinstance(evidence, (str, Path)) else (evidence or {})
     options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads,
                           memory_limit=memory_limit)
-    with load_dataset(data, options=options, manifest=manifest) as dataset:
+    with load_dataset(data, options=options, manifest=manifest) as dataset, \
+            ThreadPoolExecutor(max_workers=1) as hasher:
+        # The files' sha256 (IO and hashlib, which releases the GIL) while DuckDB works.
+        digests = {f: hasher.submit(file_sha256, f) for t in dataset.tables.values() for f in t.files}
         chosen = (generated_suites(dataset) if generate else []) + extra
         measured: list[tuple[Measured, dict]] = []
         for suite, result in zip(chosen, run_suites(chosen, dataset, full_evidence)):
             measured.extend(_measured(suite, result))
         root = _dataset_root(data, dataset)
-        identity = fingerprint(dataset, root)
+        identity = fingerprint(dataset, root, digests)
         name = _dataset_name(data, dataset)
         manifest_digest = None
         if dataset.manifest_path is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from dsbench.render._shared import fraction_text
 from dsbench.validation import ExpectationResult, ValidationResult
 
 MAX_CELL = 60
@@ -94,8 +95,7 @@ def print_card(card: Any, where: Any = None) -> None:
         table = Table("indicator", "name", "score", "passed/evaluated", box=None,
                       title="weakest indicators", title_justify="left")
         for _, i in weakest:
-            counts = "" if i["evaluated"] is None else f"{i['passed']:g}/{i['evaluated']:g}"
-            table.add_row(i["code"], _name(i["name"]), _fmt(i["score"]), counts)
+            table.add_row(i["code"], _name(i["name"]), _fmt(i["score"]), fraction_text(i["passed"], i["evaluated"]))
         console.print(table)
     if where is not None:
         console.print(f"card: {where}  digest {document['digest']}")

@@ -1,16 +1,18 @@
-"""Shared by test_vs_gx.py and compare.py: the three contenders, a child-process runner that measures
-wall time and peak RSS, and the success flags each contender reports.
+"""Shared by the benchmark scripts: the three contenders of the 12-expectation suite and the success
+flags each reports, the seeded data files, a child-process runner that measures wall time and peak
+RSS, and a loop that repeats a measurement taken while other work shared the CPUs.
 
 Every contender runs in a fresh Python subprocess, so imports, reading the file, validating and writing
 the result are all inside the measurement. Peak RSS is ``ru_maxrss`` of that one child, read with
-``os.wait4`` (Linux reports it in KiB; DuckDB and Arrow allocations are included, they live in the
-process's resident set); CPU time is its ``ru_utime + ru_stime``. The CPU time the rest of the
-machine used during the run (from /proc/stat) is recorded too: on a shared box, a wall time measured
-while something else was busy is not comparable.
+``os.wait4`` by launch.py, the small process that spawns it (Linux reports it in KiB; DuckDB and Arrow
+allocations are included, they live in the process's resident set); CPU time is its ``ru_utime +
+ru_stime``. The CPU time the rest of the machine used during the run (from /proc/stat) is recorded
+too: on a shared box, a wall time measured while something else was busy is not comparable.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -19,6 +21,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
+
+from launch import busy_cpu_seconds
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -26,10 +31,12 @@ BIN = Path(sys.executable).parent  # the venv the benchmarks run in
 PYTHON = str(BIN / "python")
 DSBENCH = str(BIN / "dsbench")
 SUITE = HERE / "suite12.yaml"
-DATA = HERE / "data" / "orders_2m.parquet"
 ROWS = 2_000_000
 SEED = 20240601
 CONTENDERS = ("dsbench", "gx", "duckdb")
+CONTAMINATED = 0.10  # other processes' CPU seconds per wall second above which a run is repeated
+# /proc/stat counts in clock ticks (10 ms): for a 30 ms start-up run a tick or two is noise, not load.
+NOISE_S = 2 / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -51,6 +58,21 @@ class Child:
     peak_rss_mib: float
     others_cpu_s: float
     stderr: bytes
+
+
+def rows_label(rows: int) -> str:
+    """2000000 -> "2m", 200000 -> "200k": names a data file and its RESULTS.md section."""
+    for unit, size in (("m", 1_000_000), ("k", 1_000)):
+        if rows % size == 0:
+            return f"{rows // size}{unit}"
+    return str(rows)
+
+
+def data_path(rows: int) -> Path:
+    return HERE / "data" / f"orders_{rows_label(rows)}.parquet"
+
+
+DATA = data_path(ROWS)
 
 
 def ensure_data(path: Path = DATA, rows: int = ROWS, seed: int = SEED) -> Path:
@@ -75,34 +97,19 @@ def command(contender: str, data: Path, out: Path) -> tuple[list[str], set[int]]
     raise ValueError(f"unknown contender {contender!r}")
 
 
-def busy_cpu_seconds() -> float | None:
-    """CPU seconds the whole machine has spent not idle since boot (/proc/stat), or None."""
-    try:
-        with open("/proc/stat", encoding="ascii") as handle:
-            fields = [int(v) for v in handle.readline().split()[1:]]
-    except (OSError, ValueError):
-        return None
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-    busy = sum(fields[:8]) - idle  # user nice system idle iowait irq softirq steal
-    return busy / os.sysconf("SC_CLK_TCK")
-
-
-def run_child(argv: list[str], env: dict[str, str] | None = None) -> Child:
-    """Run ``argv`` and measure it: wall time, its CPU time and peak RSS (from ``os.wait4``), and how
-    much CPU everything else on the machine used meanwhile (to spot a contaminated measurement)."""
+def run_child(argv: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> Child:
+    """Run ``argv`` in ``cwd`` and measure it: wall time, its CPU time and peak RSS (from ``os.wait4``),
+    and how much CPU everything else on the machine used meanwhile (to spot a contaminated
+    measurement). The measuring is done by launch.py, a small process of its own, so that this
+    process's own memory does not count in the child's peak RSS (see launch.py)."""
     with tempfile.TemporaryFile() as stderr:
-        busy_before = busy_cpu_seconds()
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=stderr, env=env, cwd=ROOT)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        busy_after = busy_cpu_seconds()
-        process.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it has been reaped
+        # -S: no site module, the launcher stays as small as an interpreter gets.
+        done = subprocess.run([PYTHON, "-S", str(HERE / "launch.py"), *argv], stdout=subprocess.PIPE,
+                              stderr=stderr, env=env, cwd=cwd)
         stderr.seek(0)
-        cpu = usage.ru_utime + usage.ru_stime
-        others = (max(busy_after - busy_before - cpu, 0.0)
-                  if busy_before is not None and busy_after is not None else float("nan"))
-        return Child(process.returncode, wall, cpu, usage.ru_maxrss / 1024, others, stderr.read())
+        if done.returncode != 0:
+            raise RuntimeError(f"launch.py exited {done.returncode}:\n{stderr.read().decode(errors='replace')}")
+        return Child(**json.loads(done.stdout), stderr=stderr.read())
 
 
 def wait_until_idle(max_busy: float = 0.10, timeout_s: float = 300.0, window_s: float = 2.0) -> float:
@@ -119,6 +126,45 @@ def wait_until_idle(max_busy: float = 0.10, timeout_s: float = 300.0, window_s: 
         busy = (after - before) / (window_s * cpus)
         if busy <= max_busy or time.monotonic() >= deadline:
             return busy
+
+
+T = TypeVar("T", Run, Child)
+
+
+def measure(label: str, run_once: Callable[[], T], wait: bool, retries: int) -> tuple[T, int]:
+    """Run ``run_once`` once the machine is idle, and again (at most ``retries`` times) while other
+    processes used more than ``CONTAMINATED`` of a CPU (and more than ``NOISE_S``) during it: such a
+    wall time was measured on a shared CPU. Without ``wait``, the first run is kept whatever the load.
+    Returns the run kept and how many were discarded; every attempt is logged on stderr."""
+    for attempt in range(1 + (retries if wait else 0)):
+        busy = wait_until_idle() if wait else float("nan")
+        run = run_once()
+        contaminated = run.others_cpu_s > max(CONTAMINATED * run.wall_s, NOISE_S)
+        print(f"{label}: {run.wall_s:6.2f} s wall {run.cpu_s:6.2f} s CPU {run.peak_rss_mib:6.0f} MiB; "
+              f"machine {busy:.0%} busy before, others used {run.others_cpu_s:.2f} s CPU during the run"
+              + ("  [contaminated]" if contaminated else ""), file=sys.stderr, flush=True)
+        if not contaminated:
+            break
+    return run, attempt  # the runs before the one kept were discarded
+
+
+def add_measure_options(parser: argparse.ArgumentParser) -> None:
+    """The options of :func:`measure`, the same in every script."""
+    parser.add_argument("--no-wait", action="store_true",
+                        help="start each run at once instead of waiting for the machine to be idle, "
+                        "and keep runs that shared the CPUs with other work")
+    parser.add_argument("--retries", type=int, default=3,
+                        help="repeat a run this many times at most while other processes used more "
+                        f"than {CONTAMINATED:.0%} of a CPU during it (default 3)")
+
+
+def measure_note(args: argparse.Namespace, discarded: int) -> str:
+    """How :func:`measure` chose the runs, for the text of a RESULTS.md section."""
+    if args.no_wait:
+        return "started at once, whatever the load (`--no-wait`)"
+    return (f"each started once the machine had been ≤ 10% busy for 2 s and repeated (up to {args.retries} "
+            f"times) when other processes used more than {CONTAMINATED:.0%} of a CPU during it "
+            f"({discarded} runs repeated)")
 
 
 def read_flags(contender: str, out: Path) -> dict[str, bool]:

@@ -51,6 +51,10 @@ def _parse_tables(items: list[str]) -> dict[str, str]:
     return tables
 
 
+TIMEOUT_HELP = ("Seconds any one query may run; a longer one is interrupted and the expectations "
+                "needing it are reported as errored (the rest of the results stand).")
+
+
 @app.command()
 def validate(
     data: str = typer.Argument(..., help="A file, glob, Parquet directory, dataset directory with a "
@@ -67,6 +71,7 @@ def validate(
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: one per core)."),
     memory_limit: Optional[str] = typer.Option(None, "--memory-limit",
                                                help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help=TIMEOUT_HELP),
     full_evidence: bool = typer.Option(False, "--full-evidence", help="Count unexpected values over the "
                                        "whole table (one more scan), not among the first 200."),
 ) -> None:
@@ -77,7 +82,7 @@ def validate(
     tokens = None if missing_values is None else missing_values.split(",")
     result = run_validation(data, suite, tables=_parse_tables(table), encoding=encoding,
                             missing_values=tokens, full_evidence=full_evidence, threads=threads,
-                            memory_limit=memory_limit)
+                            memory_limit=memory_limit, timeout=timeout)
     document = result.to_dict()
     if output is not None:
         write_atomic(output, dump_json(document))
@@ -139,13 +144,14 @@ def suite_schema() -> None:
 def _evaluate(data: str, standard: str, manifest: Optional[Path], suite: List[str],
               evidence: Optional[Path], no_generate: bool, encoding: Optional[str],
               missing_values: Optional[str], full_evidence: bool = False, threads: Optional[int] = None,
-              memory_limit: Optional[str] = None):
+              memory_limit: Optional[str] = None, timeout: Optional[float] = None):
     from dsbench.evaluation import evaluate as run_evaluation
 
     tokens = None if missing_values is None else missing_values.split(",")
     return run_evaluation(data, standard, manifest=manifest, evidence=evidence, suites=list(suite),
                           generate=not no_generate, encoding=encoding, missing_values=tokens,
-                          full_evidence=full_evidence, threads=threads, memory_limit=memory_limit)
+                          full_evidence=full_evidence, threads=threads, memory_limit=memory_limit,
+                          timeout=timeout)
 
 
 def _default_card_path(card) -> Path:
@@ -177,6 +183,7 @@ def evaluate(
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: one per core)."),
     memory_limit: Optional[str] = typer.Option(None, "--memory-limit",
                                                help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help=TIMEOUT_HELP),
 ) -> None:
     """Score DATA against a standard and write its score card and renderings."""
     from dsbench.render import check_language, parse_formats
@@ -184,7 +191,7 @@ def evaluate(
 
     names, lang = parse_formats(formats), check_language(lang)  # bad options fail before any work
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, encoding, missing_values,
-                     full_evidence, threads, memory_limit)
+                     full_evidence, threads, memory_limit, timeout)
     path = (output / "card.json") if output else _default_card_path(card)
     _write_card(card, path, names, lang)
     print_card(card, path)
@@ -207,11 +214,11 @@ def render(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Directory (default: the card's)."),
 ) -> None:
     """Re-render an existing card."""
+    from dsbench.cardtools import load_card
     from dsbench.render import check_language, parse_formats, render_all, write_all
-    from dsbench.scorecard import ScoreCard
 
     names, lang = parse_formats(formats), check_language(lang)
-    files = render_all(ScoreCard.load(card_path).document, names, lang)
+    files = render_all(load_card(card_path).document, names, lang)
     for path in write_all(output or card_path.parent, files):
         typer.echo(str(path))
 
@@ -235,6 +242,7 @@ def check(
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: one per core)."),
     memory_limit: Optional[str] = typer.Option(None, "--memory-limit",
                                                help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help=TIMEOUT_HELP),
 ) -> None:
     """A quality gate: evaluate, then exit 1 when the standard's gates or the given bars fail.
     With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it."""
@@ -247,7 +255,7 @@ def check(
         raise DsbenchError("--fail-on takes critical or warning")
     names, lang = parse_formats(formats), check_language(lang)
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, None, None, False, threads,
-                     memory_limit)
+                     memory_limit, timeout)
     if output is not None:
         _write_card(card, output / "card.json", names, lang)
     write_step_summary(renderer("md").render(card.document, lang))
@@ -283,10 +291,9 @@ def verify(
 def diff(old: Path = typer.Argument(..., help="The earlier card."),
          new: Path = typer.Argument(..., help="The later card.")) -> None:
     """List score, indicator and expectation changes between two cards."""
-    from dsbench.cardtools import score_changes
-    from dsbench.scorecard import ScoreCard
+    from dsbench.cardtools import load_card, score_changes
 
-    changes = score_changes(ScoreCard.load(old).document, ScoreCard.load(new).document)
+    changes = score_changes(load_card(old).document, load_card(new).document)
     for key, before, after in changes["score"]:
         typer.echo(f"{key}: {before} -> {after}")
     for code, before, after, was, now in changes["indicators"]:

@@ -9,7 +9,8 @@ from typing import Any, Mapping
 
 from dsbench.data.sources import Dataset, LoadOptions, load_dataset
 from dsbench.engine.metrics import Scope, content_hash
-from dsbench.engine.runner import compute
+from dsbench.engine.runner import MetricFailure, compute
+from dsbench.errors import DataError
 from dsbench.engine.sql import quote_ident
 from dsbench.generate import generated_suites
 from dsbench.scorecard import CARD_VERSION, ScoreCard, file_sha256, scores_document
@@ -48,7 +49,10 @@ def fingerprint(dataset: Dataset, root: Path | None, digests: Mapping[Path, Futu
         table = dataset.tables[name]
         rows = Scope(table.view).aggregate("count(*)")
         content = content_hash(table.view, [quote_ident(c) for c in table.columns])
-        values = compute(dataset.con, [rows, content], dataset.metric_values)[0]
+        values = compute(dataset.con, [rows, content], dataset.metric_values, timeout=dataset.timeout)[0]
+        failure = next((v for v in values.values() if isinstance(v, MetricFailure)), None)
+        if failure is not None:
+            raise DataError(f"cannot fingerprint table {name!r}: {failure.message}", source=table.source)
         files = [{"path": _relative(f, root) if root else f.name, "bytes": f.stat().st_size,
                   "sha256": digests[f].result() if f in digests else file_sha256(f)}
                  for f in sorted(table.files)]
@@ -80,7 +84,8 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
              evidence: str | Path | dict[str, Evidence] | None = None, suites: list[Any] | None = None,
              generate: bool = True, encoding: str | None = None,
              missing_values: list[str] | None = None, threads: int | None = None,
-             full_evidence: bool = False, memory_limit: str | None = None) -> ScoreCard:
+             full_evidence: bool = False, memory_limit: str | None = None,
+             timeout: float | None = None) -> ScoreCard:
     """Evaluate ``data`` against ``standard`` (an id or a path) and return its :class:`ScoreCard`.
 
     The evidence comes from suites generated from the data and the manifest (unless ``generate`` is
@@ -90,7 +95,7 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
     extra = [resolve_suite(s) for s in suites or []]
     external = load_evidence(evidence, standard) if isinstance(evidence, (str, Path)) else (evidence or {})
     options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads,
-                          memory_limit=memory_limit)
+                          memory_limit=memory_limit, timeout=timeout)
     with load_dataset(data, options=options, manifest=manifest) as dataset, \
             ThreadPoolExecutor(max_workers=1) as hasher:
         # The files' sha256 (IO and hashlib, which releases the GIL) while DuckDB works.

@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -156,7 +158,24 @@ def _check_rules(document: dict, source: str) -> None:
                             location="levels")
 
 
+def _check_numbers(value: Any, source: str, path: tuple = ()) -> None:
+    """Every number must be finite and fit a float: an infinite weight or scale turns every score
+    into NaN, and an integer beyond float range cannot be used at all."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_numbers(item, source, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_numbers(item, source, (*path, index))
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise StandardError(f"{value} is not a finite number", source=source, location=_location(path) or None)
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > sys.float_info.max:
+        raise StandardError("integer beyond the range of numbers (about 1.8e308)", source=source,
+                            location=_location(path) or None)
+
+
 def standard_from_document(document: Any, source: str) -> Standard:
+    _check_numbers(document, source)
     _check_schema(document, source)
     _check_rules(document, source)
     dimensions = tuple(

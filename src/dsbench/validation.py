@@ -149,7 +149,7 @@ def run_suites(suites: list[Suite], dataset: Dataset, full_evidence: bool = Fals
 
 def _compute(dataset: Dataset, metrics: Iterable[Metric], log: RunLog) -> tuple[dict[Metric, Any], Plan]:
     try:
-        return compute(dataset.con, metrics, dataset.metric_values, log)
+        return compute(dataset.con, metrics, dataset.metric_values, log, dataset.timeout)
     except TableReadError as error:
         sources = {t.view: t.source for t in dataset.tables.values()}
         raise DataError(describe_duckdb_error(error.message), source=sources.get(error.table)) from None
@@ -158,7 +158,7 @@ def _compute(dataset: Dataset, metrics: Iterable[Metric], log: RunLog) -> tuple[
 def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,
              encoding: str | None = None, missing_values: list[str] | None = None,
              full_evidence: bool = False, threads: int | None = None,
-             memory_limit: str | None = None) -> ValidationResult:
+             memory_limit: str | None = None, timeout: float | None = None) -> ValidationResult:
     """Validate ``data`` against ``suite``.
 
     ``data``: a path (file, glob, Parquet directory, dataset directory with a manifest,
@@ -172,6 +172,6 @@ def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,
     if isinstance(data, Dataset):
         return run(suite, data, full_evidence)
     options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads,
-                          memory_limit=memory_limit)
+                          memory_limit=memory_limit, timeout=timeout)
     with load_dataset(data, options=options, extra_tables=tables) as dataset:
         return run(suite, dataset, full_evidence)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dsbench.cardtools import differences
+from dsbench.cardtools import differences, load_card
 from dsbench.errors import DsbenchError
 from dsbench.resources import shipped
-from dsbench.scorecard import ScoreCard, check_digest
+from dsbench.scorecard import check_digest
 from dsbench.scoring import Evidence
 
 MAX_LISTED = 50
@@ -17,7 +17,7 @@ def verify_card(card_path: str | Path, *, data: str | None = None, standard: str
                 suites: list[str] | None = None) -> list[str]:
     from dsbench.evaluation import evaluate
 
-    card = ScoreCard.load(card_path)
+    card = load_card(card_path)
     document = card.document
     problems = []
     if not check_digest(card):

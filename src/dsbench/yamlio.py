@@ -36,6 +36,14 @@ def load_yaml(text: str, source: str, error: type[Exception] = SuiteError) -> An
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         raise error(f"invalid YAML: {problem}", source=source, location=where) from None
+    except RecursionError:
+        raise error("invalid YAML: nested too deeply", source=source) from None
+    except ValueError as problem:  # a value the constructors refuse: 2024-02-30, a 5,000-digit integer
+        raise error(f"invalid YAML: {_one_line(problem)}", source=source) from None
+
+
+def _one_line(problem: Exception) -> str:
+    return " ".join(str(problem).split()) or type(problem).__name__
 
 
 def read_document(path: Path, error: type[Exception] = SuiteError, what: str = "file") -> Any:
@@ -53,4 +61,8 @@ def read_document(path: Path, error: type[Exception] = SuiteError, what: str = "
         except json.JSONDecodeError as problem:
             raise error(f"invalid JSON: {problem.msg}", source=str(path),
                         location=f"line {problem.lineno}, column {problem.colno}") from None
+        except RecursionError:
+            raise error("invalid JSON: nested too deeply", source=str(path)) from None
+        except ValueError as problem:  # an integer beyond Python's digit limit
+            raise error(f"invalid JSON: {_one_line(problem)}", source=str(path)) from None
     return load_yaml(text, str(path), error)

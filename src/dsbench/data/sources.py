@@ -51,14 +51,16 @@ class LoadOptions:
     header: bool | None = None
     threads: int | None = None  # DuckDB worker threads (default: one per core)
     memory_limit: str | None = None  # DuckDB memory limit, e.g. "2GB" (beyond it, DuckDB spills to disk)
+    timeout: float | None = None  # seconds a single query may run before it is interrupted
 
 
 class Dataset:
     """Named tables on one DuckDB connection, plus the manifest they came with (if any)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection | None = None, threads: int | None = None,
-                 memory_limit: str | None = None):
+                 memory_limit: str | None = None, timeout: float | None = None):
         self._scratch: tempfile.TemporaryDirectory | None = None
+        self.timeout = timeout  # seconds a single query may run (None: no limit)
         config: dict[str, Any] = {"temp_directory": str(self.scratch_dir() / "spill")}
         if threads is not None:
             config["threads"] = threads
@@ -70,6 +72,8 @@ class Dataset:
             self.close_scratch()
             raise DataError(f"invalid engine setting: {describe_duckdb_error(error)}",
                             location="--threads/--memory-limit") from None
+        # No progress bar: DuckDB would draw one on the terminal during long queries.
+        self.con.execute("SET enable_progress_bar = false")
         self.tables: dict[str, Table] = {}
         self.primary: str | None = None  # the table suites check unless they name one
         self._sealed = False
@@ -378,7 +382,7 @@ def load_dataset(data: Any, *, name: str | None = None, options: LoadOptions | N
     frame) plus any ``extra_tables`` as one :class:`Dataset`. A separate ``manifest`` describes
     ``data`` (a file or a directory): its resources, dialect and missing values are used."""
     options = options or LoadOptions()
-    dataset = Dataset(threads=options.threads, memory_limit=options.memory_limit)
+    dataset = Dataset(threads=options.threads, memory_limit=options.memory_limit, timeout=options.timeout)
     try:
         if manifest is not None:
             if not isinstance(data, (str, Path)) or not Path(data).exists():

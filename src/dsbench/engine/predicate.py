@@ -39,72 +39,76 @@ def allowed_nodes() -> tuple[type, ...]:
 ALLOWED_ANONYMOUS = frozenset({"isfinite", "starts_with", "ends_with", "contains", "strlen",
                                "length_grapheme", "sign"})
 MAX_PREDICATE_CHARS = 10_000
-LOCATION = "kwargs.row_condition"
 _MARKER = re.compile(r'"(?:[^"]|"")*"|[:$]dsbench_p(\d+)')
 
 
-def _refuse(what: str, text: str) -> UnsafeExpressionError:
-    return UnsafeExpressionError(f"{what} is not allowed in a row condition: {text!r}",
-                                 location=LOCATION)
+def _refuse(what: str, text: str, field: str) -> UnsafeExpressionError:
+    return UnsafeExpressionError(f"{what} is not allowed in a {_words(field)}: {text!r}",
+                                 location=f"kwargs.{field}")
 
 
-def _resolve_column(name: str, columns: Iterable[str]) -> str:
+def _words(field: str) -> str:
+    return field.replace("_", " ")
+
+
+def _resolve_column(name: str, columns: Iterable[str], field: str) -> str:
     names = list(columns)
     if name in names:
         return name
     folded = [c for c in names if c.lower() == name.lower()]
     if len(folded) == 1:
         return folded[0]
-    raise UnsafeExpressionError(f"unknown column {name!r} in row condition", location=LOCATION)
+    raise UnsafeExpressionError(f"unknown column {name!r} in {_words(field)}", location=f"kwargs.{field}")
 
 
-def compile_predicate(text: str, columns: Iterable[str]) -> Condition:
-    """Check ``text`` against the allow-list and return it as SQL with bound parameters."""
+def compile_predicate(text: str, columns: Iterable[str], field: str = "row_condition") -> Condition:
+    """Check ``text`` (the kwarg ``field``) against the allow-list and return it as SQL with bound
+    parameters."""
     import sqlglot
     from sqlglot import exp
 
     if not isinstance(text, str) or not text.strip():
-        raise UnsafeExpressionError("row condition must be a non-empty SQL expression",
-                                    location=LOCATION)
+        raise UnsafeExpressionError(f"{_words(field)} must be a non-empty SQL expression",
+                                    location=f"kwargs.{field}")
     if len(text) > MAX_PREDICATE_CHARS:
-        raise UnsafeExpressionError(f"row condition is longer than {MAX_PREDICATE_CHARS} characters",
-                                    location=LOCATION)
+        raise UnsafeExpressionError(f"{_words(field)} is longer than {MAX_PREDICATE_CHARS} characters",
+                                    location=f"kwargs.{field}")
     try:
         statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
     except sqlglot.errors.SqlglotError as error:
         first = str(error).splitlines()[0] if str(error) else "syntax error"
-        raise UnsafeExpressionError(f"cannot parse row condition {text!r}: {first}",
-                                    location=LOCATION) from None
+        raise UnsafeExpressionError(f"cannot parse {_words(field)} {text!r}: {first}",
+                                    location=f"kwargs.{field}") from None
     if len(statements) != 1:
-        raise _refuse("more than one statement", text)
+        raise _refuse("more than one statement", text, field)
     tree = statements[0]
     columns = list(columns)
     for node in tree.walk():
         if node.comments:
-            raise _refuse("an SQL comment", text)
+            raise _refuse("an SQL comment", text, field)
         if isinstance(node, exp.Anonymous):
             if str(node.this).lower() not in ALLOWED_ANONYMOUS:
-                raise _refuse(f"function {node.this}()", text)
+                raise _refuse(f"function {node.this}()", text, field)
             continue
         if not isinstance(node, allowed_nodes()):
-            raise _refuse(type(node).__name__, text)
+            raise _refuse(type(node).__name__, text, field)
         if isinstance(node, exp.Column):
             if node.table or node.args.get("db") or node.args.get("catalog"):
-                raise _refuse("a qualified column reference", text)
+                raise _refuse("a qualified column reference", text, field)
             if not isinstance(node.this, exp.Identifier):
-                raise _refuse("a non-identifier column reference", text)
+                raise _refuse("a non-identifier column reference", text, field)
         if isinstance(node, exp.In) and (node.args.get("query") or node.args.get("unnest")):
-            raise _refuse("a subquery", text)
-    return _generate(tree, columns)
+            raise _refuse("a subquery", text, field)
+    return _generate(tree, columns, field)
 
 
-def _generate(tree: "exp.Expression", columns: list[str]) -> Condition:
+def _generate(tree: "exp.Expression", columns: list[str], field: str) -> Condition:
     from sqlglot import exp
 
     tree = tree.copy()
     values: list[object] = []
     for column in list(tree.find_all(exp.Column)):
-        column.replace(exp.Column(this=exp.Identifier(this=_resolve_column(column.name, columns),
+        column.replace(exp.Column(this=exp.Identifier(this=_resolve_column(column.name, columns, field),
                                                       quoted=True)))
     for literal in list(tree.find_all(exp.Literal)):
         if literal.is_string:

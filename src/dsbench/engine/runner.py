@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import duckdb
 
@@ -41,7 +43,41 @@ class RunLog:
     queries: list[tuple[str, float]] = field(default_factory=list)
 
 
-def _execute(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog) -> dict[Metric, Any]:
+class QueryTimeout(Exception):
+    """A query ran longer than the time allowed and was interrupted."""
+
+
+@contextmanager
+def deadline(con: duckdb.DuckDBPyConnection, seconds: float | None) -> Iterator[None]:
+    """Interrupt the query running on ``con`` once ``seconds`` have passed (DuckDB stops it at its
+    next check, in well under a second), raising QueryTimeout instead of DuckDB's interrupt."""
+    if seconds is None:
+        yield
+        return
+    fired = threading.Event()
+
+    def interrupt() -> None:
+        fired.set()
+        con.interrupt()
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.start()
+    try:
+        yield
+    except duckdb.Error:
+        if fired.is_set():
+            raise QueryTimeout(f"timed out after {seconds:g} s (--timeout)") from None
+        raise
+    finally:
+        timer.cancel()
+
+
+def _execute(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog, timeout: float | None = None) -> dict[Metric, Any]:
+    with deadline(con, timeout):
+        return _execute_now(con, query, log)
+
+
+def _execute_now(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog) -> dict[Metric, Any]:
     started = time.perf_counter()
     params = thaw(query.params)
     if query.kind in FUSED_KINDS:
@@ -80,22 +116,24 @@ def _failure(error: Exception) -> MetricFailure:
     return MetricFailure(str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
 
 
-def run_plan(con: duckdb.DuckDBPyConnection, plan: Plan, log: RunLog | None = None) -> dict[Metric, Any]:
-    """Run every query. A failing fused query is re-run metric by metric so that one bad metric
-    (say, a cast that fails on some value) errors only the expectations that depend on it."""
+def run_plan(con: duckdb.DuckDBPyConnection, plan: Plan, log: RunLog | None = None,
+             timeout: float | None = None) -> dict[Metric, Any]:
+    """Run every query, each for at most ``timeout`` seconds. A failing fused query is re-run
+    metric by metric so that one bad metric (say, a cast that fails on some value, or a regex
+    that takes too long) errors only the expectations that depend on it."""
     log = log if log is not None else RunLog()
     values: dict[Metric, Any] = {}
     for query in plan.queries:
         try:
-            values.update(_execute(con, query, log))
-        except (duckdb.Error, ValueError, TypeError, OverflowError) as error:
+            values.update(_execute(con, query, log, timeout))
+        except (duckdb.Error, ValueError, TypeError, OverflowError, QueryTimeout) as error:
             if _is_read_error(error):
                 raise TableReadError(query.metrics[0].table, str(error)) from None
             if query.alone is not None and len(query.metrics) > 1:
                 for metric in query.metrics:
                     try:
-                        values.update(_execute(con, query.alone(metric), log))
-                    except (duckdb.Error, ValueError, TypeError, OverflowError) as alone:
+                        values.update(_execute(con, query.alone(metric), log, timeout))
+                    except (duckdb.Error, ValueError, TypeError, OverflowError, QueryTimeout) as alone:
                         values[metric] = _failure(alone)
             else:
                 for metric in query.metrics:
@@ -104,18 +142,18 @@ def run_plan(con: duckdb.DuckDBPyConnection, plan: Plan, log: RunLog | None = No
 
 
 def compute(con: duckdb.DuckDBPyConnection, metrics: Iterable[Metric], known: dict[Metric, Any],
-            log: RunLog | None = None) -> tuple[dict[Metric, Any], Plan]:
+            log: RunLog | None = None, timeout: float | None = None) -> tuple[dict[Metric, Any], Plan]:
     """The value of every metric: those in ``known`` (computed earlier on the same data) as they
     are, the others by a plan of their own, whose values are added to ``known``."""
     wanted = list(dict.fromkeys(metrics))
     missing = [m for m in wanted if m not in known]
-    plan = plan_metrics(missing, few_distinct_values(con, missing, known, log))
-    known.update(run_plan(con, plan, log))
+    plan = plan_metrics(missing, few_distinct_values(con, missing, known, log, timeout))
+    known.update(run_plan(con, plan, log, timeout))
     return {m: known[m] for m in wanted}, plan
 
 
 def few_distinct_values(con: duckdb.DuckDBPyConnection, metrics: list[Metric], known: dict[Metric, Any],
-                        log: RunLog | None = None) -> set[tuple[str, str]]:
+                        log: RunLog | None = None, timeout: float | None = None) -> set[tuple[str, str]]:
     """(table, column) pairs of the ``values`` metrics whose column has at most
     FEW_VALUES_SHARE distinct values per row among the table's first CARDINALITY_SAMPLE_ROWS rows
     (one bounded query per table); smaller tables are cheap to check row by row. A wrong guess
@@ -129,7 +167,7 @@ def few_distinct_values(con: duckdb.DuckDBPyConnection, metrics: list[Metric], k
                              kind="rows", label="cardinality_sample")
                for table, cols in columns.items()}
     missing = [m for m in samples.values() if m not in known]
-    known.update(run_plan(con, plan_metrics(missing), log))
+    known.update(run_plan(con, plan_metrics(missing), log, timeout))
     few = set()
     for table, metric in samples.items():
         if not isinstance(known[metric], list):

@@ -37,6 +37,8 @@ class ColumnMapExpectation(Expectation):
     # ``expected`` depends on the column's value alone: on a text column, the engine may evaluate it
     # once per distinct value (see the ``values`` metric kind).
     value_only: ClassVar[bool] = False
+    # Counting nulls, the unexpected values are all NULL: nothing to show, unless rows are shown.
+    shows_rows: ClassVar[bool] = False
 
     def bind(self) -> None:
         self.col = self.column(self.kw.column)
@@ -110,7 +112,7 @@ class ColumnMapExpectation(Expectation):
         """The first unexpected values in row order (a query that stops as soon as it has them);
         with full evidence, also the most frequent unexpected values over the whole table (one
         grouped scan shared by every failed expectation of the table)."""
-        if outcome.result.get("unexpected_count", 0) == 0 or self.counts_nulls:
+        if outcome.result.get("unexpected_count", 0) == 0 or (self.counts_nulls and not self.shows_rows):
             return []
         where = self.unexpected()
         self.m_partial = self.scope.rows(self.value_sql(), where=where, tail=f" LIMIT {EVIDENCE_SAMPLE}",

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Literal, Mapping
 from pydantic import Field, field_validator, model_validator
 
 from dsbench.engine.metrics import Condition, Metric
+from dsbench.engine.predicate import compile_predicate
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import SuiteError
 from dsbench.expectations.base import (PARTIAL_UNEXPECTED_COUNT, Expectation, Kwargs, Outcome,
@@ -117,6 +118,36 @@ class ExpectTableRecordsToBeUnique(DuplicatedValues, RecordExpectation):
 
     def rows_considered(self) -> None:
         return None  # every record, whatever its missing values
+
+
+class PredicateKwargs(Kwargs):
+    predicate: str = Field(min_length=1, description="a boolean SQL expression over the row's columns, "
+                                                     "with the row_condition allow-list")
+    mostly: float = Field(1.0, ge=0.0, le=1.0)
+
+
+class ExpectTableRowsToSatisfy(RecordExpectation):
+    """A business rule of the data's own, as a predicate over each row (``price >= cost``,
+    ``status <> 'shipped' OR shipped_at IS NOT NULL``). The predicate passes the same allow-list as
+    ``row_condition`` — columns, literals, operators, CASE, CAST and a few scalar functions; no
+    subquery, table function, file or statement — and is rebuilt with quoted identifiers and bound
+    literals. A row is unexpected unless the predicate is true (false or NULL)."""
+
+    type = "expect_table_rows_to_satisfy"
+    summary = "Rows in scope satisfy a boolean SQL predicate over their columns (row_condition allow-list)."
+    default_concern = "consistency.rule"
+    Kwargs = PredicateKwargs
+    shows_rows = True  # evidence: the first rows that break the rule
+
+    def column_names(self) -> list[str]:
+        return list(self.table.columns)
+
+    def bind(self) -> None:
+        super().bind()
+        self.rule = compile_predicate(self.kw.predicate, self.table.columns, field="predicate")
+
+    def unexpected(self) -> Condition:
+        return Condition(f"({self.rule.sql}) IS NOT TRUE", self.rule.params)
 
 
 # --- references --------------------------------------------------------------------------------
@@ -479,6 +510,6 @@ class ExpectColumnValuesToBeRecent(Expectation):
 
 
 EXPECTATIONS = [
-    ExpectTableRecordsToBeComplete, ExpectTableRecordsToNotBeAllNull, ExpectTableRecordsToBeUnique,
+    ExpectTableRecordsToBeComplete, ExpectTableRecordsToNotBeAllNull, ExpectTableRecordsToBeUnique, ExpectTableRowsToSatisfy,
     ExpectForeignKeyValuesToExist, ExpectColumnValuesToBeCastable, ExpectColumnValuesToBeRecent,
 ]

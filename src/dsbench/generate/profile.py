@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 import duckdb
 
 from dsbench.engine.metrics import Metric, Scope, content_hash, row_hash
 from dsbench.engine.planner import aggregate_select
-from dsbench.engine.runner import few_distinct_values
+from dsbench.engine.runner import QueryTimeout, deadline, few_distinct_values
+from dsbench.errors import DataError
 from dsbench.engine.sql import quote_ident
 from dsbench.expectations.column_map import distinct_keys
 from dsbench.expectations.record import castable
@@ -177,6 +179,16 @@ def _fusable(dataset: Any, view: str, metrics: Iterable[Metric]) -> list[Metric]
     return [m for m in candidates if not (m.kind == "values" and (m.table, m.sql) in few)]
 
 
+@contextmanager
+def _timed(dataset: Any, table: Any) -> Iterator[None]:
+    """The dataset's per-query time limit; running out is an error naming the table."""
+    try:
+        with deadline(dataset.con, dataset.timeout):
+            yield
+    except QueryTimeout as error:
+        raise DataError(f"profiling table {table.name!r} {error}", source=table.source) from None
+
+
 def _unused_name(names: Any, stem: str) -> str:
     name = stem
     while name in names:
@@ -195,7 +207,8 @@ def profile_table(dataset: Any, table_name: str | None = None, also: Iterable[Me
     scope = Scope(table.view)
     names = list(table.columns)
     cols = [quote_ident(name) for name in names]
-    rows = int(dataset.con.execute(f"SELECT count(*) FROM {table.view}").fetchone()[0])
+    with _timed(dataset, table):
+        rows = int(dataset.con.execute(f"SELECT count(*) FROM {table.view}").fetchone()[0])
     every = max(1, rows // QUARTILE_SAMPLE_ROWS)
     hashed = quote_ident(_unused_name(table.columns, "dsbench_row_hash"))
     sampled = f"{hashed} % {every} = 0"
@@ -219,13 +232,14 @@ def profile_table(dataset: Any, table_name: str | None = None, also: Iterable[Me
         selects.append(subquery)
         params += text_params
     source = f"(SELECT {', '.join(cols)}, {row_hash(cols)} AS {hashed} FROM {table.view})"
-    try:
-        row = dataset.con.execute(f"SELECT {', '.join(selects + extra_items)} FROM {source}",
-                                  params + list(extra_params)).fetchone()
-    except duckdb.Error:
-        if not extra:
-            raise
-        row, extra = dataset.con.execute(f"SELECT {', '.join(selects)} FROM {source}", params).fetchone(), []
+    with _timed(dataset, table):
+        try:
+            row = dataset.con.execute(f"SELECT {', '.join(selects + extra_items)} FROM {source}",
+                                      params + list(extra_params)).fetchone()
+        except duckdb.Error as error:
+            if not extra or isinstance(error, duckdb.InterruptException):
+                raise
+            row, extra = dataset.con.execute(f"SELECT {', '.join(selects)} FROM {source}", params).fetchone(), []
     width = len(selects)
     row, extra_values = row[:width], row[width:]
     known = {scope.aggregate("count(*)"): rows, content: row[0], distinct: row[1], **dict(zip(extra, extra_values))}

@@ -1,0 +1,72 @@
+"""--timeout: a query that runs too long is interrupted; the expectations that need it are reported
+as errored (never passed), and everything else is still computed and written."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import duckdb
+import pytest
+
+
+# RE2 runs this in linear time, but its DFA blows up and it falls back to the NFA: a few
+# microseconds per 32-character value, seconds for the table below.
+SLOW_REGEX = "(a|b).{25}[0-9]{3}c"
+ROWS = 1_000_000  # ~7 s of that regex alone on 2 cores: well past the 3 s allowed
+
+
+@pytest.fixture(scope="module")
+def hashes(tmp_path_factory):
+    path = tmp_path_factory.mktemp("timeout") / "hashes.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT i, md5(i::VARCHAR) AS s FROM range({ROWS}) t(i)) TO '{path}' (FORMAT parquet)")
+    return path
+
+
+def suite(tmp_path):
+    path = tmp_path / "slow.yaml"
+    path.write_text(json.dumps({"name": "slow", "expectations": [
+        {"type": "expect_table_row_count_to_equal", "kwargs": {"value": ROWS}, "id": "rows"},
+        {"type": "expect_column_values_to_not_match_regex", "kwargs": {"column": "s", "regex": SLOW_REGEX},
+         "id": "slow"},
+        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "i"}, "id": "present"}]}))
+    return path
+
+
+def test_a_slow_query_errors_only_its_expectation(hashes, tmp_path, cli):
+    started = time.perf_counter()
+    run = cli("validate", hashes, "--suite", suite(tmp_path), "--timeout", "3", "-o", tmp_path / "v.json", "-q")
+    elapsed = time.perf_counter() - started
+    assert run.code == 1, run.err
+    results = {r["expectation_config"]["id"]: r for r in json.loads((tmp_path / "v.json").read_text())["results"]}
+    slow = results["slow"]
+    assert slow["success"] is False and slow["exception_info"]["raised_exception"] is True
+    assert "timed out after 3 s" in slow["exception_info"]["exception_message"]
+    assert results["rows"]["success"] and results["present"]["success"]
+    assert elapsed < 30
+
+
+def test_evaluate_writes_the_card_with_the_slow_expectation_errored(hashes, tmp_path, cli):
+    out = tmp_path / "card"
+    run = cli("evaluate", hashes, "--standard", "gbt-36344-2018", "--suite", suite(tmp_path),
+              "--timeout", "3", "--format", "md", "-o", out)
+    assert run.code in (0, 1), run.err
+    card = json.loads((out / "card.json").read_text())
+    results = {r["id"]: r for r in card["results"]}
+    assert results["slow:slow"]["exception_info"]["raised_exception"] is True
+    assert results["slow:rows"]["success"] is True
+    assert any(i.startswith("generated-data-") for i in results)  # the rest of the card is there
+    assert (out / "card.md").exists()
+
+
+def test_a_profile_that_runs_out_of_time_is_a_one_line_error(tmp_path, cli):
+    database = tmp_path / "slow.duckdb"
+    with duckdb.connect(str(database)) as con:  # a view: computed on every scan, so scans are slow
+        con.execute("CREATE VIEW slow AS SELECT i, md5(i::VARCHAR) AS s FROM range(50000000) t(i)")
+    out = tmp_path / "out"
+    run = cli("evaluate", f"{database}#slow", "--standard", "gbt-36344-2018", "--timeout", "0.5", "-o", out)
+    assert run.code == 2
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1 and "profiling table 'slow' timed out after 0.5 s" in lines[0], run.err
+    assert not out.exists()

@@ -1,7 +1,13 @@
-"""Writing output files atomically: a reader sees the previous file or the complete new one."""
+"""Writing output files atomically: a reader sees the previous file or the complete new one.
+
+Each file is written to a hidden temporary file beside it (``.<name>.<pid>.<random>.tmp``), flushed
+to disk and renamed over the target. A process killed mid-write can leave only such a temporary
+file, never a partial output; the next write of that output removes the temporaries of processes
+that no longer exist."""
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import tempfile
@@ -17,11 +23,30 @@ def _umask() -> int:
     return current
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporary files of ``path`` left by writers that were killed."""
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = leftover.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
 def write_atomic(path: str | Path, text: str) -> None:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        remove_stale_temporaries(path)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
         raise DsbenchError(f"cannot write output: {error.strerror or error}", source=str(path)) from None
     try:

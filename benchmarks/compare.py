@@ -20,8 +20,8 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (CONTENDERS, PYTHON, ROOT, ROWS, SEED, SUITE, Run, add_measure_options,  # noqa: E402
-                     check_agreement, data_path, ensure_data, measure, measure_note, rows_label,
-                     run_child, run_contender, wait_until_idle)
+                     check_agreement, compile_sources, data_path, ensure_data, measure, measure_note,
+                     rows_label, run_child, run_contender, wait_until_idle)
 from results import OTHERS, mib, publish, reproduce, seconds, spread, stamp, table, target  # noqa: E402
 
 LABELS = {"dsbench": "dsbench (CLI)", "gx": "GX Core 1.x, pandas engine", "duckdb": "hand-written DuckDB query"}
@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip timing dsbench's imports and queries separately")
     add_measure_options(parser)
     args = parser.parse_args(argv)
+    compile_sources()
 
     data = ensure_data(data_path(args.rows), args.rows)  # not timed
     load_before = os.getloadavg()

@@ -13,7 +13,7 @@ import argparse
 import statistics
 import sys
 
-from harness import Child, add_measure_options, measure, measure_note, run_child
+from harness import Child, add_measure_options, compile_sources, measure, measure_note, run_child
 from results import OTHERS, mib, publish, reproduce, seconds, spread, stamp, table, target
 from test_startup import COMMANDS
 
@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     add_measure_options(parser)
     args = parser.parse_args(argv)
+    compile_sources()
 
     for label in COMMANDS:  # warm-up, not recorded
         run_command(label)

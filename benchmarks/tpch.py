@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from harness import (BIN, DSBENCH, HERE, PYTHON, ROOT, Child, add_measure_options, measure, measure_note,
-                     run_child)
+from harness import (BIN, DSBENCH, HERE, PYTHON, ROOT, Child, add_measure_options, compile_sources, measure,
+                     measure_note, run_child)
 from results import OTHERS, mib, publish, reproduce, seconds, spread, stamp, table, target, version
 
 SCAN = r"""
@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-limit", default="2GB", help="passed to dsbench --memory-limit (default 2GB)")
     add_measure_options(parser)
     args = parser.parse_args(argv)
+    compile_sources()
 
     data = lineitem(args.scale)  # not timed
     dsbench_label = f"dsbench evaluate --standard {args.standard} --memory-limit {args.memory_limit}"

@@ -114,6 +114,19 @@ def test_manifest_path_escaping_the_dataset(work):
     refused(work, work / "pkg", work / "good.yaml", "datapackage.json", "inside the dataset")
 
 
+def test_manifest_resource_linking_outside_the_dataset(work):
+    package = work / "pkg"
+    (package / "data").mkdir(parents=True)
+    (package / "data" / "real.parquet").write_bytes((work / "good.parquet").read_bytes())
+    (package / "datapackage.json").write_text('{"resources": [{"name": "t", "path": "linked.parquet"}]}')
+    (package / "linked.parquet").symlink_to(package / "data" / "real.parquet")  # within: fine
+    assert run_cli("validate", package, "--suite", work / "good.yaml", "-q").code in (0, 1)
+    (package / "linked.parquet").unlink()
+    (package / "linked.parquet").symlink_to(work / "good.parquet")  # out of the dataset
+    refused(work, package, work / "good.yaml", "datapackage.json", "resources[0].path",
+            "link leading outside the dataset")
+
+
 # --- suites --------------------------------------------------------------------------------------
 
 def test_unknown_column(work):
@@ -176,9 +189,11 @@ def test_unknown_suite_id(work):
     refused(work, work / "good.parquet", "no-such-suite", "no suite file or suite id 'no-such-suite'")
 
 
-def test_usage_error_exits_2(work):
-    run = run_cli("validate", work / "good.parquet")
-    assert run.code == 2 and "--suite" in run.err and "Traceback" not in run.err
+@pytest.mark.parametrize("extra", [(), ("--suite", "penguins", "--threads", "0"), ("--suite", "penguins", "--bogus")])
+def test_usage_error_is_one_line_and_exits_2(work, extra):
+    run = run_cli("validate", work / "good.parquet", *extra)
+    assert run.code == 2 and "Traceback" not in run.err
+    assert len(run.err.strip().splitlines()) == 1 and "dsbench validate --help" in run.err, run.err
 
 
 def test_bad_table_option(work):

@@ -7,13 +7,14 @@ whose columns are payloads, and suites naming them), table names (manifest resou
 the dataset was read, written, reached or changed:
 
 - canary files outside the dataset: their secret never appears in any output (stdout, stderr, result
-  JSON, card) and their size, mtime, ctime and atime are untouched (atime is set before mtime, so
-  under ``relatime`` any read would move it; a detector test checks that it does);
+  JSON, card) and their size, mtime, ctime and atime are untouched (atime is set earlier than mtime,
+  so under ``relatime`` any read moves it; a detector test checks that it does);
 - a sentinel directory that every COPY / ATTACH / EXPORT payload targets stays empty;
 - a real HTTP server on 127.0.0.1 (random port) records every connection and request: none arrive;
 - the DuckDB connection of a ``dsbench.load_dataset`` Dataset still has the settings dsbench set
   (threads, enable_external_access = false, lock_configuration = true, allowed_paths limited to the
-  dataset's files) and the same databases, tables, views, macros, variables and loaded extensions.
+  dataset's files) and the same databases, tables, row counts, views and variables (where raw SQL
+  reaches DuckDB, also every setting, macro and loaded extension).
 
 Each payload ends in a one-line refusal (a DsbenchError naming the field, raised before any query
 runs) or in a normal result where the payload was data (a value set holding ``x'); DROP TABLE t0; --``
@@ -48,6 +49,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import dsbench
+import dsbench.engine.runner
 import dsbench.expectations.base
 import dsbench.expectations.record
 import dsbench.validation
@@ -58,6 +60,7 @@ from dsbench.engine.sql import quote_ident
 from dsbench.errors import DataError, DsbenchError, SuiteError, UnsafeExpressionError
 from tests.conftest import run_cli
 
+REAL_SEAL = Dataset.seal
 THREADS = 3  # not this machine's default, so a payload resetting it would show
 SECRET = "canary-content-" + secrets.token_hex(12)  # inside the canary files outside the dataset
 SECRET_NAME = "canary-name-" + secrets.token_hex(12)  # only in the NAME of a file outside the dataset
@@ -101,7 +104,7 @@ PAYLOADS: list[tuple[str, str]] = [
     ("load-httpfs", "LOAD httpfs"),
     ("install-load-after-quote", "x'; INSTALL httpfs; LOAD httpfs; --"),
     ("install-from-server", "1); INSTALL httpfs FROM '{url}'; --"),
-    ("load-file", "LOAD '{out}/canary.txt'"),
+    ("load-file", "LOAD '{out}/canary.duckdb_extension'"),
     # environment and settings
     ("getenv", "getenv('DSBENCH_CANARY')"),
     ("getenv-after-quote", "x' OR getenv('HOME') IS NOT NULL OR 'a'='a"),
@@ -152,6 +155,11 @@ PAYLOADS: list[tuple[str, str]] = [
     ("qualified-name", "main.t0.n"),
     ("lambda", "list_transform([1], x -> x)"),
     ("unicode-digit", "n > \u00b2"),
+    # a quoted type name that sqlglot does not know is kept as text (USERDEFINED): it must not be
+    # pasted back into SQL, where it would close the query and run a statement of its own
+    ("cast-type-breakout-condition", 'CAST(n AS "integral) IS NULL)) FROM t0; DROP VIEW t0; --") IS NULL'),
+    ("cast-type-breakout-predicate",
+     'CAST(n AS "integral) IS NULL)) IS NOT TRUE) FROM t0; DROP VIEW t0; --") IS NULL'),
 ]
 PAYLOAD_IDS = [pid for pid, _ in PAYLOADS]
 TEMPLATES = dict(PAYLOADS)
@@ -159,7 +167,8 @@ TEMPLATES = dict(PAYLOADS)
 # Raw SQL for the sealed connection alone: the allow-list is replaced by a pass-through, so this text
 # is pasted into the query. {brk} closes the query dsbench builds around a condition, so that the
 # statement after it runs on its own, and {reopen} re-opens a query of the same shape. The last
-# item is what the same SQL does with both layers off (the control).
+# item is what the same SQL does with both layers off (the control). (getenv() is not a function of
+# DuckDB's Python client, so it has no raw-SQL entry: it is refused by the allow-list above.)
 BREAKOUT = {
     # SELECT count(*) FILTER (WHERE <condition>) FROM "t0"
     "row_condition": ('true) FROM "t0"', 'SELECT count(*) FILTER (WHERE true'),
@@ -170,10 +179,11 @@ RAW_SQL: list[tuple[str, str, str]] = [
     ("read-text-exfiltration", "CAST((SELECT content FROM read_text('{out}/canary.txt')) AS INTEGER) > 0", "leak"),
     ("read-csv", "(SELECT count(*) FROM read_csv('{out}/canary.csv')) > 0", "read"),
     ("read-blob", "(SELECT octet_length(content) FROM read_blob('{out}/canary.txt')) > 0", "read"),
-    ("read-parquet-exfiltration", "CAST((SELECT secret FROM read_parquet('{out}/canary.parquet')) AS INTEGER) > 0", "leak"),
+    ("read-parquet-exfiltration",
+     "CAST((SELECT secret FROM read_parquet('{out}/canary.parquet')) AS INTEGER) > 0", "leak"),
     ("glob-exfiltration", "CAST((SELECT string_agg(file, ',') FROM glob('{out}/*')) AS INTEGER) > 0", "leak"),
-    ("query-exfiltration", "CAST((SELECT * FROM query('SELECT content FROM read_text(''{out}/canary.txt'')')) AS INTEGER) > 0", "leak"),
-    ("getenv-exfiltration", "CAST(getenv('DSBENCH_CANARY') AS INTEGER) > 0", "leak"),
+    ("query-exfiltration",
+     "CAST((SELECT * FROM query('SELECT content FROM read_text(''{out}/canary.txt'')')) AS INTEGER) > 0", "leak"),
     ("http-read-csv", "(SELECT count(*) FROM read_csv('{url}/x.csv')) > 0", "request"),
     ("copy", "{brk}; COPY \"t0\" TO '{sent}/copy.csv'; {reopen}", "write"),
     ("copy-select", "{brk}; COPY (SELECT 42 AS x) TO '{sent}/copy.parquet' (FORMAT parquet); {reopen}", "write"),
@@ -181,7 +191,7 @@ RAW_SQL: list[tuple[str, str, str]] = [
     ("attach-new", "{brk}; ATTACH '{sent}/attached.duckdb' AS pwn; {reopen}", "write"),
     ("attach-canary", "{brk}; ATTACH '{out}/canary.duckdb' AS c (READ_ONLY); {reopen}", "read"),
     ("install-from-server", "{brk}; INSTALL httpfs FROM '{url}'; {reopen}", "request"),
-    ("load-file", "{brk}; LOAD '{out}/canary.txt'; {reopen}", "read"),
+    ("load-file", "{brk}; LOAD '{out}/canary.duckdb_extension'; {reopen}", "read"),
     ("set-threads", "{brk}; SET threads = 1; {reopen}", "setting"),
     ("set-memory-limit", "{brk}; SET memory_limit = '123MB'; {reopen}", "setting"),
     ("pragma-threads", "{brk}; PRAGMA threads = 1; {reopen}", "setting"),
@@ -244,6 +254,7 @@ class World:
         pq.write_table(pa.table({"secret": [SECRET]}), self.outside / "canary.parquet")
         with duckdb.connect(str(self.outside / "canary.duckdb")) as con:
             con.execute("CREATE TABLE s AS SELECT ? AS secret", [SECRET])
+        (self.outside / "canary.duckdb_extension").write_text(SECRET * 100)
         (self.outside / f"{SECRET_NAME}.txt").write_text("a file whose name is the secret\n")
         self.watched = sorted(self.outside.iterdir()) + [self.outside]
         self.atime = _atime_is_updated(root)
@@ -322,7 +333,9 @@ def values_data(world) -> tuple[Path, list[str]]:
     names = ["a", *(world.payload(pid) for pid in PAYLOAD_IDS)]
     assert len(set(names)) == len(names)
     path = world.values_dir / "values.parquet"  # type: ignore[attr-defined]
-    pq.write_table(pa.table({"name": [*names, None], "n": list(range(1, len(names) + 2))}), path)
+    # (no statistics: a 100,000-character minimum or maximum in the footer would slow every scan)
+    pq.write_table(pa.table({"name": [*names, None], "n": list(range(1, len(names) + 2))}), path,
+                   write_statistics=False)
     return path, names
 
 
@@ -340,7 +353,15 @@ class Run:
         return self.document["results"]
 
 
-def connection_state(dataset: Dataset) -> dict[str, Any]:
+SETTINGS = ["threads", "memory_limit", "enable_external_access", "lock_configuration", "allowed_paths",
+            "allowed_directories", "autoinstall_known_extensions", "autoload_known_extensions",
+            "autoinstall_extension_repository", "custom_extension_repository", "allow_unsigned_extensions",
+            "allow_community_extensions", "temp_directory", "access_mode"]
+
+
+def connection_state(dataset: Dataset, full: bool = False) -> dict[str, Any]:
+    """What a payload could change on the connection: settings, databases, tables, views, variables,
+    row counts; with ``full`` also every setting, macro and loaded extension (slower)."""
     con = dataset.con
 
     def rows(sql: str) -> Any:
@@ -350,18 +371,23 @@ def connection_state(dataset: Dataset) -> dict[str, Any]:
             return f"error: {type(error).__name__}"
 
     state = {
-        "settings": rows("SELECT name, value FROM duckdb_settings() ORDER BY name"),
+        "settings": rows("SELECT " + ", ".join(f"current_setting('{s}')" for s in SETTINGS)),
         "databases": rows("SELECT database_name, path, readonly FROM duckdb_databases() ORDER BY ALL"),
         "tables": rows("SELECT database_name, schema_name, table_name FROM duckdb_tables() "
                        "WHERE NOT internal ORDER BY ALL"),
         "views": rows("SELECT database_name, schema_name, view_name FROM duckdb_views() "
                       "WHERE NOT internal ORDER BY ALL"),
-        "macros": rows("SELECT schema_name, function_name FROM duckdb_functions() WHERE NOT internal ORDER BY ALL"),
         "variables": rows("SELECT name FROM duckdb_variables() ORDER BY ALL"),
-        "extensions": rows("SELECT extension_name FROM duckdb_extensions() WHERE loaded ORDER BY ALL"),
     }
-    for table in dataset.tables.values():
-        state[f"rows of {table.name}"] = rows(f"SELECT count(*) FROM {table.view}")
+    # Rows can be deleted from tables only (CSV and JSON are parsed into tables; files are views).
+    for database, schema, table in state["tables"] if isinstance(state["tables"], list) else []:
+        state[f"rows of {table}"] = rows(f"SELECT count(*) FROM {quote_ident(database)}.{quote_ident(schema)}."
+                                         f"{quote_ident(table)}")
+    if full:
+        state["all settings"] = rows("SELECT name, value FROM duckdb_settings() ORDER BY name")
+        state["macros"] = rows("SELECT schema_name, function_name FROM duckdb_functions() "
+                               "WHERE NOT internal ORDER BY ALL")
+        state["extensions"] = rows("SELECT extension_name FROM duckdb_extensions() WHERE loaded ORDER BY ALL")
     return state
 
 
@@ -372,6 +398,7 @@ def seal_violations(dataset: Dataset) -> list[str]:
         "current_setting('lock_configuration'), current_setting('allowed_paths'), "
         "current_setting('allowed_directories')").fetchone()
     own = {str(f.resolve()) for table in dataset.tables.values() for f in table.files}
+    scratch = str(dataset.scratch_dir())  # dsbench's own temporary directory (spilling)
     found = []
     if int(threads) != THREADS:
         found.append(f"threads = {threads}")
@@ -381,14 +408,97 @@ def seal_violations(dataset: Dataset) -> list[str]:
         found.append(f"lock_configuration = {locked}")
     if not set(paths or []) <= own:
         found.append(f"allowed_paths = {paths}")
-    if directories:
+    if any(not d.startswith(scratch) for d in directories or []):
         found.append(f"allowed_directories = {directories}")
     return found
+
+
+def open_violations(dataset: Dataset) -> list[str]:
+    """With the seal turned off, the connection must really be open (so the layer is really off)."""
+    external, locked = dataset.con.execute("SELECT current_setting('enable_external_access'), "
+                                           "current_setting('lock_configuration')").fetchone()
+    return [] if str(external).lower() == "true" and str(locked).lower() == "false" else ["connection is sealed"]
+
+
+def prepare_connection(dataset: Dataset, world: World) -> None:
+    """Were an extension ever downloaded, it would come from the recording server, not the internet;
+    then seal, as validate does first (a no-op when the test turned the seal off)."""
+    for setting in ("autoinstall_extension_repository", "custom_extension_repository"):
+        dataset.con.execute(f"SET {setting} = ?", [world.url])
+    dataset.seal()
+
+
+class SharedData:
+    """Files and Datasets opened once for the module, each in two set-ups: 'sealed' as dsbench seals
+    it, and open (never sealed: the tests using it turn Dataset.seal into a no-op and check that the
+    connection is open). A Dataset whose state a test changed is opened again before it is reused."""
+
+    def __init__(self, world: World, root: Path, values: Path):
+        self.world, self.root = world, root
+        self.paths = {"values": values}
+        names = [world.payload(pid) for pid in PAYLOAD_IDS if "\x00" not in world.payload(pid)]
+        # Files whose column names are the payloads (every column 1, null, 3), plus 'n'. A Parquet
+        # footer holding a 100,000-character name is parsed on every scan: such names get a file each.
+        self.paths["columns.parquet"] = root / "columns.parquet"
+        pq.write_table(pa.table({**{name: [1, None, 3] for name in names if len(name) < 1000}, "n": [1, 2, 3]}),
+                       self.paths["columns.parquet"])
+        self.long_files = {}
+        for pid in PAYLOAD_IDS:
+            if len(world.payload(pid)) >= 1000 and "\x00" not in world.payload(pid):
+                self.long_files[pid] = root / f"{pid}.parquet"
+                pq.write_table(pa.table({world.payload(pid): [1, None, 3], "n": [1, 2, 3]}), self.long_files[pid])
+        self.paths["columns.csv"] = root / "columns.csv"
+        with self.paths["columns.csv"].open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, quoting=csv.QUOTE_ALL).writerows(
+                [[*names, "n"], [*(["1"] * len(names)), "1"], [*([""] * len(names)), "2"], [*(["3"] * len(names)), "3"]])
+        self.nul_files: dict[str, list[Path]] = {}
+        for pid in PAYLOAD_IDS:
+            if "\x00" in world.payload(pid):
+                name, parquet, text = world.payload(pid), root / f"{pid}.parquet", root / f"{pid}.csv"
+                pq.write_table(pa.table({name: [1, None, 3], "n": [1, 2, 3]}), parquet)
+                text.write_text('"' + name.replace('"', '""') + '","n"\n1,1\n,2\n3,3\n', encoding="utf-8")
+                self.nul_files[pid] = [parquet, text]
+        # A data package whose resource names are the payloads (all the same file), and 'other'.
+        package = root / "package"
+        package.mkdir()
+        pq.write_table(pa.table({"n": [1, 2, 3]}), package / "d.parquet")
+        pq.write_table(pa.table({"n": [1, 2, 3]}), package / "o.parquet")
+        (package / "datapackage.json").write_text(json.dumps({"name": "package", "resources": [
+            *({"name": world.payload(pid), "path": "d.parquet"} for pid in PAYLOAD_IDS),
+            {"name": "other", "path": "o.parquet"}]}))
+        self.paths["package"] = package
+        self.datasets: dict[tuple[str, bool], tuple[Dataset, dict]] = {}
+
+    def get(self, key: str, sealed: bool) -> Dataset:
+        opened = self.datasets.get((key, sealed))
+        if opened is not None and connection_state(opened[0]) == opened[1]:
+            return opened[0]
+        if opened is not None:
+            opened[0].close()
+        dataset = dsbench.load_dataset(self.paths[key], options=LoadOptions(threads=THREADS))
+        for setting in ("autoinstall_extension_repository", "custom_extension_repository"):
+            dataset.con.execute(f"SET {setting} = ?", [self.world.url])
+        if sealed:
+            REAL_SEAL(dataset)  # whatever the test did to Dataset.seal
+        self.datasets[(key, sealed)] = dataset, connection_state(dataset)
+        return dataset
+
+    def close(self) -> None:
+        for dataset, _ in self.datasets.values():
+            dataset.close()
+
+
+@pytest.fixture(scope="module")
+def shared(world, values_data, tmp_path_factory) -> SharedData:
+    data = SharedData(world, tmp_path_factory.mktemp("shared"), values_data[0])
+    yield data
+    data.close()
 
 
 class Harness:
     def __init__(self, world: World, calls: list, monkeypatch: pytest.MonkeyPatch, capsys: Any):
         self.world, self.calls, self.monkeypatch, self.capsys = world, calls, monkeypatch, capsys
+        self.columns: list[str] = []  # the columns of the table last loaded
 
     # -- the two layers ----------------------------------------------------------------------------
     def unseal(self) -> None:
@@ -403,11 +513,18 @@ class Harness:
         self.monkeypatch.setattr(dsbench.expectations.base, "compile_predicate", passthrough)
         self.monkeypatch.setattr(dsbench.expectations.record, "compile_predicate", passthrough)
 
+    def run_any_statement(self) -> None:
+        """The runner's single-SELECT check off too: only the sealed connection is left."""
+        self.monkeypatch.setattr(dsbench.engine.runner, "_one_select", lambda con, sql: None)
+
     # -- API -----------------------------------------------------------------------------------------
     def validate(self, data: Any, suites: list[Any], *, sealed: bool = True, tables: dict | None = None,
-                 harmless: bool = True) -> tuple[list[Run], list[str]]:
-        """Open ``data`` with dsbench.load_dataset, validate every suite on that Dataset, then read the
-        connection back. With ``harmless``, assert that nothing was harmed; else return the harm."""
+                 harmless: bool = True, full: bool = False) -> tuple[list[Run], list[str]]:
+        """Validate every suite on a Dataset (``data`` itself, or ``data`` opened with
+        dsbench.load_dataset), then read the connection back. With ``harmless``, assert that nothing
+        was harmed; else return the harm."""
+        if isinstance(data, Dataset):
+            return self._on(data, suites, sealed, harmless, full)
         try:
             dataset = dsbench.load_dataset(data, options=LoadOptions(threads=THREADS), extra_tables=tables)
         except DsbenchError as error:
@@ -415,30 +532,34 @@ class Harness:
             harm = self.world.harm([str(error)])
             assert not harm or not harmless, harm
             return [Run(error, None, str(error), False) for _ in suites], harm
-        runs, harm = [], []
         with dataset:
-            dataset.seal()  # what validate does first (a no-op when the test turned the seal off)
-            before = connection_state(dataset)
-            harm += seal_violations(dataset) if sealed else []
-            for suite in suites:
-                calls = len(self.calls)
-                try:
-                    result = dsbench.validate(dataset, suite)
-                except DsbenchError as error:
-                    self.assert_one_line(error)
-                    runs.append(Run(error, None, str(error), len(self.calls) > calls))
-                except Exception as error:  # noqa: BLE001 - a crash; only the controls tolerate it
-                    if harmless:
-                        raise
-                    runs.append(Run(error, None, str(error), len(self.calls) > calls))
-                else:
-                    document = result.to_dict()
-                    runs.append(Run(None, document, json.dumps(document, ensure_ascii=False, default=str),
-                                    len(self.calls) > calls))
-            after = connection_state(dataset)
-            harm += [f"changed {key}: {before[key]} -> {after.get(key)}" for key in before
-                     if before[key] != after.get(key)]
-            harm += seal_violations(dataset) if sealed else []
+            self.columns = list(dataset.table().columns) if dataset.primary else []
+            prepare_connection(dataset, self.world)
+            return self._on(dataset, suites, sealed, harmless, full)
+
+    def _on(self, dataset: Dataset, suites: list[Any], sealed: bool, harmless: bool,
+            full: bool) -> tuple[list[Run], list[str]]:
+        layer = seal_violations if sealed else open_violations
+        before = connection_state(dataset, full)
+        runs, harm = [], layer(dataset)
+        for suite in suites:
+            calls = len(self.calls)
+            try:
+                result = dsbench.validate(dataset, suite)
+            except DsbenchError as error:
+                self.assert_one_line(error)
+                runs.append(Run(error, None, str(error), len(self.calls) > calls))
+            except Exception as error:  # noqa: BLE001 - a crash; only the controls tolerate it
+                if harmless:
+                    raise
+                runs.append(Run(error, None, str(error), len(self.calls) > calls))
+            else:
+                document = result.to_dict()
+                runs.append(Run(None, document, json.dumps(document, ensure_ascii=False, default=str),
+                                len(self.calls) > calls))
+        after = connection_state(dataset, full)
+        harm += [f"changed {key}: {before[key]} -> {after.get(key)}" for key in before if before[key] != after.get(key)]
+        harm += layer(dataset)
         harm += self.world.harm([r.text for r in runs])
         assert not harm or not harmless, harm
         return runs, harm
@@ -515,10 +636,10 @@ def re2_literal(text: str) -> str:
     return "^" + "".join(out) + "$"
 
 
-def like(value: str, pattern: str) -> bool:
+def like_matcher(pattern: str) -> Any:
     """SQL LIKE without an escape character: % any text, _ one character."""
-    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, re.DOTALL) is not None
+    regex = re.compile("".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern), re.DOTALL)
+    return lambda value: regex.fullmatch(value) is not None
 
 
 def sql_string(text: str) -> str:
@@ -536,6 +657,24 @@ def layer_setup(h: Harness, layer: str) -> bool:
     return True
 
 
+def run_each(h: Harness, dataset: Dataset, items: list[tuple[dict, str]], sealed: bool) -> list[dict]:
+    """Run ``items`` (expectation, the field a refusal of it must name) as one suite. A refusal must
+    name one of them and come before any query; that one is dropped and the rest run again. The
+    results of the accepted ones are returned (none may have errored)."""
+    pending = list(items)
+    while pending:
+        run = h.validate(dataset, [[e for e, _ in pending]], sealed=sealed)[0][0]
+        if run.error is None:
+            results = run.results()
+            assert not [r for r in results if r["exception_info"]["raised_exception"]], run.text[:1000]
+            return results
+        where = re.fullmatch(r"expectations\[(\d+)\]\.(.+)", run.error.location or "")
+        assert where and where.group(2) == pending[int(where.group(1))][1], (run.error, pending)
+        assert not run.queried, "a query ran before the refusal"
+        pending.pop(int(where.group(1)))
+    return []
+
+
 # --- the catalogue ----------------------------------------------------------------------------------
 
 def test_payload_catalogue(world):
@@ -551,6 +690,25 @@ def test_payload_catalogue(world):
     assert not any(secret in joined for secret in SECRETS)
 
 
+def test_detectors_see_what_they_look_for(world):
+    """Each detector, on its own: a read of a canary, a file in the sentinel directory, a request to the
+    server, a secret in an output. (The controls below show the same for DuckDB doing the harm.)"""
+    import urllib.error
+    import urllib.request
+
+    assert world.harm([]) == []
+    if world.atime:
+        (world.outside / "canary.txt").read_text()
+        assert world.harm([]) == ["touched canary.txt"]
+    (world.sentinel / "x.csv").write_text("1")
+    assert world.harm([]) == ["wrote x.csv"]
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(world.url + "/probe", timeout=5)
+    assert world.harm([]) == ["request GET /probe"]
+    assert world.harm([f"... {SECRET} ..."]) == [f"leaked the {SECRET[:12]}"]
+    assert world.harm([]) == []
+
+
 def test_quote_ident_doubles_quotes_and_refuses_nul():
     assert quote_ident('a"b') == '"a""b"'
     assert quote_ident("x'; --") == "\"x'; --\""
@@ -562,11 +720,13 @@ def test_quote_ident_doubles_quotes_and_refuses_nul():
 
 @pytest.mark.parametrize("layer", LAYERS)
 @pytest.mark.parametrize("pid", PAYLOAD_IDS)
-def test_values_are_data(h, values_data, pid, layer):
+def test_values_are_data(h, values_data, shared, pid, layer):
     sealed = layer_setup(h, layer)
-    path, names = values_data
+    names = values_data[1]
+    dataset = shared.get("values", sealed)
     payload = h.world.payload(pid)
     regex = re2_literal(payload)
+    like = like_matcher(payload)
     matched = [
         ({"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "name", "value_set": [payload]}},
          sum(v != payload for v in names)),
@@ -577,18 +737,22 @@ def test_values_are_data(h, values_data, pid, layer):
         ({"type": "expect_column_values_to_be_between", "kwargs": {"column": "name", "max_value": payload}},
          sum(not v <= payload for v in names)),
         ({"type": "expect_column_values_to_match_like_pattern", "kwargs": {"column": "name", "like_pattern": payload}},
-         sum(not like(v, payload) for v in names)),
+         sum(not like(v) for v in names)),
         ({"type": "expect_column_values_to_not_match_like_pattern_list",
           "kwargs": {"column": "name", "like_pattern_list": [payload]}},
-         sum(like(v, payload) for v in names)),
+         sum(like(v) for v in names)),
     ]
     if len(regex) <= 10_000:
         matched.append(({"type": "expect_column_values_to_match_regex", "kwargs": {"column": "name", "regex": regex}},
                         sum(v != payload for v in names)))
-    refused_or_data = [  # (expectation, the field a refusal must name)
+    runs, _ = h.validate(dataset, [[e for e, _ in matched]], sealed=sealed)
+    assert [unexpected(r) for r in runs[0].results()] == [n for _, n in matched]
+    # Refused (naming the field, before any query) or evaluated as data, never run as SQL.
+    run_each(h, dataset, [
         ({"type": "expect_column_values_to_be_between", "kwargs": {"column": "n", "min_value": payload}}, "kwargs.min_value"),
         ({"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "n", "value_set": [payload]}}, "kwargs.value_set"),
         ({"type": "expect_column_values_to_match_regex", "kwargs": {"column": "name", "regex": payload}}, "kwargs.regex"),
+        ({"type": "expect_column_values_to_match_regex", "kwargs": {"column": "name", "regex": regex}}, "kwargs.regex"),
         ({"type": "expect_column_values_to_not_match_regex_list",
           "kwargs": {"column": "name", "regex_list": [payload]}}, "kwargs.regex_list"),
         ({"type": "expect_column_values_to_match_strftime_format",
@@ -598,25 +762,13 @@ def test_values_are_data(h, values_data, pid, layer):
          "kwargs.value_set"),
         ({"type": "expect_column_most_common_value_to_be_in_set", "kwargs": {"column": "name", "value_set": [payload]}},
          "kwargs.value_set"),
-    ]
-    if len(regex) > 10_000:
-        refused_or_data.append(({"type": "expect_column_values_to_match_regex",
-                                 "kwargs": {"column": "name", "regex": regex}}, "kwargs.regex"))
-    suites = [[e for e, _ in matched]] + [[e] for e, _ in refused_or_data]
-    runs, _ = h.validate(path, suites, sealed=sealed)
-    counts = [unexpected(r) for r in runs[0].results()]
-    assert counts == [n for _, n in matched]
-    for run, (_, field) in zip(runs[1:], refused_or_data):
-        if run.error is not None:
-            assert_refused(run, field)
-        else:
-            assert not run.results()[0]["exception_info"]["raised_exception"], run.results()[0]["exception_info"]
+    ], sealed)
 
 
 # --- column names -------------------------------------------------------------------------------
 
 def column_suites(name: str) -> list[list[dict]]:
-    quoted = quote_ident(name) if "\x00" not in name else '"' + name.replace('"', '""') + '"'
+    quoted = '"' + name.replace('"', '""') + '"'
     plain = [
         {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": name}},
         {"type": "expect_column_values_to_be_between", "kwargs": {"column": name, "min_value": 2}},
@@ -641,7 +793,7 @@ def check_column_runs(runs: list[Run], name: str, columns: list[str]) -> None:
     assert [unexpected(r) for r in plain.results()[:3]] == [1, 1, 0]
     assert [r["success"] for r in plain.results()[3:]] == [True, False, True]
     assert plain.results()[4]["result"]["unexpected_count"] == 1
-    if len(quote_ident(name) if "\x00" not in name else name) + 12 > 10_000:
+    if len(name) + 20 > 10_000:
         assert_refused(conditions, "expectations[0].kwargs.row_condition", UnsafeExpressionError)
     else:
         first, second = conditions.results()
@@ -651,39 +803,36 @@ def check_column_runs(runs: list[Run], name: str, columns: list[str]) -> None:
 
 @pytest.mark.parametrize("layer", LAYERS)
 @pytest.mark.parametrize("pid", PAYLOAD_IDS)
-def test_column_names_are_names(h, tmp_path, pid, layer):
-    """Parquet and CSV files whose column names are payloads are checked like any other."""
+def test_column_names_are_names(h, shared, pid, layer):
+    """A Parquet and a CSV file whose column names are the payloads are checked like any other.
+    (A column name with a NUL byte cannot be quoted for DuckDB: its file is refused in one line.)"""
     sealed = layer_setup(h, layer)
     name = h.world.payload(pid)
-    parquet = tmp_path / "hostile.parquet"
-    pq.write_table(pa.table({name: [1, None, 3], "n": [1, 2, 3]}), parquet)
-    text = tmp_path / "hostile.csv"
-    with text.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, quoting=csv.QUOTE_ALL).writerows([[name, "n"], ["1", "1"], ["", "2"], ["3", "3"]])
-    for path in (parquet, text):
-        runs, _ = h.validate(path, column_suites(name), sealed=sealed)
-        if runs[0].error is not None and isinstance(runs[0].error, DataError):
-            continue  # the file itself was refused, in one line (checked by validate)
-        with dsbench.load_dataset(path) as dataset:
-            columns = list(dataset.table().columns)
-        check_column_runs(runs, name, columns)
+    if "\x00" in name:
+        for path in shared.nul_files[pid]:
+            runs, _ = h.validate(path, column_suites(name), sealed=sealed)
+            assert isinstance(runs[0].error, DataError) and "NUL" in str(runs[0].error)
+        return
+    if pid in shared.long_files:
+        runs, _ = h.validate(shared.long_files[pid], column_suites(name), sealed=sealed)
+        check_column_runs(runs, name, h.columns)
+    for key in ("columns.parquet", "columns.csv") if sealed else ("columns.parquet",):
+        dataset = shared.get(key, sealed)
+        if name not in dataset.table().columns and key == "columns.parquet":
+            assert pid in shared.long_files
+            continue
+        runs, _ = h.validate(dataset, column_suites(name), sealed=sealed)
+        check_column_runs(runs, name, list(dataset.table().columns))
 
 
 # --- table names ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("layer", LAYERS)
 @pytest.mark.parametrize("pid", PAYLOAD_IDS)
-def test_table_names_are_names(h, tmp_path, pid, layer):
+def test_table_names_are_names(h, shared, pid, layer):
     """Manifest resource names and `--table NAME=PATH` names never reach SQL."""
     sealed = layer_setup(h, layer)
     name = h.world.payload(pid)
-    package = tmp_path / "package"
-    package.mkdir()
-    pq.write_table(pa.table({"n": [1, 2, 3]}), package / "d.parquet")
-    pq.write_table(pa.table({"n": [1, 2, 3]}), package / "o.parquet")
-    (package / "datapackage.json").write_text(json.dumps({
-        "name": "package", "title": name,
-        "resources": [{"name": name, "path": "d.parquet"}, {"name": "other", "path": "o.parquet"}]}))
     checks = [{"type": "expect_table_row_count_to_equal", "kwargs": {"value": 3}},
               {"type": "expect_table_row_count_to_equal_other_table", "kwargs": {"other_table_name": "other"}},
               {"type": "expect_foreign_key_values_to_exist",
@@ -694,31 +843,41 @@ def test_table_names_are_names(h, tmp_path, pid, layer):
     suites = [{"name": "s", "table": name, "expectations": checks},
               {"name": "t", "table": "other", "expectations": back},
               {"name": "u", "table": name + "'", "expectations": checks}]
-    runs, _ = h.validate(package, suites, sealed=sealed)
+    runs, _ = h.validate(shared.get("package", sealed), suites, sealed=sealed)
     assert all(r["success"] for run in runs[:2] for r in run.results())
-    assert runs[2].error is not None and isinstance(runs[2].error, DataError) and not runs[2].queried
+    # A suite naming a table the dataset lacks is the suite's error, found before any query.
+    assert isinstance(runs[2].error, SuiteError) and runs[2].error.location == "table" and not runs[2].queried
 
-    if layer != "both-layers" or "\x00" in name:  # an argv can hold no NUL
+    if layer != "both-layers":
         return
-    h.monkeypatch.chdir(tmp_path)
-    suite = tmp_path / "s.json"
+    root = shared.root
+    if "\x00" in name:  # an argv can hold no NUL: only the API can be given one
+        runs, _ = h.validate(root / "package" / "o.parquet", [back], tables={name: root / "package" / "d.parquet"})
+        assert all(r["success"] for r in runs[0].results())
+        return
+    h.monkeypatch.chdir(root)
+    suite = root / "table-suite.json"
     suite.write_text(json.dumps({"name": "s", "expectations": back}))
-    out = tmp_path / "out.json"
-    code, _, err = h.cli("validate", package / "o.parquet", "--suite", suite, "--table", f"{name}=d.parquet",
-                         "-o", out, "--threads", "1", outputs=(out,))
+    out = root / "table-out.json"
+    out.unlink(missing_ok=True)
+    code, _, err = h.cli("validate", root / "package" / "o.parquet", "--suite", suite, "--table",
+                         f"{name}={root / 'package' / 'd.parquet'}", "-o", out, "-q", outputs=(out,))
     if "=" in name:  # NAME=PATH splits at the first '=': PATH is then no file
         assert code == 2 and not out.exists()
     else:
         assert code == 0, err
         assert [r["success"] for r in json.loads(out.read_text())["results"]] == [True, True]
-    code, _, err = h.cli("validate", package / "o.parquet", "--suite", suite, "--table", f"other={name}",
-                         "-o", out.with_suffix(".2.json"), outputs=(out.with_suffix(".2.json"),))
-    assert code == 2 and not out.with_suffix(".2.json").exists()
+        out.unlink()
+    # PATH: never more than a file name; here no file (and no URL is fetched, no pattern reads outside).
+    runs, _ = h.validate(root / "package" / "o.parquet", [back], tables={name: name})
+    assert isinstance(runs[0].error, DataError) and not runs[0].queried
 
 
 # --- row_condition and predicate ------------------------------------------------------------------
 
-ACCEPTED_RAW: set[str] = set()  # payloads the allow-list accepts as harmless expressions (see probes)
+# Payloads the allow-list accepts, as what they are: a string literal (the row condition is then a
+# string, which DuckDB cannot read as a boolean: the expectation errors) and a huge number.
+ACCEPTED_RAW = {"terminator-bare": "Could not convert", "long-huge-integer": None}
 
 
 def condition_forms(field: str, payload: str) -> list[tuple[str, dict, Any]]:
@@ -741,14 +900,21 @@ def condition_forms(field: str, payload: str) -> list[tuple[str, dict, Any]]:
 @pytest.mark.parametrize("layer", LAYERS)
 @pytest.mark.parametrize("field", ["row_condition", "predicate"])
 @pytest.mark.parametrize("pid", PAYLOAD_IDS)
-def test_conditions_are_checked(h, values_data, pid, field, layer):
+def test_conditions_are_checked(h, shared, pid, field, layer):
     sealed = layer_setup(h, layer)
     payload = h.world.payload(pid)
     forms = condition_forms(field, payload)
-    runs, _ = h.validate(values_data[0], [[e] for _, e, _ in forms], sealed=sealed)
+    runs, _ = h.validate(shared.get("values", sealed), [[e] for _, e, _ in forms], sealed=sealed)
     for run, (form, _, expected) in zip(runs, forms):
-        if form == "raw" and pid in ACCEPTED_RAW and run.error is None:
-            assert not run.results()[0]["exception_info"]["raised_exception"]
+        if form == "raw" and pid in ACCEPTED_RAW:
+            # Accepted as the literal it is: the SQL holds quoted names, keywords and ? only.
+            compiled = compile_predicate(payload, ["name", "n"], field)
+            assert not re.search(r"['$;]|--|/\*", re.sub(r'"(?:[^"]|"")*"', "", compiled.sql)), compiled.sql
+            info = run.results()[0]["exception_info"]
+            if ACCEPTED_RAW[pid] is None:
+                assert not info["raised_exception"], info
+            else:
+                assert ACCEPTED_RAW[pid] in info["exception_message"], info
         elif expected == "refused":
             assert_refused(run, f"expectations[0].kwargs.{field}", UnsafeExpressionError)
         else:
@@ -769,9 +935,10 @@ def raw_suite(world: World, field: str, template: str) -> list[dict]:
 
 @pytest.mark.parametrize("field", ["row_condition", "predicate"])
 @pytest.mark.parametrize("pid, template, effect", RAW_SQL, ids=RAW_IDS)
-def test_sealed_connection_alone_refuses_raw_sql(h, values_data, pid, template, effect, field):
+def test_sealed_connection_alone_refuses_raw_sql(h, shared, pid, template, effect, field):
     h.pass_raw_sql()
-    runs, _ = h.validate(values_data[0], [raw_suite(h.world, field, template)], sealed=True)
+    h.run_any_statement()
+    runs, _ = h.validate(shared.get("values", True), [raw_suite(h.world, field, template)], sealed=True, full=True)
     run = runs[0]
     assert run.queried  # the raw SQL did reach DuckDB
     if run.error is not None:  # a read error of the table: the run stops, exit 2
@@ -789,9 +956,13 @@ def test_sealed_connection_alone_refuses_raw_sql(h, values_data, pid, template, 
 def test_control_both_layers_off_does_harm(h, values_data, pid, template, effect, field):
     """The same raw SQL without either layer reads, leaks, writes, reaches or changes: the detectors
     see it (so their silence elsewhere means something)."""
+    if effect == "read" and not h.world.atime:
+        pytest.skip("this file system does not update access times: reads are seen only through leaks")
     h.pass_raw_sql()
+    h.run_any_statement()
     h.unseal()
-    runs, harm = h.validate(values_data[0], [raw_suite(h.world, field, template)], sealed=False, harmless=False)
+    runs, harm = h.validate(values_data[0], [raw_suite(h.world, field, template)], sealed=False, harmless=False,
+                            full=True)
     words = {"leak": "leaked", "read": "touched", "write": "wrote", "request": "request", "setting": "changed settings"}
     assert any(item.startswith(words[effect]) for item in harm), (harm, runs[0].text[:500])
 
@@ -800,29 +971,37 @@ def test_control_both_layers_off_does_harm(h, values_data, pid, template, effect
 
 def bulk_files(world: World, root: Path) -> tuple[Path, Path]:
     """A Parquet file whose columns are the payloads (those an OS argument or a file can hold) and
-    whose 'name' column holds every payload as a value, and one suite using all of them."""
-    pids = [pid for pid in PAYLOAD_IDS if "\x00" not in world.payload(pid)]
-    names = [world.payload(pid) for pid in pids]
+    whose 'name' column holds every payload as a value, and one suite using all of them. Nearly every
+    expectation passes (evidence queries of failures name every column: with a 100,000-character
+    column name each is a 250 KB query), and a few fail on purpose, for the evidence paths."""
+    names = [world.payload(pid) for pid in PAYLOAD_IDS if "\x00" not in world.payload(pid)]
     rows = len(names) + 1
-    columns: dict[str, list] = {name: [1, None] + [3] * (rows - 2) for name in names}
+    columns: dict[str, list] = {name: [1] * rows for name in names}
     columns["name"] = [*names, None]
     columns["n"] = list(range(rows))
     data = root / "hostile.parquet"
-    pq.write_table(pa.table(columns), data)
-    expectations: list[dict] = []
+    pq.write_table(pa.table(columns), data, write_statistics=False)
+    expectations: list[dict] = [
+        {"type": "expect_column_values_to_not_be_in_set", "kwargs": {"column": "name", "value_set": names}},
+        {"type": "expect_table_rows_to_satisfy", "kwargs": {"predicate": "name IS NULL"}},
+        {"type": "expect_column_values_to_match_regex", "kwargs": {"column": "name", "regex": "^x"}},
+    ]
     for name in names:
         quoted = quote_ident(name)
         expectations += [
             {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": name}},
-            {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "name", "value_set": [name]}},
-            {"type": "expect_column_values_to_match_like_pattern", "kwargs": {"column": "name", "like_pattern": name}},
-            {"type": "expect_column_values_to_be_between", "kwargs": {"column": "name", "min_value": name}},
+            {"type": "expect_column_values_to_not_be_in_set",
+             "kwargs": {"column": "name", "value_set": [name], "mostly": 0.9}},
+            {"type": "expect_column_values_to_not_match_like_pattern",
+             "kwargs": {"column": "name", "like_pattern": name, "mostly": 0.9}},
+            {"type": "expect_column_values_to_be_between", "kwargs": {"column": "name", "min_value": name, "mostly": 0.0}},
         ]
-        if len(quoted) < 9_000:
+        condition = f"name <> {sql_string(name)} OR {quoted} > 0"
+        predicate = f"{quoted} >= 1 OR name = {sql_string(name)}"
+        if max(len(condition), len(predicate)) <= 10_000:
             expectations += [
-                {"type": "expect_column_values_to_not_be_null",
-                 "kwargs": {"column": name, "row_condition": f"name <> {sql_string(name)} OR {quoted} > 0"}},
-                {"type": "expect_table_rows_to_satisfy", "kwargs": {"predicate": f"{quoted} >= 1 OR name = {sql_string(name)}"}},
+                {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": name, "row_condition": condition}},
+                {"type": "expect_table_rows_to_satisfy", "kwargs": {"predicate": predicate}},
             ]
     suite = root / "suite.json"
     suite.write_text(json.dumps({"name": "hostile", "expectations": expectations}))
@@ -835,9 +1014,10 @@ def test_cli_validate_runs_every_placement_at_once(world, tmp_path):
     data, suite = bulk_files(world, tmp_path)
     out = tmp_path / "out.json"
     run = run_cli("validate", data, "--suite", suite, "-o", out, "--explain", "--full-evidence", cwd=tmp_path)
-    assert run.code == 1, run.err  # some expectations fail, none is refused
+    assert run.code == 1, run.err  # three expectations fail on purpose, none is refused
     document = json.loads(out.read_text())
     assert len(document["results"]) == len(json.loads(suite.read_text())["expectations"])
+    assert [r["success"] for r in document["results"]].count(False) == 3
     assert not [r for r in document["results"] if r["exception_info"]["raised_exception"]]
     assert not world.harm([run.out, run.err, out.read_text()])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hostile.parquet", "out.json", "suite.json"]
@@ -931,3 +1111,83 @@ def test_sealed_connection_refuses_outside_statements(h, small):
             assert SEAL_REFUSAL.search(str(caught.value)) or "not found" in str(caught.value), (statement, caught.value)
         assert connection_state(dataset) == before and not seal_violations(dataset)
     assert not world.harm([])
+
+
+# --- holes these tests found ----------------------------------------------------------------------
+
+def test_user_defined_type_cannot_smuggle_a_statement(h, tmp_path):
+    """Hole (fixed in engine/predicate.py): sqlglot keeps a quoted type name it does not know as text
+    and wrote it back verbatim, unquoted. With BOTH layers on, a row condition could end the query and
+    run a statement of its own on the table being checked (the seal blocks files, network and settings,
+    not DML): here it deleted the rows that fail the next check, so bad data passed."""
+    data = tmp_path / "d.csv"
+    data.write_text("n\n1\n5\n7\n")
+    condition = 'CAST(n AS "integral) IS NULL)) FROM t0; DELETE FROM t0 WHERE n > 2; --") IS NULL'
+    check = {"type": "expect_column_values_to_be_between", "kwargs": {"column": "n", "max_value": 2}}
+    runs, _ = h.validate(data, [[{"type": "expect_table_row_count_to_equal",
+                                  "kwargs": {"value": 0, "row_condition": condition}}, check], [check]])
+    assert_refused(runs[0], "expectations[0].kwargs.row_condition", UnsafeExpressionError)
+    assert unexpected(runs[1].results()[0]) == 2  # 5 and 7 are still there, and still fail
+    for text in [condition, 'TRY_CAST(n AS "varint) FROM t0; DROP TABLE t0; --") > 0',
+                 'n::"oid) FROM t0; DROP TABLE t0; --" > 0', 'CAST(n AS "my_type") > 0']:
+        for field in ("row_condition", "predicate"):
+            with pytest.raises(UnsafeExpressionError, match="user-defined"):
+                compile_predicate(text, ["n"], field)
+    assert compile_predicate("CAST(n AS VARCHAR) = '1' AND n::DOUBLE > 0 AND TRY_CAST(n AS INT[]) IS NULL",
+                             ["n"]).params == ("1", 0)
+
+
+def test_a_lone_literal_or_column_is_rebuilt_too():
+    """Hole (fixed in engine/predicate.py): a condition that was only a literal or only a column was the
+    root of its tree, which replace() cannot replace: the literal was pasted into SQL (quoted by
+    sqlglot) instead of bound, and the column was not checked against the table's columns."""
+    condition = compile_predicate("'; DROP VIEW t0; SELECT '", ["name"])
+    assert (condition.sql, condition.params) == ("(?)", ("; DROP VIEW t0; SELECT ",))
+    assert compile_predicate("'$dsbench_p0'", ["name"]).params == ("$dsbench_p0",)
+    assert compile_predicate("NAME", ["name"]).sql == '("name")'
+    with pytest.raises(UnsafeExpressionError, match="unknown column 'secret'"):
+        compile_predicate("secret", ["name"])
+
+
+@pytest.mark.parametrize("text", [
+    "n > " + "9" * 5000,  # int() refuses more than 4,300 digits: was a ValueError
+    "(" * 3000 + "1" + ")" * 3000,  # sqlglot recurses: was a RecursionError
+    "NOT " * 2400 + "true",
+    "- " * 4000 + "n > 0",
+    "n > 1" + " + 1" * 2000,
+    "n IN (" + ", ".join(["1"] * 3000) + ")",
+], ids=["5000-digits", "3000-parens", "2400-nots", "4000-minus", "2000-plus", "3000-list"])
+def test_numbers_and_nesting_never_crash(h, shared, text):
+    """Hole (fixed in engine/predicate.py): a huge integer literal or deep nesting raised ValueError or
+    RecursionError (a traceback from the API) instead of a refusal naming the field."""
+    try:
+        compile_predicate(text, ["n"])
+    except UnsafeExpressionError as error:
+        assert error.location == "kwargs.row_condition" and "\n" not in str(error)
+    suite = [{"type": "expect_table_rows_to_satisfy", "kwargs": {"predicate": text}}]
+    run = h.validate(shared.get("values", True), [suite])[0][0]
+    assert run.error is None or (isinstance(run.error, UnsafeExpressionError)
+                                 and run.error.location == "expectations[0].kwargs.predicate")
+
+
+@pytest.mark.parametrize("where", ["data", "table"])
+def test_over_long_path_is_a_data_error(tmp_path, where):
+    """Found here, fixed meanwhile in data/sources.py (path_exists): Path.exists() raises OSError
+    ENAMETOOLONG for a path component over 255 bytes, which reached the API user as an OSError and the
+    CLI user as the generic 'dsbench: error: OSError: …' instead of a DataError naming the path."""
+    path = str(tmp_path / ("x" * 300 + ".parquet"))
+    small = tmp_path / "d.parquet"
+    pq.write_table(pa.table({"n": [1]}), small)
+    data, tables = (path, None) if where == "data" else (small, {"other": path})
+    with pytest.raises(DataError):
+        dsbench.validate(data, [{"type": "expect_table_row_count_to_equal", "kwargs": {"value": 1}}], tables=tables)
+
+
+@pytest.mark.parametrize("field", ["row_condition", "predicate"])
+def test_sealed_connection_alone_keeps_the_catalogue(h, shared, field):
+    """With the allow-list off, a smuggled statement (DROP, DELETE, CREATE MACRO …) could change the
+    dataset's own catalogue even on a sealed connection: the runner runs single SELECTs only."""
+    h.pass_raw_sql()
+    h.validate(shared.get("values", True), [raw_suite(h.world, field, '{brk}; DROP VIEW "t0"; {reopen}')],
+               sealed=True, full=True)
+

@@ -3,6 +3,7 @@ card from a file with its shape checked (for verify, render and diff)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -144,6 +145,24 @@ def shape_problem(value: Any, shape: Any = CARD_SHAPE, where: str = "") -> tuple
     return None
 
 
+def _non_finite(value: Any, where: str = "") -> tuple[str, str] | None:
+    """The first NaN or Infinity literal: not JSON, and never written by dsbench (which writes
+    "nan" / "inf" as text)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return where, f"{value} is not a JSON number"
+    if isinstance(value, dict):
+        items = [(f"{where}.{key}" if where else str(key), item) for key, item in value.items()]
+    elif isinstance(value, list):
+        items = [(f"{where}[{index}]", item) for index, item in enumerate(value)]
+    else:
+        items = []
+    for here, item in items:
+        found = _non_finite(item, here)
+        if found:
+            return found
+    return None
+
+
 def load_card(path: str | Path) -> "ScoreCard":
     """A card from a file, refused with a one-line error naming the file (and field) when it is not
     JSON, nested too deeply, or not of a card's shape."""
@@ -157,7 +176,7 @@ def load_card(path: str | Path) -> "ScoreCard":
         raise
     except ValueError as error:  # an integer beyond Python's digit limit
         raise CardError(f"invalid JSON: {' '.join(str(error).split())}", source=str(path)) from None
-    found = shape_problem(card.document)
+    found = shape_problem(card.document) or _non_finite(card.document)
     if found:
         location, problem = found
         raise CardError(f"not a dsbench card: {problem}", source=str(path), location=location)

@@ -354,24 +354,37 @@ def suites_show(suite: str = typer.Argument(..., help="A suite id or file.")) ->
     typer.echo(yaml.safe_dump(resolve_suite(suite).to_yaml_dict(), sort_keys=False, allow_unicode=True), nl=False)
 
 
+def _one_line(text: str) -> str:
+    """Line breaks and other control characters (from a file name, say) escaped: an error stays on
+    one line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: turns dsbench errors into one line on stderr and exit code 2."""
+    """Entry point: turns dsbench errors and usage errors into one line on stderr and exit code 2."""
     from dsbench.errors import DsbenchError
 
+    from typer._click.exceptions import UsageError  # typer vendors click (pinned in constraints.txt)
+
     try:
-        app(args=argv, standalone_mode=True)
-    except DsbenchError as error:
-        typer.echo(f"dsbench: error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except KeyboardInterrupt:
+        code = app(args=argv, standalone_mode=False)
+    except UsageError as error:
+        command = error.ctx.command_path if error.ctx else "dsbench"
+        typer.echo(f"dsbench: error: {_one_line(error.format_message())} (see `{command} --help`)", err=True)
+        sys.exit(2)
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("dsbench: interrupted", err=True)
         sys.exit(130)
+    except DsbenchError as error:
+        typer.echo(f"dsbench: error: {_one_line(str(error))}", err=True)
+        sys.exit(error.exit_code)
     except Exception as error:  # noqa: BLE001 - the last line of defence: one line, not a traceback
         if os.environ.get("DSBENCH_DEBUG"):
             raise
         message = " ".join(str(error).split()) or type(error).__name__
         typer.echo(f"dsbench: error: {type(error).__name__}: {message}", err=True)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -61,5 +62,18 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise
 
 
+def _finite(value: Any) -> Any:
+    """NaN and infinities (a suite's ``max_value: .inf``) as the text results use for them: JSON
+    has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
 def dump_json(document: Any) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False) + "\n"
+    text = json.dumps(_finite(document), ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False)
+    return text + "\n"

@@ -12,6 +12,7 @@ score is still the good share. Gates and grade levels come from the standard.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -98,9 +99,11 @@ class Scores:
 
 
 def _weighted(items: Iterable[tuple[float, float]]) -> float | None:
-    pairs = list(items)
+    """The weighted mean, computed exactly (then rounded once): with weights such as 0.1 and 0.2,
+    float sums would put data that passes every check at 99.99999999999999, failing a gate of 100."""
+    pairs = [(Fraction(weight), Fraction(value)) for weight, value in items]
     total = sum(weight for weight, _ in pairs)
-    return sum(weight * value for weight, value in pairs) / total if total else None
+    return float(sum(weight * value for weight, value in pairs) / total) if total else None
 
 
 def score_indicator(indicator: Indicator, results: list[Measured], evidence: Evidence | None,

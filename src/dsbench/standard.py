@@ -122,7 +122,9 @@ def _check_schema(document: Any, source: str) -> None:
     validator = jsonschema.Draft202012Validator(_schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
-        raise StandardError(error.message, source=source, location=_location(error.absolute_path) or None)
+        message = " ".join(error.message.split())  # it quotes the offending value, which may be large
+        message = message if len(message) <= 300 else message[:299] + "…"
+        raise StandardError(message, source=source, location=_location(error.absolute_path) or None)
 
 
 def _check_rules(document: dict, source: str) -> None:
@@ -203,11 +205,13 @@ def load_standard(standard: str | Path | Standard) -> Standard:
     """A standard from a file path or the id of a shipped standard."""
     if isinstance(standard, Standard):
         return standard
+    from dsbench.data.sources import path_exists
+
     text = str(standard)
     path = Path(text)
-    if not path.exists() and text in shipped_standards():
+    if not path_exists(path) and text in shipped_standards():
         path = shipped_standards()[text]
-    elif not path.exists():
+    elif not path_exists(path):
         known = ", ".join(shipped_standards())
         raise StandardError(f"no standard file or standard id {text!r} (known ids: {known})")
     from dsbench.yamlio import read_document

@@ -7,6 +7,7 @@ a path, or a callable returning a path, a dict or a :class:`Suite`).
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Iterable
@@ -49,6 +50,7 @@ class Suite(BaseModel):
     def from_dict(cls, document: Any, source: str | None = None) -> "Suite":
         if not isinstance(document, dict):
             raise SuiteError("a suite must be a mapping with 'name' and 'expectations'", source=source)
+        document = _iso_dates(document)
         if _looks_like_gx(document):
             document = _from_gx(document)
         try:
@@ -105,19 +107,39 @@ def _looks_like_gx(document: dict) -> bool:
         isinstance(document.get("meta"), dict) and "great_expectations_version" in document["meta"])
 
 
+def _iso_dates(value: Any) -> Any:
+    """YAML reads an unquoted 2024-01-31 as a date: kept as ISO text, as in GX suite JSON (a date
+    object would not survive JSON output)."""
+    if isinstance(value, dict):
+        return {key: _iso_dates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_iso_dates(item) for item in value]
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    return value
+
+
+def _mapping(value: Any) -> Any:
+    """A copy of a mapping (or of nothing: {}); anything else as it is, for validation to name."""
+    return dict(value) if isinstance(value, dict) else ({} if value is None else value)
+
+
 def _from_gx(document: dict) -> dict[str, Any]:
     """GX 1.x (``type``) and 0.x (``expectation_type``) suite JSON -> dsbench suite dict."""
-    meta = dict(document.get("meta") or {})
-    ours = meta.pop(GX_RESERVED_META, {}) if isinstance(meta.get(GX_RESERVED_META), dict) else {}
+    meta = _mapping(document.get("meta"))
+    ours = (meta.pop(GX_RESERVED_META, {}) if isinstance(meta, dict)
+            and isinstance(meta.get(GX_RESERVED_META), dict) else {})
     expectations = []
-    for item in document.get("expectations") or []:
+    items = document.get("expectations")
+    for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             expectations.append(item)  # let validation name the problem
             continue
-        item_meta = dict(item.get("meta") or {})
-        extra = item_meta.pop(GX_RESERVED_META, {}) if isinstance(item_meta.get(GX_RESERVED_META), dict) else {}
-        kwargs = dict(item.get("kwargs") or {})
-        condition = kwargs.get("row_condition")
+        item_meta = _mapping(item.get("meta"))
+        extra = (item_meta.pop(GX_RESERVED_META, {}) if isinstance(item_meta, dict)
+                 and isinstance(item_meta.get(GX_RESERVED_META), dict) else {})
+        kwargs = _mapping(item.get("kwargs"))
+        condition = kwargs.get("row_condition") if isinstance(kwargs, dict) else None
         if isinstance(condition, dict) and condition.get("type") == "pass_through":
             kwargs["row_condition"] = condition.get("pass_through_filter")
         converted: dict[str, Any] = {"type": item.get("type", item.get("expectation_type")),
@@ -129,7 +151,8 @@ def _from_gx(document: dict) -> dict[str, Any]:
             converted["concern"] = extra["concern"]
         expectations.append(converted)
     suite: dict[str, Any] = {"name": document.get("name", document.get("expectation_suite_name")),
-                             "expectations": expectations, "meta": meta}
+                             "expectations": expectations if isinstance(items, (list, type(None))) else items,
+                             "meta": meta}
     if ours.get("version") is not None:
         suite["version"] = ours["version"]
     if ours.get("table") is not None:
@@ -162,7 +185,9 @@ def resolve_suite(suite: Any) -> Suite:
         return Suite.from_dict(suite, "<dict>")
     if isinstance(suite, (str, Path)):
         text = str(suite)
-        if Path(text).exists() or Path(text).suffix in SUITE_SUFFIXES or "/" in text:
+        from dsbench.data.sources import path_exists
+
+        if path_exists(text) or Path(text).suffix in SUITE_SUFFIXES or "/" in text:
             return Suite.from_file(text)
         if text in shipped_suites():
             return Suite.from_file(shipped_suites()[text])

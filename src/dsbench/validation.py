@@ -89,7 +89,10 @@ class ValidationResult:
 def bind(suite: Suite, dataset: Dataset, full_evidence: bool = False) -> list[tuple[ExpectationConfig, Expectation]]:
     """Instantiate every expectation against its table; any problem is a SuiteError naming the
     expectation's position and field, raised before a single query runs."""
-    table = dataset.table(suite.table)
+    try:
+        table = dataset.table(suite.table)
+    except DataError as error:  # the suite names no table, or one the dataset does not have
+        raise SuiteError(error.problem, location="table") from None
     context = Context(table, dataset.tables, dataset.manifest, full_evidence)
     bound = []
     for index, config in enumerate(suite.expectations):

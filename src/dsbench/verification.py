@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dsbench.cardtools import differences, load_card
+from dsbench.data.sources import path_exists
 from dsbench.errors import DsbenchError
 from dsbench.resources import shipped
 from dsbench.scorecard import check_digest
@@ -23,9 +24,12 @@ def verify_card(card_path: str | Path, *, data: str | None = None, standard: str
     if not check_digest(card):
         problems.append("digest: the card was edited after it was written")
     if data is None:
-        data = str(shipped("datasets") / document["dataset"]["name"])
-        if not Path(data).exists():
-            raise DsbenchError("the card's dataset is not bundled; pass --data PATH", source=str(card_path))
+        name = document["dataset"]["name"]
+        data = str(shipped("datasets") / name)
+        # Only a bundled dataset by its plain name: a card cannot point verify at other local files.
+        if Path(name).name != name or name in (".", "..") or not path_exists(data):
+            raise DsbenchError("the card's dataset is not bundled; pass --data PATH", source=str(card_path),
+                               location="dataset.name")
     options = document.get("options", {})
     evidence = {code: Evidence(e.get("passed"), e.get("evaluated"), e.get("score"), e.get("source", ""))
                 for code, e in options.get("evidence", {}).items()}

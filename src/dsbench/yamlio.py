@@ -43,7 +43,8 @@ def load_yaml(text: str, source: str, error: type[Exception] = SuiteError) -> An
 
 
 def _one_line(problem: Exception) -> str:
-    return " ".join(str(problem).split()) or type(problem).__name__
+    text = " ".join(str(problem).split()) or type(problem).__name__
+    return text.split("; use sys.set_int_max_str_digits()")[0]  # advice for Python programmers
 
 
 def read_document(path: Path, error: type[Exception] = SuiteError, what: str = "file") -> Any:

@@ -40,6 +40,7 @@ import yaml
 SEED = 36344
 ROOT = Path(__file__).resolve().parents[2]
 STANDARD = "gbt-36344-2018"
+ALL_FORMATS = ["html", "md", "junit", "badge", "dqv"]
 
 Content = Union[bytes, str, None, Callable[[], Union[bytes, str]]]
 
@@ -58,11 +59,13 @@ class Case:
     output_kind: str = "none"  # validation | card | render | none
     formats: list[str] = field(default_factory=list)
     results: int | None = None  # validation: number of expectation results
+    code: int | None = None  # scored: the exact exit code, where it is part of the point
+    forbidden: list[str] = field(default_factory=list)  # raw markup no HTML/Markdown/SVG rendering may hold
     directory: Path | None = field(default=None, repr=False)
 
     def document(self) -> dict[str, Any]:
         keys = ("name", "description", "argv", "expect", "category", "names", "location", "output",
-                "output_kind", "formats", "results")
+                "output_kind", "formats", "results", "code", "forbidden")
         return {key: getattr(self, key) for key in keys}
 
 
@@ -160,14 +163,15 @@ class Corpus:
 
     def evaluate(self, name: str, category: str, description: str, expect_: str, files: dict[str, Content],
                  data: str = "data.parquet", standard: str = STANDARD, *, names: str | None = None,
-                 location: str | None = None, extra: tuple[str, ...] = (), formats: str = "none") -> Case:
+                 location: str | None = None, extra: tuple[str, ...] = (), formats: str = "none",
+                 forbidden: tuple[str, ...] = ()) -> Case:
         files = dict(files)
         if data == "data.parquet" and "data.parquet" not in files:
             files["data.parquet"] = good_parquet
         argv = ["evaluate", data, "--standard", standard, "-o", "out", "--format", formats, *extra]
-        rendered = [] if formats == "none" else formats.split(",")
+        rendered = {"none": [], "all": ALL_FORMATS}.get(formats, formats.split(","))
         return self.add(Case(name, category, description, argv, expect_, files, names, location,
-                             "out", "card", rendered))
+                             "out", "card", list(rendered), forbidden=list(forbidden)))
 
 
 # -- Parquet -------------------------------------------------------------------------------------
@@ -270,7 +274,7 @@ def parquet_cases(corpus: Corpus) -> None:
 
 # Pinned outcomes of footer bit flips (bit offset within the footer -> expectation), as observed
 # with DuckDB 2.0: a flip in a field DuckDB does not need leaves the file readable.
-FOOTER_FLIPS: dict[int, str] = {}
+FOOTER_FLIPS: dict[int, str] = {1008: "scored", 1455: "scored", 2401: "scored"}
 FOOTER_NOTES = {"refused": "the metadata no longer decodes or contradicts the file",
                 "scored": "the flipped field does not affect reading (a name, version or unused field)"}
 HEAD_MAGIC_FLIP = "scored"
@@ -321,9 +325,10 @@ def csv_cases(corpus: Corpus) -> None:
                            "UTF-16 little endian without a BOM (NUL bytes between ASCII characters)"),
     }
     for label, (make, outcome, description) in encodings.items():
+        suite = TABLE_SUITE if label == "double-utf8-bom" else CSV_SUITE
         v(f"csv-encoding-{label}", "csv-encoding", description, outcome,
-          {"data.csv": make, "suite.yaml": CSV_SUITE}, "data.csv", names="data.csv",
-          results=3 if outcome == "scored" else None)
+          {"data.csv": make, "suite.yaml": suite}, "data.csv", names="data.csv",
+          results=(4 if suite is TABLE_SUITE else 3) if outcome == "scored" else None)
     v("csv-encoding-invalid-utf8-after-first-mib", "csv-encoding",
       "valid UTF-8 for the first 1.1 MB (so detected as UTF-8), then one invalid byte", "refused",
       {"data.csv": lambda: b"a,b\n" + b"1,abcdefghij\n" * 90_000 + b"2,\xff\xfe\n",
@@ -379,18 +384,31 @@ def csv_cases(corpus: Corpus) -> None:
       "data.csv", results=4)
     v("csv-whitespace-only", "empty-file", "a CSV of three empty lines", "refused",
       {"data.csv": "\n\n\n", "suite.yaml": CSV_SUITE}, "data.csv", names="data.csv")
+    corpus.add(Case("csv-utf16-files-with-one-name-in-a-glob", "csv-encoding",
+                    "two UTF-16 files both named x.csv (in a/ and b/) read through one glob: each is "
+                    "transcoded to its own copy (ids 1-4 all present and unique)",
+                    ["validate", "parts/*/x.csv", "--suite", "suite.yaml", "-o", "out.json"], "scored",
+                    {"parts/a/x.csv": "id,v\n1,甲\n2,乙\n".encode("utf-16"),
+                     "parts/b/x.csv": "id,v\n3,丙\n4,丁\n".encode("utf-16"),
+                     "suite.yaml": suite_text(expect("expect_column_values_to_be_unique", column="id"),
+                                              expect("expect_table_row_count_to_equal", value=4),
+                                              expect("expect_column_sum_to_be_between", column="id",
+                                                     min_value=10, max_value=10))},
+                    output="out.json", output_kind="validation", results=3, code=0))
     v("csv-tsv-with-commas", "csv-ragged", "a .tsv whose rows use commas: one column per line", "scored",
       {"data.tsv": "a,b\n1,2\n3,4\n", "suite.yaml": TABLE_SUITE}, "data.tsv", results=4)
 
 
 # Pinned outcomes for inputs where DuckDB's reading decides (each is legitimate; see README).
-RAGGED: dict[str, tuple[str, str]] = {}
-ENCODING_MIXED = "refused"
-UTF16_NO_BOM = "scored"
-ENCODING_SJIS = "scored"
+# Ragged rows are padded with NULLs (a short row) or widen the table (a long row): scored.
+RAGGED: dict[str, tuple[str, str]] = {label: ("scored", "data.csv") for label in (
+    "short-row", "long-row", "last-row-short", "every-row-different", "header-shorter", "unterminated-quote")}
+ENCODING_MIXED = "scored"  # GBK bytes after UTF-8 ones: the whole decodes as GB18030 (mojibake)
+UTF16_NO_BOM = "refused"  # neither UTF-8 nor GB18030 without a BOM: --encoding utf-16 is needed
+ENCODING_SJIS = "refused"  # GBK bytes are not valid Shift-JIS
 NUL_IN_VALUE = "scored"
-NUL_IN_HEADER = "scored"
-NUL_EVERYWHERE = "scored"
+NUL_IN_HEADER = "refused"  # a column name with a NUL byte cannot be an SQL identifier
+NUL_EVERYWHERE = "refused"
 
 
 # -- column names --------------------------------------------------------------------------------
@@ -414,6 +432,13 @@ def column_name_cases(corpus: Corpus) -> None:
                            expect("expect_table_columns_to_match_set", column_set=names))
         v(f"colnames-parquet-{label}", "column-names", f"Parquet with column names: {label.replace('-', ' ')}",
           "scored", {"data.parquet": parquet_bytes(table), "suite.yaml": suite}, results=3)
+    markup = pa.table({"<script>alert(1)</script>": [1, 2, None],
+                       "| x `y` [z](javascript:alert(3)) <b>": ["<b>bold</b>", "&amp;", "<img src=x onerror=alert(2)>"]})
+    corpus.evaluate("colnames-markup-evaluate-all-formats", "column-names",
+                    "column names and values that are HTML and Markdown markup, scored and rendered in "
+                    "every format: no rendering may carry them unescaped", "scored",
+                    {"data.parquet": parquet_bytes(markup)}, formats="all",
+                    forbidden=("<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "<b>bold</b>"))
     v("colnames-csv-unicode", "column-names", "CSV header with CJK, emoji and combining characters", "scored",
       {"data.csv": "编号,🐧,e\u0301\n1,x,y\n2,,z\n", "suite.yaml": suite_text(
           expect("expect_column_values_to_not_be_null", column="编号"),
@@ -471,10 +496,20 @@ def empty_cases(corpus: Corpus) -> None:
         expect("expect_table_row_count_to_be_between", min_value=0))
     v("zero-rows-parquet", "zero-rows", "a Parquet file with typed columns and no rows", "scored",
       {"data.parquet": parquet_bytes(typed), "suite.yaml": zero_suite}, results=5)
-    v("zero-rows-csv-header-only", "zero-rows", "a CSV with a header and no rows", "scored",
-      {"data.csv": "id,name,when,score\n", "suite.yaml": zero_suite}, "data.csv", results=5)
+    zero_text_suite = suite_text(
+        expect("expect_column_values_to_not_be_null", column="id"),
+        expect("expect_column_values_to_be_unique", column="name"),
+        expect("expect_column_values_to_match_regex", column="when", regex="^[0-9-]+$"),
+        expect("expect_column_values_to_be_castable", column="score", type="number"),
+        expect("expect_table_row_count_to_be_between", min_value=0))
+    v("zero-rows-csv-header-only", "zero-rows", "a CSV with a header and no rows (every column text)",
+      "scored", {"data.csv": "id,name,when,score\n", "suite.yaml": zero_text_suite}, "data.csv", results=5)
     v("zero-rows-csv-header-no-newline", "zero-rows", "a CSV header without a newline", "scored",
-      {"data.csv": "id,name,when,score", "suite.yaml": zero_suite}, "data.csv", results=5)
+      {"data.csv": "id,name,when,score", "suite.yaml": zero_text_suite}, "data.csv", results=5)
+    v("zero-rows-csv-numeric-check-on-text", "zero-rows",
+      "a numeric check on a header-only CSV, whose columns are text: the suite does not fit", "refused",
+      {"data.csv": "id,name,when,score\n", "suite.yaml": zero_suite}, "data.csv", names="suite.yaml",
+      location="expectations[1].kwargs.column")
     v("zero-rows-arrow", "zero-rows", "an Arrow IPC file with no rows", "scored",
       {"data.arrow": arrow_bytes(typed), "suite.yaml": zero_suite}, "data.arrow", results=5)
     v("zero-rows-json-empty-array", "zero-rows", "a JSON file holding []: no rows and no columns",
@@ -489,8 +524,8 @@ def empty_cases(corpus: Corpus) -> None:
                     {"data.csv": "id,name,when,score\n"}, "data.csv")
 
 
-JSON_EMPTY_ARRAY = "refused"
-JSON_EMPTY_OBJECTS = "refused"
+JSON_EMPTY_ARRAY = "scored"  # DuckDB reads one JSON-typed column and no rows
+JSON_EMPTY_OBJECTS = "scored"
 
 
 # -- nulls, NaN, infinities, dates ------------------------------------------------------------------
@@ -510,8 +545,16 @@ def value_cases(corpus: Corpus) -> None:
         expect("expect_table_records_to_be_complete"))
     v("all-null-parquet", "all-null", "Parquet with a null-typed column and all-null int and string columns",
       "scored", {"data.parquet": parquet_bytes(nulls), "suite.yaml": null_suite}, results=7)
-    v("all-null-csv-column", "all-null", "a CSV column that is empty in every row", "scored",
-      {"data.csv": "id,nothing,n,s\n1,,,\n2,,,\n3,,,\n", "suite.yaml": null_suite}, "data.csv", results=7)
+    csv_null_suite = suite_text(
+        expect("expect_column_values_to_not_be_null", column="nothing"),
+        expect("expect_column_values_to_be_null", column="n"),
+        expect("expect_column_values_to_match_regex", column="s", regex="^x$"),
+        expect("expect_column_proportion_of_unique_values_to_be_between", column="s", min_value=0.5),
+        expect("expect_column_values_to_be_castable", column="n", type="integer"),
+        expect("expect_table_records_to_be_complete"))
+    v("all-null-csv-column", "all-null", "CSV columns that are empty in every row", "scored",
+      {"data.csv": "id,nothing,n,s\n1,,,\n2,,,\n3,,,\n", "suite.yaml": csv_null_suite}, "data.csv",
+      results=6)
     v("all-null-csv-every-cell", "all-null", "a CSV whose every cell is empty", "scored",
       {"data.csv": "a,b\n,\n,\n", "suite.yaml": CSV_SUITE}, "data.csv", results=3)
     v("all-null-json", "all-null", "JSON records whose values are all null", "scored",
@@ -538,9 +581,12 @@ def value_cases(corpus: Corpus) -> None:
         expect("expect_column_unique_value_count_to_be_between", column="y", min_value=1))
     v("nan-inf-parquet", "nan-inf", "Parquet doubles and floats with NaN, +Inf and -Inf", "scored",
       {"data.parquet": parquet_bytes(floats), "suite.yaml": float_suite}, results=9)
+    csv_float_suite = suite_text(*[e for e in yaml.safe_load(float_suite)["expectations"]
+                                   if e["kwargs"]["column"] != "z"],
+                                 expect("expect_column_values_to_not_be_null", column="z"))
     v("nan-inf-csv", "nan-inf", "CSV spellings of NaN and infinities (nan, NaN, inf, -Infinity)", "scored",
       {"data.csv": "x,y,z\n1,nan,inf\nNaN,NaN,-inf\ninf,nan,Infinity\n-Infinity,NaN,0\n,nan,1\n2.5,NaN,2\n",
-       "suite.yaml": float_suite}, "data.csv", results=9)
+       "suite.yaml": csv_float_suite}, "data.csv", results=8)
     v("nan-inf-bounds-in-suite", "nan-inf", "bounds .inf and -.inf in the suite itself", "scored",
       {"data.parquet": parquet_bytes(floats), "suite.yaml": "name: s\nexpectations:\n"
        "  - type: expect_column_values_to_be_between\n    kwargs: {column: x, min_value: -.inf, max_value: .inf}\n"
@@ -642,12 +688,12 @@ def json_cases(corpus: Corpus) -> None:
                     "data.json")
 
 
-JSON_DEEP = "scored"
-JSON_DEEP_TOP = "scored"
-JSON_DUPLICATE_KEYS = "scored"
+JSON_DEEP = "refused"  # DuckDB refuses JSON nested deeper than 128
+JSON_DEEP_TOP = "refused"
+JSON_DUPLICATE_KEYS = "refused"  # DuckDB refuses an object with a repeated key
 JSON_HUGE = "scored"
 JSON_NAN = "scored"
-JSON_SCALAR = "refused"
+JSON_SCALAR = "scored"  # one row holding the value
 JSON_BOM = "scored"
 
 
@@ -676,6 +722,24 @@ def other_format_cases(corpus: Corpus) -> None:
       names="nothing/*.parquet")
     v("table-option-missing-file", "other", "--table names a file that does not exist", "refused", {},
       names="gone.csv", extra=("--table", "other=gone.csv"))
+    v("file-name-with-line-break", "other", "an empty data file whose name holds a line break: the error "
+      "stays on one line", "refused", {"odd\nname.csv": b""}, "odd\nname.csv", names="odd\\nname.csv")
+    v("suite-name-with-tab-and-escape", "other", "a broken suite whose file name holds a tab and an ANSI "
+      "escape", "refused", {"bad\t\x1b[31msuite.yaml": "name: [\n"}, suite="bad\t\x1b[31msuite.yaml",
+      names="bad\\t\\x1b[31msuite.yaml")
+    long = "n" * 300  # beyond NAME_MAX (255): the system cannot even look the name up
+    v("name-too-long-data", "other", "a data path whose name is 300 characters", "refused", {},
+      f"{long}.parquet", names=f"{long}.parquet")
+    v("name-too-long-suite", "other", "a suite path whose name is 300 characters", "refused", {},
+      suite=f"{long}.yaml", names=f"{long}.yaml")
+    v("name-too-long-output", "other", "an -o path whose name is 300 characters", "refused", {},
+      names=f"{long}.json", extra=("-o", f"{long}.json"))
+    corpus.evaluate("name-too-long-standard", "other", "a standard path whose name is 300 characters",
+                    "refused", {}, standard=f"{long}.yaml", names=f"{long}.yaml")
+    corpus.evaluate("name-too-long-evidence", "other", "an evidence path whose name is 300 characters",
+                    "refused", {}, names=f"{long}.yaml", extra=("--evidence", f"{long}.yaml"))
+    corpus.add(Case("name-too-long-card", "other", "verify a card path whose name is 300 characters",
+                    ["verify", f"{long}.json"], "refused", {}, f"{long}.json"))
     v("output-under-a-file", "other", "-o points below an existing regular file", "refused",
       {"blocker": "not a directory\n"}, names="blocker", extra=("-o", "blocker/out.json"))
 
@@ -729,7 +793,8 @@ def suite_cases(corpus: Corpus) -> None:
         location="expectations[0].type")
     bad("type-unknown", "an unknown expectation type", one("expect_column_values_to_be_purple", column="id"),
         location="expectations[0].type")
-    bad("kwargs-list", "kwargs is a list", "name: s\nexpectations:\n  - {type: expect_column_values_to_not_be_null, kwargs: [id]}\n",
+    bad("kwargs-list", "kwargs is a list",
+        "name: s\nexpectations:\n  - {type: expect_column_values_to_not_be_null, kwargs: [id]}\n",
         location="expectations[0].kwargs")
     bad("column-number", "column is a number", one("expect_column_values_to_not_be_null", column=5),
         location="expectations[0].kwargs.column")
@@ -760,9 +825,11 @@ def suite_cases(corpus: Corpus) -> None:
     bad("bound-text-on-number", "min_value is text for a numeric column",
         one("expect_column_values_to_be_between", column="score", min_value="zero"),
         location="expectations[0].kwargs.min_value")
-    bad("value-set-string", "value_set is a string", one("expect_column_values_to_be_in_set", column="name", value_set="abc"),
+    bad("value-set-string", "value_set is a string",
+        one("expect_column_values_to_be_in_set", column="name", value_set="abc"),
         location="expectations[0].kwargs.value_set")
-    bad("regex-list-empty", "an empty regex_list", one("expect_column_values_to_match_regex_list", column="name", regex_list=[]),
+    bad("regex-list-empty", "an empty regex_list",
+        one("expect_column_values_to_match_regex_list", column="name", regex_list=[]),
         location="expectations[0].kwargs.regex_list")
     bad("row-count-min-above-max", "min_value above max_value for the row count",
         one("expect_table_row_count_to_be_between", min_value=10, max_value=1), outcome=MIN_ABOVE_MAX, results=1)
@@ -960,7 +1027,8 @@ def standard_cases(corpus: Corpus) -> None:
         location="dimensions[0].weight")
     std("weight-10-pow-400", "an integer weight of 10**400 (beyond float range)",
         edited(set_(["dimensions", 0, "weight"], 10 ** 400)), location="dimensions[0].weight")
-    std("weight-10-pow-100", "an integer weight of 10**100: huge but finite", edited(set_(["dimensions", 0, "weight"], 10 ** 100)),
+    std("weight-10-pow-100", "an integer weight of 10**100: huge but finite",
+        edited(set_(["dimensions", 0, "weight"], 10 ** 100)),
         outcome="scored")
     std("scale-infinite", "scale 1.0e+400 (infinity)",
         lambda: edited(lambda d: None).replace("scale: 100\n", "scale: 1.0e+400\n"), location="scale")
@@ -992,9 +1060,7 @@ def standard_cases(corpus: Corpus) -> None:
     std("title-missing-zh", "a title without Chinese", edited(set_(["title"], {"en": "x"})), location="title")
     std("alias-billion-laughs", "the billion laughs in a standard", billion_laughs(edited(lambda d: None)))
     std("alias-anchor-reuse", "an anchor reused for names",
-        lambda: "n: &n {zh: 甲, en: A}\n" + edited(lambda d: None).replace(
-            "title:\n  zh: 信息技术 数据质量评价指标\n  en: Information technology — Evaluation indicators for data quality\n",
-            "title: *n\n"))
+        lambda: "n: &n {zh: 甲, en: A}\n" + edited(lambda d: None).replace("title:\n", "title: *n\nx-title:\n", 1))
     std("int-5000-digits", "an integer of 5,000 digits",
         lambda: edited(lambda d: None).replace("scale: 100\n", "scale: " + "9" * 5000 + "\n"))
     std("deep-nesting", "a description nested 10,000 flow sequences deep",
@@ -1012,16 +1078,16 @@ def standard_cases(corpus: Corpus) -> None:
 def manifest_cases(corpus: Corpus) -> None:
     def pkg(label: str, description: str, manifest: Content, *, outcome: str = "refused",
             location: str | None = None, name: str = "datapackage.json", files: dict[str, Content] | None = None,
-            command: str = "validate", results: int | None = None) -> None:
+            command: str = "validate", results: int | None = None, names: str | None = None) -> None:
         content = {f"pkg/{name}": manifest, "pkg/data.csv": "id,name\n1,x\n2,y\n"}
         content.update(files or {})
         if command == "validate":
             corpus.validate(f"manifest-{label}", "manifest", description, outcome,
-                            {**content, "suite.yaml": CSV_SUITE_ID}, "pkg", names=f"pkg/{name}",
+                            {**content, "suite.yaml": CSV_SUITE_ID}, "pkg", names=names or f"pkg/{name}",
                             location=location, results=results)
         else:
             corpus.evaluate(f"manifest-{label}", "manifest", description, outcome, content, "pkg",
-                            names=f"pkg/{name}", location=location)
+                            names=names or f"pkg/{name}", location=location)
 
     def package(**resource: Any) -> str:
         return json.dumps({"name": "p", "resources": [{"name": "t", "path": "data.csv", **resource}]})
@@ -1059,8 +1125,12 @@ def manifest_cases(corpus: Corpus) -> None:
         location="resources[0].schema.missingValues")
     pkg("schema-fields-string", "schema.fields is a string", package(schema={"fields": "id"}),
         location="resources[0].schema.fields")
-    pkg("encoding-unknown", "an unknown encoding name", package(encoding="klingon-8"))
-    pkg("format-unknown", "a format dsbench does not read", package(format="xlsx"))
+    pkg("encoding-unknown", "an unknown encoding name", package(encoding="klingon-8"),
+        location="resources[0].encoding")
+    pkg("format-unknown", "a format dsbench does not read", package(format="xlsx"), location="resources[0].format")
+    pkg("encoding-utf16-declared", "a UTF-16 resource with its encoding declared (scored)",
+        package(encoding="utf-16"), files={"pkg/data.csv": "id,name\n1,x\n2,y\n".encode("utf-16")},
+        outcome="scored", results=3)
     pkg("huge-number-json", "bytes: 1e400 in the manifest (scored: an undeclared-size check at worst)",
         '{"name": "p", "resources": [{"name": "t", "path": "data.csv", "bytes": 1e400}]}', outcome="scored",
         results=3)
@@ -1078,8 +1148,12 @@ def manifest_cases(corpus: Corpus) -> None:
         package(path="../../../../../../etc/passwd", format="csv"), location="resources[0].path", command="evaluate")
     pkg("evaluate-schema-wrong-types", "evaluate: field constraints of the wrong types (scored: skipped or checked)",
         package(schema={"fields": [{"name": "id", "type": "integer", "constraints": {"minimum": "low", "enum": 5}},
-                                   {"name": "name", "type": 17}, "not-a-field"],
+                                   {"name": "name", "type": 17}],
                         "primaryKey": 42}), outcome=MANIFEST_SCHEMA_WRONG_TYPES, command="evaluate")
+    pkg("schema-field-not-a-mapping", "a schema field that is a string", package(schema={"fields": ["id"]}),
+        location="resources[0].schema.fields[0]")
+    pkg("resource-empty-file", "a resource whose file is empty", package(path="empty.csv"),
+        files={"pkg/empty.csv": b""}, names="pkg/empty.csv")
     corpus.evaluate("manifest-option-broken", "manifest", "--manifest pointing at broken JSON", "refused",
                     {"data.csv": "id,name\n1,x\n", "m.json": '{"resources": '}, "data.csv", names="m.json",
                     extra=("--manifest", "m.json"))
@@ -1229,19 +1303,22 @@ def card_cases(corpus: Corpus) -> None:
     card("int-5000-digits", "a card with an integer of 5,000 digits",
          lambda: base_card().replace(b'"card_version"', b'"x": ' + b"9" * 5000 + b', "card_version"', 1),
          verify="refused", render="refused")
-    card("nan-literal", "the score replaced by the NaN literal",
-         lambda: json.dumps({**json.loads(base_card()), "score": float("nan")}).encode(), verify="scored",
-         render=CARD_NAN_RENDER)
+    card("nan-literal", "the score replaced by the NaN literal (not JSON)",
+         lambda: json.dumps({**json.loads(base_card()), "score": float("nan")}).encode(), verify="refused",
+         render="refused", location="score")
     corpus.add(Case("card-verify-missing-data", "card", "verify: --data names a missing path",
                     ["verify", "card.json", "--data", "gone"], "refused", {"card.json": base_card}, "gone"))
+    corpus.add(Case("card-verify-dataset-name-escapes", "card",
+                    "verify without --data a card whose dataset name climbs out of the bundled datasets",
+                    ["verify", "card.json"], "refused",
+                    {"card.json": card_edit(lambda d: d["dataset"].__setitem__("name", "../../../../etc"),
+                                            redigest=True)}, "card.json", "dataset.name"))
     corpus.add(Case("card-verify-dataset-not-bundled", "card", "verify without --data for a non-bundled dataset",
                     ["verify", "card.json"], "refused", {"card.json": base_card}, "card.json"))
     corpus.add(Case("card-render-output-is-a-file", "card", "render -o naming an existing file",
                     ["render", "card.json", "-o", "blocker", "--format", "md"], "refused",
                     {"card.json": base_card, "blocker": "x"}, "blocker"))
 
-
-CARD_NAN_RENDER = "scored"
 
 
 # -- the corpus ------------------------------------------------------------------------------------

@@ -11,8 +11,10 @@ from dsbench.errors import DataError
 
 SNIFF_BYTES = 1 << 20
 CHUNK_BYTES = 1 << 22
-# Encodings DuckDB's CSV reader decodes natively, by their Python codec name.
-NATIVE = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}
+# Encodings DuckDB's CSV reader decodes natively, by their Python codec name. Only UTF-8: DuckDB
+# 2.0's reader refuses any other ENCODING ("Copy is only supported for UTF-8 encoded files"), so
+# UTF-16, Latin-1 and the rest are transcoded.
+NATIVE = {"utf-8": "utf-8", "utf-8-sig": "utf-8"}
 
 
 def open_bytes(path: Path):
@@ -64,5 +66,7 @@ def transcode_to_utf8(path: Path, codec: str, target: Path) -> None:
     except UnicodeDecodeError as error:
         raise DataError(f"not valid {codec} at byte {offset + error.start}; pass --encoding NAME",
                         source=str(path)) from None
+    except UnicodeError as error:  # e.g. UTF-16 without a byte-order mark
+        raise DataError(f"not valid {codec}: {error}; pass --encoding NAME", source=str(path)) from None
     except (OSError, EOFError) as error:
         raise DataError(f"cannot read file: {error}", source=str(path)) from None

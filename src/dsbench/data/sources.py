@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import duckdb
 
-from dsbench.data.encoding import NATIVE, canonical_codec, detect_encoding, transcode_to_utf8
+from dsbench.data.encoding import NATIVE, canonical_codec, detect_encoding, open_bytes, transcode_to_utf8
 from dsbench.data.manifest import Manifest, Resource, find_manifest, read_manifest
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import DataError
@@ -31,6 +31,10 @@ DEFAULT_MISSING = ("",)
 # Text formats are parsed once into a DuckDB table (which spills to disk when large): every later
 # scan reads columns instead of re-parsing text, and a malformed row is reported at load time.
 PARSED_ONCE = ("csv", "json")
+# DuckDB reads CSV lines up to 2 MB by default; a file with a longer line (a multi-megabyte value)
+# is read again with room for lines up to this many bytes.
+LONG_LINE_BYTES = 1 << 28
+MAX_MESSAGE_CHARS = 300  # DuckDB quotes whole lines and records in its errors; ours stay readable
 
 
 @dataclass
@@ -156,7 +160,7 @@ class Dataset:
                  options: LoadOptions | None = None, resource: Resource | None = None) -> Table:
         options = options or LoadOptions()
         text = str(path)
-        if "#" in text and not Path(text).exists():
+        if "#" in text and not path_exists(text):
             database, _, table_name = text.rpartition("#")
             if Path(database).suffix in DUCKDB:
                 return self._add_duckdb(Path(database), table_name, name)
@@ -166,7 +170,7 @@ class Dataset:
                 raise DataError("no files match this pattern", source=text)
             return self._add_files(text, files, name or Path(text).parent.name or "data", options, resource)
         target = Path(text)
-        if not target.exists():
+        if not path_exists(target):
             raise DataError("no such file or directory", source=text)
         if target.is_dir():
             return self._add_directory(target, name, options)
@@ -205,6 +209,20 @@ class Dataset:
                 if not file.is_file():
                     raise DataError(f"resource file {str(file)!r} does not exist",
                                     source=str(manifest_path), location=f"resources[{index}].path")
+                if file != data and not file.resolve().is_relative_to(root.resolve()):
+                    # A dataset from a stranger must not read the evaluating machine's files
+                    # (a link to /etc/passwd, say) into its card.
+                    raise DataError(f"resource file {str(file)!r} is a link leading outside the dataset "
+                                    f"(to {str(file.resolve())!r})", source=str(manifest_path),
+                                    location=f"resources[{index}].path")
+            # What the manifest declares is its own error, not the data file's.
+            if resource.encoding is not None and not _known_codec(resource.encoding):
+                raise DataError(f"unknown encoding {resource.encoding!r}", source=str(manifest_path),
+                                location=f"resources[{index}].encoding")
+            if resource.format and _kind(files[0], resource) == "unknown":
+                raise DataError(f"unknown format {resource.format!r} (expected parquet, csv, tsv, json, "
+                                "jsonl or arrow)", source=str(manifest_path),
+                                location=f"resources[{index}].format")
             self._add_files(str(files[0]) if len(files) == 1 else str(root), files, resource.name,
                             options, resource)
 
@@ -215,13 +233,16 @@ class Dataset:
             raise DataError(f"files of different formats in one table: {', '.join(sorted(kinds))}",
                             source=source)
         kind = kinds.pop()
+        for file in files:
+            if kind in PARSED_ONCE and _blank(file):
+                raise DataError("file holds nothing but white space", source=str(file))
         try:
             if kind == "parquet":
                 hive = any("=" in part for f in files for part in f.parent.parts)
                 relation = self.con.read_parquet([str(f) for f in files], union_by_name=True,
                                                  hive_partitioning=hive)
             elif kind == "csv":
-                relation = self._read_csv(files, options, resource)
+                relation = None  # read by _add_csv, which may need to read it twice
             elif kind == "json":
                 relation = self._read_json(files)
             elif kind == "arrow":
@@ -229,14 +250,40 @@ class Dataset:
             else:
                 raise DataError("unknown file format (expected Parquet, CSV/TSV, JSON/JSONL, "
                                 "Arrow IPC/Feather or a DuckDB database)", source=source)
-            table = self._add(name, relation, source, kind, files)
+            if kind == "csv":
+                table = self._add_csv(name, source, files, options, resource)
+            else:
+                table = self._add(name, relation, source, kind, files)
         except duckdb.Error as error:
             raise DataError(describe_duckdb_error(error), source=source) from None
         if not table.columns:
             raise DataError("no columns could be read", source=source)
+        for position, column in enumerate(table.columns, 1):
+            if "\x00" in column:  # no SQL identifier may hold one: the table could not be queried
+                raise DataError(f"the name of column {position} contains a NUL byte", source=source)
         return table
 
-    def _read_csv(self, files: list[Path], options: LoadOptions, resource: Resource | None):
+    def _add_csv(self, name: str, source: str, files: list[Path], options: LoadOptions,
+                 resource: Resource | None) -> Table:
+        """Read CSV files into a table. Two limits of DuckDB's reader make it read again: a line
+        longer than 2 MB (then with room for LONG_LINE_BYTES), and a file with quoted line breaks,
+        which its parallel reader cannot pad short rows of (then with one thread)."""
+        retry: dict[str, Any] = {}
+        while True:
+            try:
+                relation = self._read_csv(files, options, resource, **retry)
+                return self._add(name, relation, source, "csv", files)
+            except duckdb.Error as error:
+                problem = str(error)
+                if "Maximum line size" in problem and "max_line_size" not in retry:
+                    retry["max_line_size"] = LONG_LINE_BYTES
+                elif "null_padding in conjunction with quoted new lines" in problem and "parallel" not in retry:
+                    retry["parallel"] = False
+                else:
+                    raise
+
+    def _read_csv(self, files: list[Path], options: LoadOptions, resource: Resource | None,
+                  **reader: Any):
         dialect = resource.dialect if resource else None
         schema = resource.schema_ if resource else None
         requested = options.encoding or (resource.encoding if resource else None)
@@ -246,24 +293,24 @@ class Dataset:
         if delimiter is None and all(f.suffix.lower() in (".tsv", ".tab") for f in files):
             delimiter = "\t"
         header = options.header if options.header is not None else (dialect.header if dialect else None)
-        paths = [self._utf8_copy(f, requested) for f in files]
-        kwargs: dict[str, Any] = {"na_values": missing}
+        paths = [self._utf8_copy(f, requested, index) for index, f in enumerate(files)]
+        # A short row is padded with NULLs (missing values the checks see) instead of making the
+        # sniffer give up on the delimiter and read each line as one text column.
+        kwargs: dict[str, Any] = {"na_values": missing, "null_padding": True}
         if delimiter is not None:
             kwargs["sep"] = delimiter
         if header is not None:
             kwargs["header"] = header
-        encoding = NATIVE.get(canonical_codec(requested, str(files[0]))) if requested else None
-        if encoding and encoding != "utf-8":
-            kwargs["encoding"] = encoding
+        kwargs.update(reader)
         return self.con.read_csv(paths if len(paths) > 1 else paths[0], **kwargs)
 
-    def _utf8_copy(self, path: Path, requested: str | None) -> str:
+    def _utf8_copy(self, path: Path, requested: str | None, index: int = 0) -> str:
         """Path to the bytes DuckDB should read: the file itself when DuckDB can decode it,
         otherwise a UTF-8 transcoded copy in the dataset's scratch directory."""
         codec = canonical_codec(requested, str(path)) if requested else detect_encoding(path)
         if codec in NATIVE:
             return str(path)
-        target = self.scratch_dir() / f"utf8-{len(self.tables)}-{_stem(path)}.csv"
+        target = self.scratch_dir() / f"utf8-{len(self.tables)}-{index}-{_stem(path)}.csv"
         transcode_to_utf8(path, codec, target)
         return str(target)
 
@@ -327,6 +374,15 @@ class Dataset:
         return self._add(name, view, f"<{module}.{kind}>", module, [])
 
 
+def path_exists(path: str | Path) -> bool:
+    """Whether a path exists; false, not an OSError, for one the system cannot even look up (a
+    name longer than the file system allows)."""
+    try:
+        return Path(path).exists()
+    except OSError:
+        return False
+
+
 def describe_duckdb_error(error: Exception | str) -> str:
     """DuckDB's message, on one line, without its hints and without the error-class prefix."""
     raw = str(error)
@@ -334,12 +390,42 @@ def describe_duckdb_error(error: Exception | str) -> str:
         line = re.search(r"CSV Error on Line: (\d+)", raw)
         where = f" (line {line.group(1)})" if line else ""
         return f"not valid UTF-8{where}; pass --encoding NAME"
+    if "Maximum line size" in raw:
+        line = re.search(r"CSV Error on Line: (\d+)", raw)
+        limit = re.search(r"Maximum line size of (\d+) bytes", raw)
+        return (f"line {line.group(1) if line else '?'} is longer than "
+                f"{int(limit.group(1)) if limit else LONG_LINE_BYTES} bytes")
     text = " ".join(raw.split("\n\n")[0].split())
     for prefix in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: ",
                    "Parser Error: ", "Catalog Error: "):
         if text.startswith(prefix):
             text = text[len(prefix):]
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = text[:MAX_MESSAGE_CHARS - 1] + "…"
     return text or "unreadable data"
+
+
+def _known_codec(name: str) -> bool:
+    try:
+        canonical_codec(name, "")
+        return True
+    except DataError:
+        return False
+
+
+def _blank(path: Path, probe: int = 1 << 16) -> bool:
+    """True when a text file holds nothing but byte-order marks, white space and NUL bytes (from
+    which DuckDB would invent a column 'column0')."""
+    try:
+        with open_bytes(path) as handle:
+            head = handle.read(probe + 1)
+    except (OSError, EOFError):
+        return False  # the reader reports it
+    if len(head) > probe:
+        return False
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        head = head.replace(bom, b"")
+    return not head.strip(b" \t\r\n\x00")
 
 
 def _suffix(path: Path) -> str:
@@ -385,7 +471,7 @@ def load_dataset(data: Any, *, name: str | None = None, options: LoadOptions | N
     dataset = Dataset(threads=options.threads, memory_limit=options.memory_limit, timeout=options.timeout)
     try:
         if manifest is not None:
-            if not isinstance(data, (str, Path)) or not Path(data).exists():
+            if not isinstance(data, (str, Path)) or not path_exists(data):
                 raise DataError("a manifest describes data on disk: give a file or directory",
                                 source=str(data) if isinstance(data, (str, Path)) else None)
             dataset.add_manifest(Path(manifest), options, Path(data))

@@ -40,6 +40,13 @@ ALLOWED_ANONYMOUS = frozenset({"isfinite", "starts_with", "ends_with", "contains
                                "length_grapheme", "sign"})
 MAX_PREDICATE_CHARS = 10_000
 _MARKER = re.compile(r'"(?:[^"]|"")*"|[:$]dsbench_p(\d+)')
+# A type as sqlglot writes it back: words and array brackets only. sqlglot keeps a quoted type name it
+# does not know as text (a "user-defined" type) and writes that text back verbatim, unquoted: it
+# could close the query and start a statement of its own, so such types are refused.
+_PLAIN_TYPE = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?: [A-Za-z][A-Za-z0-9_]*)*(?:\[\])*")
+_INTEGER = re.compile(r"\d+(?:_\d+)*", re.ASCII)
+_DECIMAL = re.compile(r"(?:\d+(?:_\d+)*)?(?:\.\d*)?(?:[eE][+-]?\d+)?", re.ASCII)
+HUGEINT_DIGITS = 38  # integers of more digits may not fit DuckDB's HUGEINT
 
 
 def _refuse(what: str, text: str, field: str) -> UnsafeExpressionError:
@@ -64,6 +71,13 @@ def _resolve_column(name: str, columns: Iterable[str], field: str) -> str:
 def compile_predicate(text: str, columns: Iterable[str], field: str = "row_condition") -> Condition:
     """Check ``text`` (the kwarg ``field``) against the allow-list and return it as SQL with bound
     parameters."""
+    try:
+        return _compile(text, columns, field)
+    except RecursionError:  # sqlglot parses and writes recursively: ((((…)))) or NOT NOT … NOT x
+        raise UnsafeExpressionError(f"{_words(field)} is nested too deeply", location=f"kwargs.{field}") from None
+
+
+def _compile(text: str, columns: Iterable[str], field: str) -> Condition:
     import sqlglot
     from sqlglot import exp
 
@@ -92,6 +106,9 @@ def compile_predicate(text: str, columns: Iterable[str], field: str = "row_condi
             continue
         if not isinstance(node, allowed_nodes()):
             raise _refuse(type(node).__name__, text, field)
+        if isinstance(node, exp.DataType):
+            if node.this == exp.DataType.Type.USERDEFINED or not _PLAIN_TYPE.fullmatch(node.sql(dialect="duckdb")):
+                raise _refuse("a user-defined or parameterised type", text, field)
         if isinstance(node, exp.Column):
             if node.table or node.args.get("db") or node.args.get("catalog"):
                 raise _refuse("a qualified column reference", text, field)
@@ -102,22 +119,41 @@ def compile_predicate(text: str, columns: Iterable[str], field: str = "row_condi
     return _generate(tree, columns, field)
 
 
+def _number(text: str, field: str) -> int | float:
+    """A numeric literal's value: an integer when DuckDB can bind it (128 bits), else a double (as
+    DuckDB reads a longer literal); never int()'s own error for more than 4,300 digits."""
+    digits = text.replace("_", "")
+    try:
+        if _INTEGER.fullmatch(text):
+            if len(digits) <= HUGEINT_DIGITS + 1 and int(digits) < 2**127:
+                return int(digits)
+            return float(digits)
+        if _DECIMAL.fullmatch(text):
+            return float(digits)
+    except (ValueError, OverflowError):
+        pass
+    raise UnsafeExpressionError(f"cannot read the number {text[:40]!r} in the {_words(field)}",
+                                location=f"kwargs.{field}")
+
+
 def _generate(tree: "exp.Expression", columns: list[str], field: str) -> Condition:
     from sqlglot import exp
 
-    tree = tree.copy()
+    # Under a parent, so that a condition that is only a literal or a column is replaced too
+    # (replace() cannot replace the root of a tree).
+    holder = exp.Paren(this=tree.copy())
     values: list[object] = []
-    for column in list(tree.find_all(exp.Column)):
+    for column in list(holder.find_all(exp.Column)):
         column.replace(exp.Column(this=exp.Identifier(this=_resolve_column(column.name, columns, field),
                                                       quoted=True)))
-    for literal in list(tree.find_all(exp.Literal)):
+    for literal in list(holder.find_all(exp.Literal)):
         if literal.is_string:
             value: object = literal.this
         else:
-            number = literal.this
-            value = int(number) if re.fullmatch(r"[+-]?\d+", number) else float(number)
+            value = _number(literal.this, field)
         literal.replace(exp.Placeholder(this=f"dsbench_p{len(values)}"))
         values.append(value)
+    tree = holder.this
     sql = tree.sql(dialect="duckdb", identify=True)
     ordered: list[object] = []
 

@@ -77,8 +77,17 @@ def _execute(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog, timeout:
         return _execute_now(con, query, log)
 
 
+def _one_select(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse anything but a single SELECT: the last line of defence if SQL ever got past the
+    allow-list, since even a sealed connection may change its own catalogue (DROP, DELETE …)."""
+    statements = con.extract_statements(sql)
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        raise ValueError("refused: a metric query must be a single SELECT statement")
+
+
 def _execute_now(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog) -> dict[Metric, Any]:
     started = time.perf_counter()
+    _one_select(con, query.sql)
     params = thaw(query.params)
     if query.kind in FUSED_KINDS:
         row = con.execute(query.sql, params).fetchone()
@@ -107,7 +116,10 @@ def _execute_now(con: duckdb.DuckDBPyConnection, query: Query, log: RunLog) -> d
 
 
 def _is_read_error(error: Exception) -> bool:
-    """The data itself could not be read (IO, CSV parsing, encoding): not a metric's fault."""
+    """The data itself could not be read (IO, CSV parsing, encoding): not a metric's fault. A
+    refused access (to a file outside the dataset, say) is the metric's own fault."""
+    if isinstance(error, duckdb.PermissionException):
+        return False
     text = str(error)
     return isinstance(error, duckdb.IOException) or any(marker in text for marker in READ_ERROR_MARKERS)
 

@@ -501,6 +501,11 @@ class ExpectColumnValuesToBeRecent(Expectation):
                                    "oldest_allowed": oldest_allowed.isoformat()}
         if newest is None:
             return Outcome(False, {"observed_value": None, "details": details}, 0, 1)
+        if isinstance(newest, str):
+            # DuckDB hands dates outside Python's years 1..9999 over as text ('10000-01-01',
+            # '0002-01-01 (BC)'): the former is newer than any as_of, the latter older.
+            success = not newest.endswith("(BC)")
+            return Outcome(success, {"observed_value": newest, "details": details}, int(success), 1)
         moment = newest if isinstance(newest, dt.datetime) else dt.datetime.combine(newest, dt.time(0))
         moment, limit = _aligned(moment, oldest_allowed)
         moment, now = _aligned(moment, as_of)

@@ -27,6 +27,9 @@ The defence is enforced twice and each layer is shown to hold ALONE:
    ``expectations/record.py``) replaced by a pass-through that pastes raw SQL into the query. The
    same raw SQL run with BOTH layers off is the control: it does read, leak, write, reach the server
    or change a setting, so the detectors are shown to see what they are looking for.
+A third check stands behind both: the runner executes single SELECT statements only (a sealed
+connection still lets a smuggled DROP or DELETE change the dataset's own catalogue). The layer-2
+tests turn it off too; ``test_sealed_connection_alone_keeps_the_catalogue`` shows it holds alone.
 """
 
 from __future__ import annotations

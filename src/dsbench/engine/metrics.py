@@ -17,9 +17,9 @@ Kinds:
 - ``values``: the number of rows whose value of the column ``sql`` meets ``condition``, a condition
   on that value alone. The planner counts it in the shared scan, or, for a column with few distinct
   values, once per distinct value weighted by its count (a regex on 4 values instead of 6M rows).
-  ``screen``, when given, lists regexes such that the condition holds exactly when one of them
-  matches: the planner then runs one combined regex per row and the separate ones only where it
-  matched.
+  ``screen``, when given, lists regexes one of which matches wherever the condition holds (a
+  necessary condition): the planner then runs one combined regex per row and the condition only
+  where it matched.
 """
 
 from __future__ import annotations

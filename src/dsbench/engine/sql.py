@@ -13,3 +13,12 @@ def quote_ident(name: str) -> str:
     if "\x00" in name:
         raise ValueError("identifier contains a NUL character")
     return '"' + name.replace('"', '""') + '"'
+
+
+def sql_string(text: str) -> str:
+    """A SQL string literal of one of dsbench's OWN constants (a detector's regex, say), for SQL
+    that cannot take parameters (lambda bodies, evidence SELECT lists). Never for user text: that
+    is always a bound parameter."""
+    if "\x00" in text:
+        raise ValueError("string constant contains a NUL character")
+    return "'" + text.replace("'", "''") + "'"

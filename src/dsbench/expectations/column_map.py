@@ -61,7 +61,8 @@ class ColumnMapExpectation(Expectation):
         return self.scope.aggregate("count(*)", where=self.unexpected(), label=label)
 
     def screen(self) -> tuple[str, ...]:
-        """Regexes one of which matches a non-null value exactly when it is unexpected, if known."""
+        """Regexes one of which matches every unexpected non-null value (a necessary condition), if
+        known: rows none of them matches need no further look."""
         return ()
 
     def metrics(self) -> list[Metric]:

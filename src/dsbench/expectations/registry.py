@@ -13,11 +13,11 @@ ENTRY_POINT_GROUP = "dsbench.expectations"
 
 
 def _builtin() -> list[type[Expectation]]:
-    from dsbench.expectations import (column_aggregate, column_map, metadata, multicolumn, record,
-                                      table)
+    from dsbench.expectations import (column_aggregate, column_map, metadata, multicolumn, personal,
+                                      record, table)
 
     return [*table.EXPECTATIONS, *column_map.EXPECTATIONS, *column_aggregate.EXPECTATIONS,
-            *multicolumn.EXPECTATIONS, *record.EXPECTATIONS, *metadata.EXPECTATIONS]
+            *multicolumn.EXPECTATIONS, *record.EXPECTATIONS, *metadata.EXPECTATIONS, *personal.EXPECTATIONS]
 
 
 @functools.lru_cache(maxsize=1)

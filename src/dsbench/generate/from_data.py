@@ -13,9 +13,9 @@ From one profile of the table (:mod:`dsbench.generate.profile`), for every colum
   the expectation's meta says — the count of values outside the fences is always exact);
 - for VARCHAR columns, no U+FFFD replacement character (the trace of a wrong decoding,
   understandability.encoding), no control characters other than tab and line breaks
-  (cleanliness.text), no e-mail address or PRC mobile number (compliance.personal_info) and no
-  unmasked PRC resident identity number (compliance.security) — pattern screens; the checksum-
-  validated detectors come with the AI-data checks;
+  (cleanliness.text), no e-mail address, PRC mobile number, bank card number or IP address
+  (compliance.personal_info) and no unmasked PRC resident identity number (compliance.security) —
+  validated detectors (:mod:`dsbench.expectations.personal`), whose evidence is masked;
 
 and for the table: records unique (uniqueness.record), not entirely empty and complete
 (completeness.record).
@@ -43,17 +43,18 @@ FREE_TEXT_MEAN_LENGTH = 20.0
 SEVERITY = "info"
 REPLACEMENT_CHARACTER = "\uFFFD"
 CONTROL_CHARACTERS = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
-PERSONAL_INFORMATION = ["[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}",  # e-mail
-                        "(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)"]  # PRC mobile number
-# An 18-character PRC resident identity number: region, birth date 18xx-20xx, sequence, check.
-RESIDENT_ID = ("(^|[^0-9])[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])"
-               "[0-9]{3}[0-9Xx]([^0-9]|$)")
-# Screens of every text column: (id suffix, concern, a regex or a list of regexes none may match).
+PERSONAL_INFORMATION = "expect_column_values_to_not_contain_personal_information"
+# Screens of every text column: (id suffix, concern, expectation type, kwargs). Personal information
+# is found by validated detectors (check digits, dates, Luhn) whose evidence is masked.
 TEXT_SCREENS = [
-    ("no_replacement_character", "understandability.encoding", REPLACEMENT_CHARACTER),
-    ("no_control_characters", "cleanliness.text", CONTROL_CHARACTERS),
-    ("no_personal_information", "compliance.personal_info", PERSONAL_INFORMATION),
-    ("no_unmasked_identity_number", "compliance.security", RESIDENT_ID),
+    ("no_replacement_character", "understandability.encoding", "expect_column_values_to_not_match_regex",
+     {"regex": REPLACEMENT_CHARACTER}),
+    ("no_control_characters", "cleanliness.text", "expect_column_values_to_not_match_regex",
+     {"regex": CONTROL_CHARACTERS}),
+    ("no_personal_information", "compliance.personal_info", PERSONAL_INFORMATION,
+     {"kinds": ["email", "prc_mobile", "bank_card", "ipv4", "ipv6"]}),
+    ("no_unmasked_identity_number", "compliance.security", PERSONAL_INFORMATION,
+     {"kinds": ["prc_resident_id"]}),
 ]
 
 
@@ -83,16 +84,9 @@ def _round(value: float) -> float:
 
 
 def screen_expectations(table: str, column: str) -> list[ExpectationConfig]:
-    """The pattern screens of a text column (they need no profile)."""
-    configs = []
-    for suffix, concern, patterns in TEXT_SCREENS:
-        if isinstance(patterns, list):
-            type_, kwargs = "expect_column_values_to_not_match_regex_list", {"regex_list": patterns}
-        else:
-            type_, kwargs = "expect_column_values_to_not_match_regex", {"regex": patterns}
-        configs.append(_config(type_, {"column": column, **kwargs, "mostly": 1.0}, concern,
-                               f"data.{table}.{column}.{suffix}"))
-    return configs
+    """The screens of a text column (they need no profile)."""
+    return [_config(type_, {"column": column, **kwargs, "mostly": 1.0}, concern, f"data.{table}.{column}.{suffix}")
+            for suffix, concern, type_, kwargs in TEXT_SCREENS]
 
 
 def column_expectations(table: str, column: ColumnProfile,

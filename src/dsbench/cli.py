@@ -364,7 +364,10 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: turns dsbench errors and usage errors into one line on stderr and exit code 2."""
     from dsbench.errors import DsbenchError
 
-    from typer._click.exceptions import UsageError  # typer vendors click (pinned in constraints.txt)
+    try:  # recent typer vendors click; older ones depend on it
+        from typer._click.exceptions import UsageError
+    except ImportError:  # pragma: no cover - typer < 0.20
+        from click.exceptions import UsageError
 
     try:
         code = app(args=argv, standalone_mode=False)

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+MAX_PROBLEM_CHARS = 300  # engines quote whole lines, records and values; our messages stay readable
+
+
+def shortened(text: str, limit: int = MAX_PROBLEM_CHARS) -> str:
+    """``text`` on one line (runs of white space become one space), cut to ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
 
 class DsbenchError(Exception):
     """Bad input or usage. The CLI prints ``str(error)`` and exits with code 2."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from dsbench.errors import DsbenchError
+from dsbench.errors import DsbenchError, shortened
 from dsbench.resources import shipped
 
 
@@ -122,9 +122,8 @@ def _check_schema(document: Any, source: str) -> None:
     validator = jsonschema.Draft202012Validator(_schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
-        message = " ".join(error.message.split())  # it quotes the offending value, which may be large
-        message = message if len(message) <= 300 else message[:299] + "…"
-        raise StandardError(message, source=source, location=_location(error.absolute_path) or None)
+        # The message quotes the offending value, which may be large.
+        raise StandardError(shortened(error.message), source=source, location=_location(error.absolute_path) or None)
 
 
 def _check_rules(document: dict, source: str) -> None:

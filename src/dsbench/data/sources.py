@@ -19,7 +19,7 @@ import duckdb
 from dsbench.data.encoding import NATIVE, canonical_codec, detect_encoding, open_bytes, transcode_to_utf8
 from dsbench.data.manifest import Manifest, Resource, find_manifest, read_manifest
 from dsbench.engine.sql import quote_ident
-from dsbench.errors import DataError
+from dsbench.errors import DataError, shortened
 
 PARQUET = (".parquet", ".parq", ".pq")
 CSV = (".csv", ".tsv", ".tab", ".txt")
@@ -34,7 +34,6 @@ PARSED_ONCE = ("csv", "json")
 # DuckDB reads CSV lines up to 2 MB by default; a file with a longer line (a multi-megabyte value)
 # is read again with room for lines up to this many bytes.
 LONG_LINE_BYTES = 1 << 28
-MAX_MESSAGE_CHARS = 300  # DuckDB quotes whole lines and records in its errors; ours stay readable
 
 
 @dataclass
@@ -400,9 +399,7 @@ def describe_duckdb_error(error: Exception | str) -> str:
                    "Parser Error: ", "Catalog Error: "):
         if text.startswith(prefix):
             text = text[len(prefix):]
-    if len(text) > MAX_MESSAGE_CHARS:
-        text = text[:MAX_MESSAGE_CHARS - 1] + "…"
-    return text or "unreadable data"
+    return shortened(text) or "unreadable data"
 
 
 def _known_codec(name: str) -> bool:

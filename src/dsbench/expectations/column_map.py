@@ -310,6 +310,10 @@ class DuplicatedValues(ColumnMapExpectation):
     def rows_considered(self) -> Condition | None:
         return Condition(f"{self.col} IS NOT NULL")
 
+    def repeated(self) -> str:
+        """The HAVING condition of a group of unexpected rows."""
+        return "count(*) > 1"
+
     def screened(self) -> bool:
         return len(getattr(self, "cols", ())) > 1
 
@@ -332,7 +336,7 @@ class DuplicatedValues(ColumnMapExpectation):
         group, value = self.key()
         clause, params = self.scope.where_clause(self.rows_considered())
         sql = (f"SELECT value, n, sum(n) OVER () AS total FROM (SELECT {value} AS value, count(*) AS n "
-               f"FROM {self.table.view}{clause} GROUP BY {group} HAVING count(*) > 1) "
+               f"FROM {self.table.view}{clause} GROUP BY {group} HAVING {self.repeated()}) "
                f"ORDER BY n DESC, value ASC LIMIT {PARTIAL_UNEXPECTED_COUNT}")
         return Metric(self.table.view, sql, params, "rows", label=f"duplicated({value})")
 

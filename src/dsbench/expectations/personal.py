@@ -20,7 +20,7 @@ counts the rows with each kind.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping
+from typing import Any, ClassVar, Literal, Mapping
 
 from pydantic import Field
 
@@ -114,6 +114,7 @@ class ExpectColumnValuesToNotContainPersonalInformation(ColumnMapExpectation):
     default_concern = "compliance.personal_info"
     Kwargs = PersonalKwargs
     value_only = True
+    gx_compatible: ClassVar[bool] = False
 
     def check(self) -> None:
         if not is_string(self.column_type(self.kw.column)):

@@ -14,10 +14,11 @@ ENTRY_POINT_GROUP = "dsbench.expectations"
 
 def _builtin() -> list[type[Expectation]]:
     from dsbench.expectations import (column_aggregate, column_map, metadata, multicolumn, personal,
-                                      record, table)
+                                      record, table, text)
 
     return [*table.EXPECTATIONS, *column_map.EXPECTATIONS, *column_aggregate.EXPECTATIONS,
-            *multicolumn.EXPECTATIONS, *record.EXPECTATIONS, *metadata.EXPECTATIONS, *personal.EXPECTATIONS]
+            *multicolumn.EXPECTATIONS, *record.EXPECTATIONS, *metadata.EXPECTATIONS, *personal.EXPECTATIONS,
+            *text.EXPECTATIONS]
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,0 +1,83 @@
+"""Text as training data: duplicates that differ only in case, width or spacing, and identical
+inputs labelled differently.
+
+Normalisation (``normalized``), in SQL: full-width ASCII forms (U+FF01..U+FF5E) and the ideographic
+space become their ASCII counterparts, letters are lower-cased, runs of ASCII white space become
+one space, and a leading or trailing space is dropped. ``"Ｈｅｌｌｏ　World "`` and ``"hello world"``
+are the same input.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from dsbench.engine.metrics import Condition, Metric
+from dsbench.engine.sql import sql_string
+from dsbench.errors import SuiteError
+from dsbench.expectations.column_map import DuplicatedValues, MapKwargs
+from dsbench.expectations.types import is_string
+
+FULL_WIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
+HALF_WIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
+
+
+def normalized(text: str) -> str:
+    """SQL normalising the VARCHAR expression ``text`` (see the module docstring)."""
+    folded = f"lower(translate({text}, {sql_string(FULL_WIDTH)}, {sql_string(HALF_WIDTH)}))"
+    spaced = f"regexp_replace({folded}, '[ \\t\\n\\r\\f\\v]+', ' ', 'g')"
+    return f"regexp_replace({spaced}, '^ | $', '', 'g')"
+
+
+class TextColumn(DuplicatedValues):
+    gx_compatible: ClassVar[bool] = False
+
+    def check(self) -> None:
+        if not is_string(self.column_type(self.kw.column)):
+            raise SuiteError(f"column {self.kw.column!r} is {self.column_type(self.kw.column)}, not text",
+                             location="kwargs.column")
+
+    def key(self) -> tuple[str, str]:
+        return normalized(self.col), normalized(self.col)
+
+
+class ExpectColumnValuesToBeUniqueAfterNormalization(TextColumn):
+    type = "expect_column_values_to_be_unique_after_normalization"
+    summary = ("Texts occur once after normalising case, full-width forms and white space; every copy "
+               "of a repeated text is unexpected.")
+    default_concern = "uniqueness.value"
+
+
+class LabelKwargs(MapKwargs):
+    label_column: str = Field(min_length=1)
+
+
+class ExpectLabelsToBeConsistent(TextColumn):
+    """Rows whose (normalised) text occurs with more than one label are unexpected; rows without a
+    text or a label are not considered. Evidence: the conflicting texts, with their row counts."""
+
+    type = "expect_labels_to_be_consistent"
+    summary = "Identical texts (after normalisation) carry one label; every row of a conflicting text is unexpected."
+    default_concern = "accuracy.label"
+    Kwargs = LabelKwargs
+
+    def bind(self) -> None:
+        super().bind()
+        self.label = self.column(self.kw.label_column, "label_column")
+
+    def rows_considered(self) -> Condition:
+        return Condition(f"{self.col} IS NOT NULL AND {self.label} IS NOT NULL")
+
+    def repeated(self) -> str:
+        return f"count(DISTINCT {self.label}) > 1"
+
+    def metrics(self) -> list[Metric]:
+        self.m_rows = self.scope.aggregate("count(*)", label="row_count")
+        # The elements in question: rows with both a text and a label.
+        self.m_nonnull = self.scope.aggregate("count(*)", where=self.rows_considered(), label="labelled_texts")
+        self.m_unexpected = self.unexpected_count_metric()
+        return [self.m_rows, self.m_nonnull, self.m_unexpected]
+
+
+EXPECTATIONS = [ExpectColumnValuesToBeUniqueAfterNormalization, ExpectLabelsToBeConsistent]

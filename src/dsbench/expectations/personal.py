@@ -88,16 +88,14 @@ CANDIDATES = {"email": "@", "prc_mobile": "1[3-9][0-9]{9}", "prc_resident_id": "
 
 def masked(kind: str, detection: str) -> str:
     """SQL masking one detection (the VARCHAR expression ``detection``)."""
-    if kind == "email":
+    if kind == "email":  # the first character of the local part, and the domain
         return f"regexp_replace({detection}, '^(.)[^@]*@', '\\1***@')"
-    keep = {"prc_mobile": (3, 4), "prc_resident_id": (6, 4), "bank_card": (4, 4), "ipv4": (0, 0),
-            "ipv6": (0, 0)}[kind]
-    if kind in ("ipv4", "ipv6"):  # the first group only
+    if kind in ("ipv4", "ipv6"):  # the first group, and the separators
         separator = "'.'" if kind == "ipv4" else "':'"
-        return (f"string_split({detection}, {separator})[1] || {separator} || "
-                f"regexp_replace(substr({detection}, length(string_split({detection}, {separator})[1]) + 2), "
+        first = f"string_split({detection}, {separator})[1]"
+        return (f"{first} || {separator} || regexp_replace(substr({detection}, length({first}) + 2), "
                 f"'[0-9A-Fa-f]', '*', 'g')")
-    start, end = keep
+    start, end = {"prc_mobile": (3, 4), "prc_resident_id": (6, 4), "bank_card": (4, 4)}[kind]
     return (f"left({detection}, {start}) || repeat('*', length({detection}) - {start + end}) || "
             f"right({detection}, {end})")
 

@@ -51,8 +51,11 @@ def _parse_tables(items: list[str]) -> dict[str, str]:
     return tables
 
 
-TIMEOUT_HELP = ("Seconds any one query may run; a longer one is interrupted and the expectations "
-                "needing it are reported as errored (the rest of the results stand).")
+# The engine options of validate, evaluate and check.
+THREADS = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: one per core).")
+MEMORY_LIMIT = typer.Option(None, "--memory-limit", help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk.")
+TIMEOUT = typer.Option(None, "--timeout", min=0.001, help="Seconds any one query may run; a longer one is interrupted "
+                       "and the expectations needing it are reported as errored (the rest of the results stand).")
 
 
 @app.command()
@@ -68,10 +71,9 @@ def validate(
         "manifest's, else only the empty string)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     explain: bool = typer.Option(False, "--explain", help="Also print every query that ran, with its time."),
-    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: one per core)."),
-    memory_limit: Optional[str] = typer.Option(None, "--memory-limit",
-                                               help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help=TIMEOUT_HELP),
+    threads: Optional[int] = THREADS,
+    memory_limit: Optional[str] = MEMORY_LIMIT,
+    timeout: Optional[float] = TIMEOUT,
     full_evidence: bool = typer.Option(False, "--full-evidence", help="Count unexpected values over the "
                                        "whole table (one more scan), not among the first 200."),
 ) -> None:
@@ -180,10 +182,9 @@ def evaluate(
                                        "whole table (one more scan), not among the first 200."),
     formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
     lang: str = typer.Option("en", "--lang", help=LANG_HELP),
-    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: one per core)."),
-    memory_limit: Optional[str] = typer.Option(None, "--memory-limit",
-                                               help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help=TIMEOUT_HELP),
+    threads: Optional[int] = THREADS,
+    memory_limit: Optional[str] = MEMORY_LIMIT,
+    timeout: Optional[float] = TIMEOUT,
 ) -> None:
     """Score DATA against a standard and write its score card and renderings."""
     from dsbench.render import check_language, parse_formats
@@ -239,10 +240,9 @@ def check(
     no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
     formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
     lang: str = typer.Option("en", "--lang", help=LANG_HELP),
-    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: one per core)."),
-    memory_limit: Optional[str] = typer.Option(None, "--memory-limit",
-                                               help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help=TIMEOUT_HELP),
+    threads: Optional[int] = THREADS,
+    memory_limit: Optional[str] = MEMORY_LIMIT,
+    timeout: Optional[float] = TIMEOUT,
 ) -> None:
     """A quality gate: evaluate, then exit 1 when the standard's gates or the given bars fail.
     With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it."""

@@ -75,3 +75,39 @@ def test_text_checks_need_a_text_column():
     with pytest.raises(dsbench.errors.SuiteError, match="label_column"):
         dsbench.validate(pa.table({"s": ["a"]}), [
             {"type": "expect_labels_to_be_consistent", "kwargs": {"column": "s", "label_column": "nope"}}])
+
+
+CJK_RANGES = [(0x4E00, 0x9FFF), (0x3040, 0x309F), (0x30A0, 0x30FF), (0xAC00, 0xD7AF)]
+
+
+def is_cjk(char: str) -> bool:
+    return any(low <= ord(char) <= high for low, high in CJK_RANGES)
+
+
+def python_tokens(text: str) -> int:
+    count, in_word = 0, False
+    for char in text:
+        if char.isspace():
+            in_word = False
+        elif is_cjk(char):
+            count, in_word = count + 1, False
+        elif not in_word:
+            count, in_word = count + 1, True
+    return count
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_blank_texts_and_token_counts_match_python(seed):
+    rng = random.Random(seed)
+    alphabet = ["a", "Zz", "NLP", "数据", "质", "テスト", "한국", " ", "  ", "\t", "\u3000", "\u00a0", "!", "4.5"]
+    texts = [None if rng.random() < 0.05 else "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+             for _ in range(500)]
+    low, high = rng.randint(0, 3), rng.randint(3, 8)
+    result = dsbench.validate(pa.table({"s": texts}), [
+        {"type": "expect_column_values_to_not_be_blank", "kwargs": {"column": "s"}},
+        {"type": "expect_column_value_token_counts_to_be_between",
+         "kwargs": {"column": "s", "min_value": low, "max_value": high}}])
+    blank, tokens = (r.outcome for r in result.results)
+    present = [t for t in texts if t is not None]
+    assert blank.result["unexpected_count"] == sum(t.strip() == "" for t in present) > 0
+    assert tokens.result["unexpected_count"] == sum(not low <= python_tokens(t) <= high for t in present) > 0

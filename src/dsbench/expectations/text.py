@@ -1,5 +1,9 @@
-"""Text as training data: duplicates that differ only in case, width or spacing, and identical
-inputs labelled differently.
+"""Text as training data: blank texts, token counts, duplicates that differ only in case, width or
+spacing, and identical inputs labelled differently.
+
+Tokens: every Han, kana or Hangul character is a token, and so is every other run of characters
+that are not white space (``"我爱 NLP"`` has 3). White space includes Unicode separators such as the
+ideographic space U+3000.
 
 Normalisation (``normalized``), in SQL: full-width ASCII forms (U+FF01..U+FF5E) and the ideographic
 space become their ASCII counterparts, letters are lower-cased, runs of ASCII white space become
@@ -16,7 +20,8 @@ from pydantic import Field
 from dsbench.engine.metrics import Condition, Metric
 from dsbench.engine.sql import sql_string
 from dsbench.errors import SuiteError
-from dsbench.expectations.column_map import DuplicatedValues, MapKwargs
+from dsbench.expectations.column_map import (BetweenMapKwargs, ColumnMapExpectation, DuplicatedValues, MapKwargs,
+                                             bounds_condition)
 from dsbench.expectations.types import is_string
 
 FULL_WIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
@@ -30,14 +35,49 @@ def normalized(text: str) -> str:
     return f"regexp_replace({spaced}, '^ | $', '', 'g')"
 
 
-class TextColumn(DuplicatedValues):
+CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+SPACE = r"\s\p{Z}"
+TOKEN = f"[{CJK}]|[^{SPACE}{CJK}]+"
+BLANK = f"[{SPACE}]*"
+
+
+class TextMap(ColumnMapExpectation):
+    """A question about every text of a column (never a number or a date read as text)."""
+
     gx_compatible: ClassVar[bool] = False
+    value_only = True
 
     def check(self) -> None:
         if not is_string(self.column_type(self.kw.column)):
             raise SuiteError(f"column {self.kw.column!r} is {self.column_type(self.kw.column)}, not text",
                              location="kwargs.column")
 
+
+class ExpectColumnValuesToNotBeBlank(TextMap):
+    type = "expect_column_values_to_not_be_blank"
+    summary = "Texts are not empty and not only white space (Unicode spaces included)."
+    default_concern = "completeness.value"
+
+    def expected(self) -> Condition:
+        return Condition(f"NOT regexp_full_match({self.col}, ?)", (BLANK,))
+
+
+class TokenKwargs(BetweenMapKwargs):
+    min_value: int | None = None
+    max_value: int | None = None
+
+
+class ExpectColumnValueTokenCountsToBeBetween(TextMap):
+    type = "expect_column_value_token_counts_to_be_between"
+    summary = "Token counts (white-space separated words; each CJK character one token) lie between the bounds."
+    default_concern = "validity.length"
+    Kwargs = TokenKwargs
+
+    def expected(self) -> Condition:
+        return bounds_condition(f"len(regexp_extract_all({self.col}, {sql_string(TOKEN)}))", self.kw)
+
+
+class TextColumn(DuplicatedValues, TextMap):
     def key(self) -> tuple[str, str]:
         return normalized(self.col), normalized(self.col)
 
@@ -80,4 +120,5 @@ class ExpectLabelsToBeConsistent(TextColumn):
         return [self.m_rows, self.m_nonnull, self.m_unexpected]
 
 
-EXPECTATIONS = [ExpectColumnValuesToBeUniqueAfterNormalization, ExpectLabelsToBeConsistent]
+EXPECTATIONS = [ExpectColumnValuesToNotBeBlank, ExpectColumnValueTokenCountsToBeBetween,
+                ExpectColumnValuesToBeUniqueAfterNormalization, ExpectLabelsToBeConsistent]

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 import dsbench.evaluation as evaluation
-from dsbench.scorecard import ScoreCard, check_digest
+from dsbench.scorecard import CardError, ScoreCard, check_digest
 from dsbench.verification import verify_card
 from tests.conftest import DATASETS, run_cli
 
@@ -211,3 +211,11 @@ def test_check_appends_the_summary_to_the_github_step_summary(tmp_path):
     assert run.code == 0
     text = summary.read_text()
     assert text.startswith("earlier step\n") and "gbt-36344-2018" in text and "99.7" in text
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"card_version": ' + "9" * 5_000 + "}"])
+def test_hostile_json_is_a_card_error_for_api_callers_too(tmp_path, text):
+    path = tmp_path / "card.json"
+    path.write_text(text)
+    with pytest.raises(CardError, match="invalid JSON"):
+        ScoreCard.load(path)

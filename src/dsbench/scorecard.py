@@ -98,6 +98,10 @@ class ScoreCard:
             raise CardError(f"cannot read card: {error}", source=str(path)) from None
         except json.JSONDecodeError as error:
             raise CardError(f"invalid JSON at line {error.lineno}: {error.msg}", source=str(path)) from None
+        except RecursionError:
+            raise CardError("invalid JSON: nested too deeply", source=str(path)) from None
+        except ValueError as error:  # an integer beyond Python's digit limit
+            raise CardError(f"invalid JSON: {' '.join(str(error).split())}", source=str(path)) from None
         if not isinstance(document, dict) or document.get("card_version") != CARD_VERSION:
             raise CardError(f"not a dsbench card (card_version {CARD_VERSION})", source=str(path))
         card = cls.__new__(cls)

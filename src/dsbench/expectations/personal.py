@@ -20,16 +20,15 @@ counts the rows with each kind.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Mapping
+from typing import Any, Literal, Mapping
 
 from pydantic import Field
 
 from dsbench.engine.metrics import Condition, Metric
 from dsbench.engine.sql import sql_string
-from dsbench.errors import SuiteError
 from dsbench.expectations.base import Outcome
-from dsbench.expectations.column_map import ColumnMapExpectation, MapKwargs
-from dsbench.expectations.types import is_string
+from dsbench.expectations.column_map import MapKwargs
+from dsbench.expectations.text import TextMap
 
 Kind = Literal["email", "prc_mobile", "prc_resident_id", "bank_card", "ipv4", "ipv6"]
 KINDS: tuple[str, ...] = ("email", "prc_mobile", "prc_resident_id", "bank_card", "ipv4", "ipv6")
@@ -105,19 +104,12 @@ class PersonalKwargs(MapKwargs):
                               description="what to look for (default: every kind)")
 
 
-class ExpectColumnValuesToNotContainPersonalInformation(ColumnMapExpectation):
+class ExpectColumnValuesToNotContainPersonalInformation(TextMap):
     type = "expect_column_values_to_not_contain_personal_information"
     summary = ("Text holds no e-mail address, PRC mobile number, PRC resident identity number (check "
                "character and birth date validated), bank card number (Luhn) or IP address.")
     default_concern = "compliance.personal_info"
     Kwargs = PersonalKwargs
-    value_only = True
-    gx_compatible: ClassVar[bool] = False
-
-    def check(self) -> None:
-        if not is_string(self.column_type(self.kw.column)):
-            raise SuiteError(f"column {self.kw.column!r} is {self.column_type(self.kw.column)}, not text",
-                             location="kwargs.column")
 
     def kinds(self) -> list[str]:
         return list(dict.fromkeys(self.kw.kinds))

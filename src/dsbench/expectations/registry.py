@@ -13,12 +13,13 @@ ENTRY_POINT_GROUP = "dsbench.expectations"
 
 
 def _builtin() -> list[type[Expectation]]:
-    from dsbench.expectations import (column_aggregate, column_map, metadata, multicolumn, personal,
-                                      record, table, text)
+    from dsbench.expectations import (column_aggregate, column_map, labels, metadata, multicolumn,
+                                      near_duplicates, personal, record, splits, table, text, text_quality)
 
     return [*table.EXPECTATIONS, *column_map.EXPECTATIONS, *column_aggregate.EXPECTATIONS,
             *multicolumn.EXPECTATIONS, *record.EXPECTATIONS, *metadata.EXPECTATIONS, *personal.EXPECTATIONS,
-            *text.EXPECTATIONS]
+            *text.EXPECTATIONS, *text_quality.EXPECTATIONS, *near_duplicates.EXPECTATIONS,
+            *labels.EXPECTATIONS, *splits.EXPECTATIONS]
 
 
 @functools.lru_cache(maxsize=1)

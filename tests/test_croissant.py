@@ -14,6 +14,7 @@ from dsbench.data.croissant import read_croissant
 from dsbench.data.manifest import find_manifest
 from dsbench.errors import DataError
 from dsbench.generate import manifest_suites
+from dsbench.generate.from_manifest import ASPECTS
 
 HERE = Path(__file__).resolve().parent / "data" / "croissant"
 
@@ -33,8 +34,10 @@ def test_conversion_to_manifest(croissant):
     assert document["licenses"] == [{"path": "https://creativecommons.org/publicdomain/zero/1.0/"}]
     assert document["contributors"] == [{"title": "Ann Author", "role": "author", "path": "https://example.org/ann"}]
     assert document["sources"][0]["path"] == "https://example.org/original"
-    assert document["dsbench:collection"].startswith("Transcribed")
-    assert document["dsbench:limitations"] == "Only four rows."
+    # RAI properties keep their names (the checklists list them beside dsbench's keys).
+    assert document["rai:dataCollection"].startswith("Transcribed")
+    assert document["rai:dataLimitations"] == "Only four rows."
+    assert not any(key.startswith("dsbench:") and key != "dsbench:format" for key in document)
     assert [r.name for r in manifest.resources] == ["ports", "passengers"]
     ports, passengers = manifest.resources
     assert ports.path == "ports.csv" and ports.format == "csv"
@@ -71,7 +74,12 @@ def test_croissant_directory_loads_and_generates(croissant):
     assert passengers["manifest.passengers.primary_key"].success
     docs = results["generated-manifest-documentation"]
     assert docs["manifest.documentation.basic"].success
-    assert docs["manifest.documentation.process"].outcome.result["observed_value"] == ["dsbench:processing"]
+    process = docs["manifest.documentation.process"].outcome
+    assert process.result["observed_value"] == [ASPECTS["processing"], ASPECTS["annotation specification"]]
+    assert process.result["details"]["evidence"] == {
+        ASPECTS["sources"]: {"manifest": "sources"},
+        ASPECTS["collection method"]: {"manifest": "rai:dataCollection"},
+        ASPECTS["version record"]: {"manifest": "version"}}
 
 
 def test_datapackage_wins_over_croissant(croissant):

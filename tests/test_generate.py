@@ -345,8 +345,11 @@ def test_penguins_generated_suites(facts):
     assert data["data.penguins.records.unique"].success
     docs = results["generated-manifest-documentation"]
     assert docs["manifest.documentation.basic"].success
-    assert docs["manifest.documentation.application"].outcome.result["observed_value"] == \
-        ["dsbench:useCases", "dsbench:evaluation"]
+    application = docs["manifest.documentation.application"].outcome
+    assert application.result["observed_value"] == [
+        "dsbench:useCases|rai:dataUseCases", "dsbench:evaluation", "dsbench:benchmarks", "dsbench:cases"]
+    assert application.result["details"]["evidence"] == {"licenses|record:license": {"manifest": "licenses"}}
+    assert (application.passed, application.evaluated) == (1, 5)
 
 
 def _dump(suites) -> str:

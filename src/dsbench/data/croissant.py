@@ -12,10 +12,12 @@ the Frictionless shape the rest of dsbench reads:
   resource without a schema;
 - dataset metadata: ``name``/``title``, ``description``, ``url`` -> ``homepage``, ``version``,
   ``license`` -> ``licenses``, ``keywords``, ``creator``/``publisher`` -> ``contributors``,
-  ``isBasedOn`` -> ``sources``; the Croissant RAI properties map to dsbench's documentation keys
-  (``rai:dataCollection`` -> ``dsbench:collection``, ``rai:dataPreprocessingProtocol`` ->
-  ``dsbench:processing``, ``rai:dataLimitations`` -> ``dsbench:limitations``, ``rai:dataUseCases``
-  -> ``dsbench:useCases``).
+  ``isBasedOn`` -> ``sources``;
+- the Croissant RAI 1.0 properties (:data:`RAI_PROPERTIES`, written ``rai:dataCollection`` or with
+  the full ``http://mlcommons.org/croissant/RAI/`` IRI) are kept under their ``rai:`` names, as text
+  (a list is joined by line breaks, a number written out, a ``{"@value": …}`` unwrapped; an empty
+  one is left out). The documentation checklists list them as alternatives of the aspects they
+  document (see :mod:`dsbench.generate.from_manifest`), beside dsbench's own keys.
 
 A ``contentUrl`` that is a URL is read from a local copy next to ``metadata.json`` (by the file
 object's ``name``, else the URL's last segment); dsbench never downloads data.
@@ -24,6 +26,7 @@ object's ``name``, else the URL's last segment); dsbench never downloads data.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -50,9 +53,16 @@ FORMATS = {
     "application/json": "json", "application/jsonlines": "jsonl", "application/x-ndjson": "jsonl",
     "application/jsonl": "jsonl", "application/vnd.apache.arrow.file": "arrow",
 }
-RAI = {"rai:dataCollection": "dsbench:collection",
-       "rai:dataPreprocessingProtocol": "dsbench:processing",
-       "rai:dataLimitations": "dsbench:limitations", "rai:dataUseCases": "dsbench:useCases"}
+RAI = ("rai:", "http://mlcommons.org/croissant/RAI/", "https://mlcommons.org/croissant/RAI/")
+# The Croissant RAI 1.0 properties, kept in the manifest as ``rai:<name>``.
+RAI_PROPERTIES = (
+    "dataCollection", "dataCollectionType", "dataCollectionMissingData", "dataCollectionRawData",
+    "dataCollectionTimeframe", "dataPreprocessingProtocol", "dataImputationProtocol",
+    "dataManipulationProtocol", "dataReleaseMaintenancePlan", "personalSensitiveInformation",
+    "dataAnnotationProtocol", "dataAnnotationPlatform", "dataAnnotationAnalysis", "annotationsPerItem",
+    "annotatorDemographics", "machineAnnotationTools", "dataSocialImpact", "dataBiases",
+    "dataLimitations", "dataUseCases",
+)
 
 
 def is_croissant(document: Any) -> bool:
@@ -345,11 +355,36 @@ def croissant_to_manifest_dict(document: dict[str, Any], root: Path, source: str
         manifest["contributors"] = contributors
     if _sources(document.get("isBasedOn")):
         manifest["sources"] = _sources(document.get("isBasedOn"))
-    for key, target in RAI.items():
-        text = _text(document.get(key))
-        if text:
-            manifest[target] = text
+    manifest.update(_rai(document))
     return manifest
+
+
+def _rai_text(value: Any) -> str | None:
+    """An RAI property's value as text: strings, numbers, ``@value``/``name``/``@id``/``url``
+    objects, and lists of them (one line each)."""
+    if isinstance(value, list):
+        texts = [t for t in (_rai_text(v) for v in value) if t]
+        return "\n".join(texts) if texts else None
+    if isinstance(value, dict):
+        for key in ("@value", "name", "@id", "url"):
+            if key in value:
+                return _rai_text(value[key])
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value) if math.isfinite(value) else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _rai(document: dict[str, Any]) -> dict[str, str]:
+    """The RAI properties the document fills in, as ``rai:<name>`` -> text."""
+    found: dict[str, str] = {}
+    for key, value in document.items():
+        name = _local(key, RAI) if isinstance(key, str) else None
+        if name in RAI_PROPERTIES and f"rai:{name}" not in found:
+            text = _rai_text(value)
+            if text:
+                found[f"rai:{name}"] = text
+    return {f"rai:{name}": found[f"rai:{name}"] for name in RAI_PROPERTIES if f"rai:{name}" in found}
 
 
 def read_croissant(path: Path, document: Any | None = None):

@@ -1,39 +1,78 @@
-"""Metadata expectations: checks on the dataset's manifest (its documentation), not on its data.
+"""Metadata expectations: is the dataset documented? Evidence is the manifest, and record fields
+that the data carries on every record.
 
-They need no metric; ``decide`` reads the manifest the dataset was loaded with. A dataset without
-a manifest documents nothing, so every listed item is missing (B = items listed, A = 0): an absent
-manifest is a finding, not "not applicable".
+Items are manifest keys or dotted paths (``licenses``, ``resources.schema.fields.description``),
+or ``record:`` fields of the data (``record:license``, ``record:annotation.annotation_method``):
 
-Items are manifest keys or dotted paths (``licenses``, ``resources.schema.fields.description``):
-
-- an item is present when its value exists and is not empty (not null, not an empty or blank
-  string, not an empty list or mapping);
+- a manifest item is present when its value exists and is not empty (not null, not an empty or
+  blank string, not an empty list or mapping);
 - a path through a list holds for the list when the list is non-empty and the rest of the path
   holds for every element (``resources.schema.fields.description``: every field of every
   resource is described);
-- ``a|b`` lists alternatives: the item is present when any of them is (``bytes|size``).
+- ``record:<field>`` holds when some table of the dataset has that column, with at least one row,
+  and no row where it is missing: null, or, by the column's type, a blank text (white space,
+  Unicode spaces included), an empty list or map, or a JSON ``null``/blank string/``[]``/``{}``.
+  A dotted path reaches into STRUCT columns (JSON objects read by DuckDB):
+  ``record:annotation.annotator`` is the ``annotator`` field of the ``annotation`` column; a path
+  through a list of structs does not resolve. This is how the per-record fields of the
+  TC609-5-2025-02 format (``license``, ``source``, ``version``, ``annotation.annotation_method`` …)
+  document a dataset that has no manifest saying so;
+- ``a|b`` lists alternatives: the item is present when any of them is (``bytes|size``,
+  ``licenses|record:license``).
+
+Manifest items need no metric; ``decide`` reads the manifest the dataset was loaded with. A
+``record:`` alternative that names a column of some table needs two numbers from that table (its
+rows, and the rows missing the field: ``count(*) FILTER (WHERE …)``), computed in the table's
+shared aggregate scan; one that names no column is simply not present, and costs no query. Field
+names are only ever quoted identifiers (``("annotation")."annotator"``: the parentheses keep a
+column from being read as a table name). ``row_condition`` does not apply.
+
+A dataset without a manifest documents nothing in it, so every manifest item is missing (B = items
+listed): an absent manifest is a finding, not "not applicable". ``result.details.evidence`` says,
+for each present item, which alternative showed it (``{"manifest": key}`` or
+``{"record": field, "table": name}``, the first that holds in the item's order);
+``details.records`` lists every record field found in a table with its rows and missing rows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
 from pydantic import Field, field_validator
 
-from dsbench.engine.metrics import Metric
-from dsbench.expectations.base import Expectation, Kwargs, Outcome
+from dsbench.data.sources import Table
+from dsbench.engine.metrics import Condition, Metric, Scope
+from dsbench.engine.sql import quote_ident
+from dsbench.expectations.base import Expectation, Kwargs, Outcome, failed_metric
+from dsbench.expectations.text import BLANK
+from dsbench.expectations.types import base_type, is_string
+
+RECORD = "record:"
+# A JSON value that holds nothing: null, a blank string, an empty array or object.
+JSON_BLANK = r'\s*(?:null|"[\s\p{Z}]*"|\[\s*\]|\{\s*\})\s*'
+
+
+def alternatives(item: str) -> list[str]:
+    return [alternative.strip() for alternative in item.split("|")]
+
+
+def _parts(path: str) -> list[str]:
+    return [part.strip() for part in path.split(".")]
 
 
 class ManifestFieldsKwargs(Kwargs):
-    fields: list[str] = Field(min_length=1, description="manifest keys or dotted paths; 'a|b' = either")
+    fields: list[str] = Field(min_length=1, description="manifest keys or dotted paths, or record:<field> "
+                                                        "of the data; 'a|b' = either")
 
     @field_validator("fields")
     @classmethod
     def well_formed(cls, value: list[str]) -> list[str]:
         for item in value:
-            for alternative in item.split("|"):
-                if not alternative.strip() or any(not part.strip() for part in alternative.split(".")):
-                    raise ValueError(f"{item!r} is not a key or a dotted path")
+            for alternative in alternatives(item):
+                path = alternative[len(RECORD):] if alternative.startswith(RECORD) else alternative
+                if not path.strip() or any(not part for part in _parts(path)):
+                    raise ValueError(f"{item!r} is not a key, a dotted path or record:<field>")
         return value
 
 
@@ -70,32 +109,191 @@ def _holds(node: Any, parts: list[str]) -> bool:
 
 
 def is_documented(document: Mapping[str, Any] | None, item: str) -> bool:
-    """Is ``item`` (a key, dotted path, or ``a|b`` alternatives) present and non-empty?"""
+    """Is ``item`` (a key, dotted path, or ``a|b`` alternatives) present and non-empty in the
+    manifest? ``record:`` alternatives need the data: they never hold here."""
     if document is None:
         return False
-    return any(_holds(document, [p.strip() for p in alternative.strip().split(".")])
-               for alternative in item.split("|"))
+    return any(_holds(document, _parts(alternative))
+               for alternative in alternatives(item) if not alternative.startswith(RECORD))
+
+
+# -- record fields --------------------------------------------------------------------------------
+
+def _split_top(text: str) -> list[str]:
+    """``text`` split at the commas outside brackets and quotes (of a DuckDB type's argument list)."""
+    pieces, depth, quote, start = [], 0, None, 0
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = None  # a doubled quote closes and reopens: the same to a splitter
+        elif char in "\"'":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            pieces.append(text[start:index])
+            start = index + 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def struct_fields(duckdb_type: str) -> dict[str, str] | None:
+    """The fields of a DuckDB ``STRUCT(…)`` type as name -> type; None for any other type (a list
+    of structs, ``STRUCT(…)[]``, included)."""
+    text = duckdb_type.strip()
+    if not (text[:7].upper() == "STRUCT(" and text.endswith(")")):
+        return None
+    fields: dict[str, str] = {}
+    for entry in _split_top(text[7:-1]):
+        entry = entry.strip()
+        if not entry:
+            continue
+        if entry.startswith('"'):
+            index, name = 1, ""
+            while index < len(entry):
+                if entry[index] == '"':
+                    if entry[index + 1:index + 2] == '"':
+                        name += '"'
+                        index += 2
+                        continue
+                    break
+                name += entry[index]
+                index += 1
+            rest = entry[index + 1:]
+        else:
+            name, _, rest = entry.partition(" ")
+        fields[name] = rest.strip()
+    return fields
+
+
+def _descend(sql: str, duckdb_type: str, parts: list[str]) -> tuple[str, str] | None:
+    if not parts:
+        return sql, duckdb_type
+    fields = struct_fields(duckdb_type) or {}
+    for cut in range(len(parts), 0, -1):  # a field name may itself hold dots
+        name = ".".join(parts[:cut])
+        if name in fields:
+            found = _descend(f"({sql}).{quote_ident(name)}", fields[name], parts[cut:])
+            if found is not None:
+                return found
+    return None
+
+
+def resolve_field(columns: Mapping[str, str], path: str) -> tuple[str, str] | None:
+    """The SQL expression (quoted identifiers only) and DuckDB type of the field ``path`` of a
+    table with ``columns`` (name -> type): a column, or a dotted path into its STRUCT fields;
+    None when the table has no such field."""
+    parts = _parts(path)
+    for cut in range(len(parts), 0, -1):  # a column name may itself hold dots
+        name = ".".join(parts[:cut])
+        if name in columns:
+            found = _descend(quote_ident(name), columns[name], parts[cut:])
+            if found is not None:
+                return found
+    return None
+
+
+def missing_condition(sql: str, duckdb_type: str) -> Condition:
+    """Rows where the value of ``sql`` (of type ``duckdb_type``) is missing: null, or blank."""
+    kind = base_type(duckdb_type)
+    if is_string(duckdb_type):
+        return Condition(f"({sql} IS NULL OR regexp_full_match({sql}, ?))", (BLANK,))
+    if kind == "ENUM":
+        return Condition(f"({sql} IS NULL OR regexp_full_match(CAST({sql} AS VARCHAR), ?))", (BLANK,))
+    if duckdb_type.strip().endswith("]"):  # LIST or ARRAY
+        return Condition(f"({sql} IS NULL OR len({sql}) = 0)")
+    if kind == "MAP":
+        return Condition(f"({sql} IS NULL OR cardinality({sql}) = 0)")
+    if kind == "JSON":
+        return Condition(f"({sql} IS NULL OR regexp_full_match(CAST({sql} AS VARCHAR), ?))", (JSON_BLANK,))
+    return Condition(f"({sql} IS NULL)")
+
+
+@dataclass(frozen=True)
+class RecordField:
+    """A ``record:`` field found in one table, with the metrics that decide it."""
+
+    path: str
+    table: Table
+    rows: Metric
+    missing: Metric
+
+
+def record_fields(tables: Mapping[str, Table], path: str) -> list[RecordField]:
+    """Every table (in dataset order) that has the field ``path``, with its two metrics."""
+    found = []
+    for table in tables.values():
+        resolved = resolve_field(table.columns, path)
+        if resolved is None:
+            continue
+        sql, duckdb_type = resolved
+        scope = Scope(table.view)
+        found.append(RecordField(
+            path, table, scope.aggregate("count(*)", label="row_count"),
+            scope.aggregate("count(*)", where=missing_condition(sql, duckdb_type),
+                            label=f"records_missing({path})")))
+    return found
 
 
 class ExpectManifestFieldsToBePresent(Expectation):
     type = "expect_manifest_fields_to_be_present"
-    summary = "The dataset's manifest documents every listed key or dotted path (non-empty); 'a|b' accepts either."
+    summary = ("The dataset documents every listed manifest key or dotted path (non-empty), or "
+               "record:<field> on every record of a table; 'a|b' accepts either.")
     family = "metadata"
     default_concern = "documentation.basic"
     Kwargs = ManifestFieldsKwargs
     gx_compatible: ClassVar[bool] = False
 
+    def bind(self) -> None:
+        tables = self.context.tables or {self.table.name: self.table}
+        self.records: dict[str, list[RecordField]] = {}
+        for item in self.kw.fields:
+            for alternative in alternatives(item):
+                if alternative.startswith(RECORD) and alternative not in self.records:
+                    self.records[alternative] = record_fields(tables, alternative[len(RECORD):].strip())
+
     def metrics(self) -> list[Metric]:
-        return []
+        return [m for found in self.records.values() for f in found for m in (f.rows, f.missing)]
 
     def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        failure = failed_metric(values, self.metrics())
+        if failure:
+            return Outcome(False, {}, 0, 0, failure.message)
         document = manifest_document(self.context.manifest)
+        counts: dict[tuple[str, str], tuple[int, int]] = {}
+        for found in self.records.values():
+            for f in found:
+                counts[(f.path, f.table.name)] = (int(values[f.rows]), int(values[f.missing]))
+
+        def evidence(alternative: str) -> dict[str, str] | None:
+            if not alternative.startswith(RECORD):
+                if document is not None and _holds(document, _parts(alternative)):
+                    return {"manifest": alternative}
+                return None
+            for f in self.records[alternative]:
+                rows, missing = counts[(f.path, f.table.name)]
+                if rows and not missing:
+                    return {"record": f.path, "table": f.table.name}
+            return None
+
         wanted = list(self.kw.fields)
-        present = [item for item in wanted if is_documented(document, item)]
-        missing = [item for item in wanted if item not in present]
-        result = {"observed_value": missing,
-                  "details": {"present": present, "missing": missing,
-                              "manifest": document is not None}}
+        shown: dict[str, dict[str, str]] = {}
+        for item in wanted:
+            for alternative in alternatives(item):
+                found = evidence(alternative)
+                if found is not None:
+                    shown[item] = found
+                    break
+        present = [item for item in wanted if item in shown]
+        missing = [item for item in wanted if item not in shown]
+        details: dict[str, Any] = {"present": present, "missing": missing,
+                                   "manifest": document is not None, "evidence": shown}
+        if counts:
+            details["records"] = [{"field": path, "table": table, "rows": rows, "missing": blank}
+                                  for (path, table), (rows, blank) in counts.items()]
+        result = {"observed_value": missing, "details": details}
         return Outcome(not missing, result, len(present), len(wanted))
 
 

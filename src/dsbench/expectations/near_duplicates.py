@@ -72,14 +72,15 @@ def documents(table: str, column: str, where: Condition | None) -> tuple[str, tu
 def near_pairs(docs: str, kw: NearDuplicateKwargs, across: bool) -> tuple[str, tuple]:
     """Common table expressions ending in ``p``, the verified near-duplicate pairs (a, b, jaccard,
     a_n, b_n, a_shown, b_shown) among ``docs``, the distinct normalised texts (t, n, shown, side);
-    ``across`` pairs only texts of side 0 with texts of side 1. Its parameter (the threshold)
-    follows those of ``docs``. The MinHash values are plain
-    aggregates over the unnested shingles (one vectorised hash per shingle and seed, several times
-    faster than list lambdas); the seeds are dsbench's own integers, written as literals."""
+    ``across`` pairs only texts of side 0 with texts of side 1. Its parameters (the threshold,
+    twice) follow those of ``docs``. The MinHash values are plain aggregates over the unnested
+    shingles (one vectorised hash per shingle and seed, several times faster than list lambdas);
+    the shingle lists are built only for the texts of candidate pairs. The seeds and the shingle
+    size are integers (dsbench's own, and a validated int), written as literals."""
     bands, rows = band_layout(kw.threshold, kw.num_perm)
     k = kw.shingle_size
-    shingles = (f"list_distinct(list_transform(range(1, greatest(length(t) - {k} + 1, 1) + 1), "
-                f"lambda i: hash(substr(t, i, {k}))))")
+    starts = f"range(1, greatest(length(t) - {k} + 1, 1) + 1)"
+    shingles = f"list_distinct(list_transform({starts}, lambda i: hash(substr(t, i, {k}))))"
     minima = ", ".join(f"min(hash(xor(h, {seed}::UBIGINT))) AS m{j}"
                        for j, seed in enumerate(seeds(kw.seed, bands * rows)))
     keys = ", ".join("hash(" + ", ".join(f"m{band * rows + i}" for i in range(rows)) + ")" for band in range(bands))
@@ -91,10 +92,10 @@ def near_pairs(docs: str, kw: NearDuplicateKwargs, across: bool) -> tuple[str, t
     a, b = (x, y) if across else (f"least({x}, {y})", f"greatest({x}, {y})")
     return f"""
         d AS MATERIALIZED ({docs}),
-        s AS MATERIALIZED (SELECT *, row_number() OVER () AS id, hash(t) AS th, {shingles} AS sh FROM d),
+        s AS MATERIALIZED (SELECT *, row_number() OVER () AS id, hash(t) AS th FROM d),
         minhash AS (SELECT id, th, side, [{keys}] AS keys FROM (
             SELECT id, any_value(th) AS th, any_value(side) AS side, {minima}
-            FROM (SELECT id, th, side, unnest(sh) AS h FROM s) GROUP BY id)),
+            FROM (SELECT id, th, side, hash(substr(t, unnest({starts}), {k})) AS h FROM s) GROUP BY id)),
         banded AS MATERIALIZED (SELECT id, th, side, unnest(keys) AS key, generate_subscripts(keys, 1) AS band
                                 FROM minhash),
         shared AS (SELECT band, key FROM banded GROUP BY band, key HAVING count(*) > 1),
@@ -105,13 +106,16 @@ def near_pairs(docs: str, kw: NearDuplicateKwargs, across: bool) -> tuple[str, t
         candidates AS MATERIALIZED (
             SELECT DISTINCT x.id AS a, y.id AS b FROM members x JOIN members y ON x.band = y.band AND x.key = y.key
             WHERE {pair} AND (x.size <= {BUCKET_PAIRS} OR least(x.i, y.i) <= {BUCKET_LEADERS})),
-        involved AS MATERIALIZED (SELECT * FROM s WHERE id IN (SELECT a FROM candidates UNION SELECT b FROM candidates)),
+        involved AS MATERIALIZED (SELECT *, {shingles} AS sh FROM s
+                                  WHERE id IN (SELECT a FROM candidates UNION SELECT b FROM candidates)),
         measured AS (SELECT len(list_intersect(x.sh, y.sh)) AS common, len(x.sh) + len(y.sh) AS total,
                             {a} AS a, {b} AS b
-                     FROM candidates JOIN involved x ON x.id = candidates.a JOIN involved y ON y.id = candidates.b),
+                     FROM candidates JOIN involved x ON x.id = candidates.a JOIN involved y ON y.id = candidates.b
+                     -- |A ∩ B| / |A ∪ B| <= min(|A|, |B|) / max(|A|, |B|): too different in size, too different
+                     WHERE least(len(x.sh), len(y.sh)) >= ? * greatest(len(x.sh), len(y.sh))),
         p AS (SELECT a.t AS a, b.t AS b, common / (total - common) AS jaccard, a.n AS a_n, b.n AS b_n,
                      a.shown AS a_shown, b.shown AS b_shown FROM measured
-              WHERE common >= ? * (total - common))""", (kw.threshold,)
+              WHERE common >= ? * (total - common))""", (kw.threshold, kw.threshold)
 
 
 class ExpectColumnValuesToNotHaveNearDuplicates(TextMap):

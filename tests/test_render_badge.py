@@ -14,7 +14,7 @@ from dsbench.render import badge, renderer
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
 PASSED = ROOT / "reports" / "nycflights13" / "gbt-36344-2018" / "card.json"  # 99.0, grade A, passed
-NOT_PASSED = ROOT / "reports" / "penguins" / "tc609-5-2025-04" / "card.json"  # 79.1, no grade, not passed
+NOT_PASSED = ROOT / "reports" / "penguins" / "tc609-5-2025-04" / "card.json"  # 80.0, no grade, not passed
 
 
 def load(path: Path) -> dict:
@@ -41,12 +41,12 @@ def test_passed_card(lang, grade_word, verdict):
     assert badge.COLOURS["brightgreen"] in fills
 
 
-@pytest.mark.parametrize("lang, message, verdict", [("en", "79.1 · no grade · not passed", "Not passed"),
-                                                    ("zh", "79.1 · 无等级 · 未通过", "未通过")])
+@pytest.mark.parametrize("lang, message, verdict", [("en", "80.0 · no grade · not passed", "Not passed"),
+                                                    ("zh", "80.0 · 无等级 · 未通过", "未通过")])
 def test_not_passed_card(lang, message, verdict):
     title, visible, root = texts(badge.render(load(NOT_PASSED), lang))
     assert visible == ["tc609-5-2025-04", message]
-    assert "tc609-5-2025-04" in title and "79.1" in title and verdict in title
+    assert "tc609-5-2025-04" in title and "80.0" in title and verdict in title
     assert badge.COLOURS["orange"] in [r.get("fill") for r in root.iter(f"{SVG}rect")]
 
 

@@ -63,7 +63,7 @@ def test_report_shows_score_grade_dimensions_and_charts(browser, lang, tmp_path)
 
     body = browser.find_element(By.TAG_NAME, "body").text  # rendered, visible text only
     score = browser.find_element(By.ID, "score")
-    assert score.is_displayed() and score.text.startswith("79.1")
+    assert score.is_displayed() and score.text.startswith("80.0")
     grade = browser.find_element(By.ID, "grade")
     assert grade.is_displayed() and grade.text == (card["grade"] or t("no_grade", lang))
     assert browser.find_element(By.ID, "verdict").text.endswith(t("not_passed", lang))

@@ -52,7 +52,7 @@ def test_content_in_each_language(lang):
     card = golden(PENGUINS_TC609)
     text = markdown.render(card, lang)
     assert text.splitlines()[0] == "## penguins × tc609-5-2025-04"
-    assert f"**{t('score', lang)} 79.1 / 100**" in text
+    assert f"**{t('score', lang)} 80.0 / 100**" in text
     assert f"**{t('no_grade', lang)}**" in text
     assert f"❌ **{t('not_passed', lang)}**" in text
     assert card["standard"]["title"][lang] in text
@@ -61,7 +61,7 @@ def test_content_in_each_language(lang):
     assert f"### {t('gates', lang)}" in text and "| ❌ |" in text
     assert f"### {t('weakest', lang)}" in text
     weakest = tables(text)[2][2:]  # gates, dimensions, then the weakest indicators
-    assert len(weakest) == 5 and weakest[0].startswith("| 0104 |")  # 33.3, the lowest score
+    assert len(weakest) == 5 and weakest[0].startswith("| 0102 |")  # 0 of 5 aspects, the lowest score
     assert card["digest"] in text and "dsbench verify card.json" in text
     assert_tables_intact(text)
 

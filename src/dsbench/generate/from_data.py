@@ -11,8 +11,8 @@ From one profile of the table (:mod:`dsbench.generate.profile`), for every colum
 - IQR outliers for numeric columns (``expect_column_values_to_be_between`` from q1 - 1.5 IQR to
   q3 + 1.5 IQR, accuracy.outlier; on large tables the quartiles are estimated from a sample, which
   the expectation's meta says — the count of values outside the fences is always exact);
-- for VARCHAR columns, no U+FFFD replacement character (the trace of a wrong decoding,
-  understandability.encoding), no control characters other than tab and line breaks
+- for VARCHAR columns, no U+FFFD replacement character or other trace of a wrong decoding
+  (``expect_column_values_to_not_contain_mojibake``, understandability.encoding), no control characters other than tab and line breaks
   (cleanliness.text), no e-mail address, PRC mobile number, bank card number or IP address
   (compliance.personal_info) and no unmasked PRC resident identity number (compliance.security) —
   validated detectors (:mod:`dsbench.expectations.personal`), whose evidence is masked;
@@ -41,14 +41,12 @@ IQR_FACTOR = 1.5
 FREE_TEXT_WHITESPACE_SHARE = 0.5
 FREE_TEXT_MEAN_LENGTH = 20.0
 SEVERITY = "info"
-REPLACEMENT_CHARACTER = "\uFFFD"
 CONTROL_CHARACTERS = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 PERSONAL_INFORMATION = "expect_column_values_to_not_contain_personal_information"
 # Screens of every text column: (id suffix, concern, expectation type, kwargs). Personal information
 # is found by validated detectors (check digits, dates, Luhn) whose evidence is masked.
 TEXT_SCREENS = [
-    ("no_replacement_character", "understandability.encoding", "expect_column_values_to_not_match_regex",
-     {"regex": REPLACEMENT_CHARACTER}),
+    ("no_mojibake", "understandability.encoding", "expect_column_values_to_not_contain_mojibake", {}),
     ("no_control_characters", "cleanliness.text", "expect_column_values_to_not_match_regex",
      {"regex": CONTROL_CHARACTERS}),
     ("no_personal_information", "compliance.personal_info", PERSONAL_INFORMATION,

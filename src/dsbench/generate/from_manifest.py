@@ -7,6 +7,13 @@ One suite per table of the manifest (``generated-manifest-<table>``), from its T
 | field list | ``expect_table_columns_to_match_set`` (exact) | conformity.schema |
 | each declared field | ``expect_column_to_exist`` | completeness.field |
 | ``dsbench:role: label`` on a field | not null / ``enum`` as below | completeness.label / conformity.label |
+| ``dsbench:role: label`` | class balance (Bal-ML-3), distribution (Bal-ML-8), with ``enum`` as the classes | balance.label / balance.label_distribution |
+| ``dsbench:role: label`` with ``enum`` | ``expect_column_distinct_labels_to_cover_set`` (Div-ML-1) | diversity.label |
+| ``dsbench:minPerClass: n`` on a label | ``expect_column_class_sizes_to_be_at_least`` | balance.class_size |
+| ``dsbench:role: text`` on a text field | not blank; unique after normalisation; near duplicates; repeated content; distinct n-gram ratio (mojibake, control characters and personal information are screened on every text column by the data suite) | completeness.value, uniqueness.value, uniqueness.record, cleanliness.text, diversity.content |
+| ``dsbench:script: Han`` on a text field | ``expect_column_values_to_have_script_share_between`` (min 0.5) | cleanliness.text |
+| a text field and a label field in one table | ``expect_labels_to_be_consistent`` | consistency.label |
+| ``dsbench:split: validation`` / ``test`` on a resource | its texts do not occur in the earlier splits (train, validation); its label distribution stays within 0.1 of theirs | uniqueness.split / consistency.split_labels |
 | ``required`` (and primary-key fields) | ``expect_column_values_to_not_be_null`` | completeness.value |
 | required fields together | ``expect_table_records_to_be_complete`` | completeness.record |
 | ``unique`` | ``expect_column_values_to_be_unique`` | uniqueness.key |
@@ -80,6 +87,18 @@ from dsbench.suite import Suite
 
 CONSTRAINT_SEVERITY = "warning"
 DOCUMENTATION_SEVERITY = "info"
+
+# Checks of a field declared ``dsbench:role: text``: (id suffix, expectation type, concern).
+TEXT_CHECKS = [
+    ("not_blank", "expect_column_values_to_not_be_blank", "completeness.value"),
+    ("unique_normalized", "expect_column_values_to_be_unique_after_normalization", "uniqueness.value"),
+    ("near_duplicates", "expect_column_values_to_not_have_near_duplicates", "uniqueness.record"),
+    ("no_repeated_content", "expect_column_values_to_not_have_repeated_content", "cleanliness.text"),
+    ("ngram_diversity", "expect_column_distinct_ngram_ratio_to_be_at_least", "diversity.content"),
+]
+# Least share of a text's letters in the script a text field declares (``dsbench:script``).
+SCRIPT_SHARE = 0.5
+SPLITS = ["train", "validation", "test"]
 
 # Table Schema types -> expect_column_values_to_be_castable types (others are not checked).
 FIELD_TYPES = {"integer": "integer", "number": "number", "boolean": "boolean", "date": "date",
@@ -313,6 +332,75 @@ def _field_expectations(b: _Builder, field: dict[str, Any], key: list[str], as_o
                   "timeliness.currency", f"{base}.recent")
 
 
+def _role(fields: list[dict[str, Any]], role: str, columns: dict[str, str]) -> list[dict[str, Any]]:
+    """The declared fields with ``dsbench:role: role`` that the data has (text roles: text columns)."""
+    return [f for f in fields if f.get("dsbench:role") == role and f["name"] in columns
+            and (role != "text" or is_string(columns[f["name"]]))]
+
+
+def _declared_classes(b: _Builder, field: dict[str, Any]) -> list[Any] | None:
+    constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
+    enum = constraints.get("enum")
+    if not (isinstance(enum, list) and enum):
+        return None
+    values = b.values_for(field["name"], enum, f"{field['name']}.enum")
+    return [v for v in values if v is not None] if values is not None else None
+
+
+def _role_expectations(b: _Builder, fields: list[dict[str, Any]]) -> None:
+    """Training-data checks of the fields whose role is declared: texts and labels."""
+    texts, labels = _role(fields, "text", b.columns), _role(fields, "label", b.columns)
+    for field in texts:
+        name, base = field["name"], f"manifest.{b.table}.{field['name']}"
+        for suffix, type_, concern in TEXT_CHECKS:
+            b.add(type_, {"column": name}, concern, f"{base}.{suffix}")
+        script = field.get("dsbench:script")
+        if isinstance(script, str):
+            b.add("expect_column_values_to_have_script_share_between",
+                  {"column": name, "script": script, "min_value": SCRIPT_SHARE}, "cleanliness.text", f"{base}.script")
+        for label in labels:
+            b.add("expect_labels_to_be_consistent", {"column": name, "label_column": label["name"]},
+                  "consistency.label", f"{base}.consistent_labels.{label['name']}")
+    for field in labels:
+        name, base = field["name"], f"manifest.{b.table}.{field['name']}"
+        declared = _declared_classes(b, field)
+        classes = {"value_set": declared} if declared else {}
+        b.add("expect_column_class_sizes_to_be_balanced", {"column": name, **classes}, "balance.label",
+              f"{base}.balance")
+        b.add("expect_column_class_distribution_to_be_near_uniform", {"column": name, **classes},
+              "balance.label_distribution", f"{base}.distribution")
+        if declared:
+            b.add("expect_column_distinct_labels_to_cover_set", {"column": name, "value_set": declared},
+                  "diversity.label", f"{base}.richness")
+        least = field.get("dsbench:minPerClass")
+        if isinstance(least, int) and not isinstance(least, bool) and least >= 1:
+            b.add("expect_column_class_sizes_to_be_at_least", {"column": name, "min_value": least, **classes},
+                  "balance.class_size", f"{base}.min_per_class")
+
+
+def _split_expectations(b: _Builder, dataset: Any, resource: Any, fields: list[dict[str, Any]]) -> None:
+    """A validation or test split is checked against the splits before it (train, then
+    validation): no text of it occurs in them, and its label distribution stays close to theirs."""
+    split = (resource.model_extra or {}).get("dsbench:split")
+    if split not in SPLITS[1:]:
+        return
+    earlier = [r for r in dataset.manifest.resources
+               if (r.model_extra or {}).get("dsbench:split") in SPLITS[:SPLITS.index(split)]
+               and r.name in dataset.tables and r.name != resource.name]
+    for other in earlier:
+        columns = dataset.tables[other.name].columns
+        for field in _role(fields, "text", b.columns):
+            if field["name"] in columns and is_string(columns[field["name"]]):
+                b.add("expect_column_values_to_not_occur_in_other_table",
+                      {"column": field["name"], "other_table_name": other.name}, "uniqueness.split",
+                      f"manifest.{b.table}.{field['name']}.not_in.{other.name}")
+        for field in _role(fields, "label", b.columns):
+            if field["name"] in columns:
+                b.add("expect_column_label_distribution_to_match_other_table",
+                      {"column": field["name"], "other_table_name": other.name}, "consistency.split_labels",
+                      f"manifest.{b.table}.{field['name']}.label_drift.{other.name}")
+
+
 def table_suite(dataset: Any, resource: Any, as_of: Any) -> Suite | None:
     table = dataset.tables.get(resource.name)
     if table is None:
@@ -334,6 +422,8 @@ def table_suite(dataset: Any, resource: Any, as_of: Any) -> Suite | None:
             b.skip(field["name"], f"declared field {field['name']!r} is not a column of the data")
             continue
         _field_expectations(b, field, key, as_of)
+    _role_expectations(b, fields)
+    _split_expectations(b, dataset, resource, fields)
 
     required = [f["name"] for f in fields if f["name"] in b.columns and (
         (isinstance(f.get("constraints"), dict) and f["constraints"].get("required") is True)

@@ -354,6 +354,11 @@ def suites_show(suite: str = typer.Argument(..., help="A suite id or file.")) ->
     typer.echo(yaml.safe_dump(resolve_suite(suite).to_yaml_dict(), sort_keys=False, allow_unicode=True), nl=False)
 
 
+from dsbench.commands import register_all  # noqa: E402  (after the options the commands share)
+
+register_all(app)
+
+
 def _one_line(text: str) -> str:
     """Line breaks and other control characters (from a file name, say) escaped: an error stays on
     one line."""

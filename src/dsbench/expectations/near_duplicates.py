@@ -25,7 +25,7 @@ Everything runs in one SQL query; Python only picks the seeds and the band layou
 from __future__ import annotations
 
 import random
-from typing import Any, ClassVar, Mapping
+from typing import Any, Mapping
 
 from pydantic import Field
 
@@ -118,6 +118,15 @@ def near_pairs(docs: str, kw: NearDuplicateKwargs, across: bool) -> tuple[str, t
               WHERE common >= ? * (total - common))""", (kw.threshold, kw.threshold)
 
 
+def text_rows_outcome(kw: MapKwargs, rows: int, texts: int, unexpected: int) -> Outcome:
+    """The outcome of a question about the texts of a column's rows: A = rows with a text that is
+    not unexpected, B = rows with a text (``mostly`` of them must be fine)."""
+    result = {"element_count": rows, "missing_count": rows - texts, "missing_percent": percent(rows - texts, rows),
+              "unexpected_count": unexpected, "unexpected_percent": percent(unexpected, texts)}
+    success = texts == 0 or (texts - unexpected) / texts >= kw.mostly
+    return Outcome(success, result, texts - unexpected, texts)
+
+
 class ExpectColumnValuesToNotHaveNearDuplicates(TextMap):
     """Every row whose text has a near duplicate in another row is unexpected (all copies, like
     ``expect_column_values_to_be_unique_after_normalization``, which it contains)."""
@@ -151,32 +160,23 @@ class ExpectColumnValuesToNotHaveNearDuplicates(TextMap):
         failure = failed_metric(values, [self.m_rows, self.m_near])
         if failure:
             return Outcome(False, {}, 0, 0, failure.message)
-        rows = int(values[self.m_rows])
         texts, unexpected, repeated, pairs, sample, flagged = values[self.m_near][0]
-        texts, unexpected = int(texts), int(unexpected)
         bands, per_band = band_layout(self.kw.threshold, self.kw.num_perm)
-        result = {
-            "element_count": rows,
-            "missing_count": rows - texts,
-            "missing_percent": percent(rows - texts, rows),
-            "unexpected_count": unexpected,
-            "unexpected_percent": percent(unexpected, texts),
-            "partial_unexpected_list": [jsonable(f["value"]) for f in flagged or []],
-            "partial_unexpected_counts": jsonable(flagged or []),
-            "details": {
-                "near_duplicate_pairs": int(pairs),
-                "texts_repeated_after_normalization": int(repeated),
-                "partial_near_duplicate_pairs": jsonable(sample or []),
-                "minhash": {"num_perm": bands * per_band, "bands": bands, "rows_per_band": per_band,
-                            "shingle_size": self.kw.shingle_size, "seed": self.kw.seed},
-            },
+        outcome = text_rows_outcome(self.kw, int(values[self.m_rows]), int(texts), int(unexpected))
+        outcome.result["partial_unexpected_list"] = [jsonable(f["value"]) for f in flagged or []]
+        outcome.result["partial_unexpected_counts"] = jsonable(flagged or [])
+        outcome.result["details"] = {
+            "near_duplicate_pairs": int(pairs),
+            "texts_repeated_after_normalization": int(repeated),
+            "partial_near_duplicate_pairs": jsonable(sample or []),
+            "minhash": {"num_perm": bands * per_band, "bands": bands, "rows_per_band": per_band,
+                        "shingle_size": self.kw.shingle_size, "seed": self.kw.seed},
         }
-        success = texts == 0 or (texts - unexpected) / texts >= self.kw.mostly
-        return Outcome(success, result, texts - unexpected, texts)
+        return outcome
 
     def evidence(self, outcome: Outcome) -> list[Metric]:
         return []  # the near-duplicate query reports its own evidence
 
 
 EXPECTATIONS = [ExpectColumnValuesToNotHaveNearDuplicates]
-__all__ = ["band_layout", "documents", "near_pairs", "seeds"]
+__all__ = ["band_layout", "documents", "near_pairs", "seeds", "text_rows_outcome"]

@@ -16,11 +16,26 @@ from pydantic import Field
 from dsbench.engine.metrics import Condition, Metric, Scope
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import SuiteError
-from dsbench.expectations.base import Outcome, failed_metric, jsonable, percent
+from dsbench.data.sources import Table
+from dsbench.expectations.base import Expectation, Outcome, failed_metric, jsonable
 from dsbench.expectations.labels import LISTED_CLASSES, LabelExpectation, LabelKwargs, gather, significant
-from dsbench.expectations.near_duplicates import NearDuplicateKwargs, SAMPLE_PAIRS, documents, near_pairs
+from dsbench.expectations.near_duplicates import (SAMPLE_PAIRS, NearDuplicateKwargs, documents, near_pairs,
+                                                   text_rows_outcome)
 from dsbench.expectations.text import TextMap
 from dsbench.expectations.types import is_string
+
+
+def other_split(expectation: Expectation, text: bool) -> tuple[Table, str]:
+    """The reference split of ``expectation`` and its column (quoted): ``other_column``, else the
+    expectation's own column name; a text column when ``text``."""
+    kw = expectation.kw
+    other = expectation.other_table(kw.other_table_name)
+    name = kw.other_column or kw.column
+    if name not in other.columns:
+        raise SuiteError(f"unknown column {name!r} in table {other.name!r}", location="kwargs.other_column")
+    if text and not is_string(other.columns[name]):
+        raise SuiteError(f"column {name!r} of table {other.name!r} is not text", location="kwargs.other_column")
+    return other, quote_ident(name)
 
 
 class LeakageKwargs(NearDuplicateKwargs):
@@ -44,15 +59,7 @@ class ExpectColumnValuesToNotOccurInOtherTable(TextMap):
 
     def bind(self) -> None:
         super().bind()
-        self.other = self.other_table(self.kw.other_table_name)
-        other_column = self.kw.other_column or self.kw.column
-        if other_column not in self.other.columns:
-            raise SuiteError(f"unknown column {other_column!r} in table {self.other.name!r}",
-                             location="kwargs.other_column")
-        if not is_string(self.other.columns[other_column]):
-            raise SuiteError(f"column {other_column!r} of table {self.other.name!r} is not text",
-                             location="kwargs.other_column")
-        self.other_col = quote_ident(other_column)
+        self.other, self.other_col = other_split(self, text=True)
 
     def metrics(self) -> list[Metric]:
         mine, mine_params = documents(self.table.view, self.col, self.scope.condition)
@@ -86,26 +93,17 @@ class ExpectColumnValuesToNotOccurInOtherTable(TextMap):
         failure = failed_metric(values, [self.m_rows, self.m_leaks])
         if failure:
             return Outcome(False, {}, 0, 0, failure.message)
-        rows = int(values[self.m_rows])
         texts, unexpected, leaked, copied, sample = values[self.m_leaks][0]
-        texts, unexpected = int(texts), int(unexpected)
-        result = {
-            "element_count": rows,
-            "missing_count": rows - texts,
-            "missing_percent": percent(rows - texts, rows),
-            "unexpected_count": unexpected,
-            "unexpected_percent": percent(unexpected, texts),
-            "partial_unexpected_list": [jsonable(pair["a"]) for pair in sample or []],
-            "details": {
-                "other_table": self.kw.other_table_name,
-                "leaked_texts": int(leaked),
-                "copied_texts": int(copied),
-                "near_duplicate_texts": int(leaked) - int(copied),
-                "partial_leaks": jsonable(sample or []),
-            },
+        outcome = text_rows_outcome(self.kw, int(values[self.m_rows]), int(texts), int(unexpected))
+        outcome.result["partial_unexpected_list"] = [jsonable(pair["a"]) for pair in sample or []]
+        outcome.result["details"] = {
+            "other_table": self.kw.other_table_name,
+            "leaked_texts": int(leaked),
+            "copied_texts": int(copied),
+            "near_duplicate_texts": int(leaked) - int(copied),
+            "partial_leaks": jsonable(sample or []),
         }
-        success = texts == 0 or (texts - unexpected) / texts >= self.kw.mostly
-        return Outcome(success, result, texts - unexpected, texts)
+        return outcome
 
     def evidence(self, outcome: Outcome) -> list[Metric]:
         return []
@@ -131,12 +129,7 @@ class ExpectColumnLabelDistributionToMatchOtherTable(LabelExpectation):
 
     def bind(self) -> None:
         super().bind()
-        self.other = self.other_table(self.kw.other_table_name)
-        other_column = self.kw.other_column or self.kw.column
-        if other_column not in self.other.columns:
-            raise SuiteError(f"unknown column {other_column!r} in table {self.other.name!r}",
-                             location="kwargs.other_column")
-        self.other_col = quote_ident(other_column)
+        self.other, self.other_col = other_split(self, text=False)
 
     def metrics(self) -> list[Metric]:
         mine = super().metrics()

@@ -185,17 +185,38 @@ def evaluate(
     threads: Optional[int] = THREADS,
     memory_limit: Optional[str] = MEMORY_LIMIT,
     timeout: Optional[float] = TIMEOUT,
+    history: bool = typer.Option(False, "--history", help="Also record the card in the history database "
+                                 ".dsbench/history.duckdb (see `dsbench history`)."),
+    history_db: Optional[Path] = typer.Option(None, "--history-db", metavar="DB", help="Record the card in "
+                                              "this history database instead (implies --history)."),
 ) -> None:
     """Score DATA against a standard and write its score card and renderings."""
+    from dsbench.history import DEFAULT_DATABASE, check_database
     from dsbench.render import check_language, parse_formats
     from dsbench.report import print_card
 
     names, lang = parse_formats(formats), check_language(lang)  # bad options fail before any work
+    database = history_db or (DEFAULT_DATABASE if history else None)
+    if database is not None:
+        check_database(database)
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, encoding, missing_values,
                      full_evidence, threads, memory_limit, timeout)
     path = (output / "card.json") if output else _default_card_path(card)
     _write_card(card, path, names, lang)
     print_card(card, path)
+    if database is not None:
+        _record_history(card, database)
+
+
+def _record_history(card, database: Path) -> None:
+    from dsbench.history import record
+
+    recorded = record(card, database)
+    if recorded.created:
+        typer.echo(f"history: recorded as run {recorded.run_id} in {database}")
+    else:
+        typer.echo(f"history: this card ({card.digest}) is run {recorded.run_id} in {database} already; "
+                   "not recorded again", err=True)
 
 
 def _write_card(card, path: Path, names: list[str], lang: str) -> None:

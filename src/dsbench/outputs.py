@@ -42,7 +42,9 @@ def remove_stale_temporaries(path: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
-def write_atomic(path: str | Path, text: str) -> None:
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """``text`` (UTF-8 with LF line ends, or bytes as they are) written to a temporary file beside
+    ``path`` and renamed over it: a reader sees the old file or the new one, never a part."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +53,8 @@ def write_atomic(path: str | Path, text: str) -> None:
     except OSError as error:
         raise DsbenchError(f"cannot write output: {error.strerror or error}", source=str(path)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        binary = isinstance(text, bytes)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

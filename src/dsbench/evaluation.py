@@ -91,9 +91,29 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
     The evidence comes from suites generated from the data and the manifest (unless ``generate`` is
     false) plus any given ``suites``; ``evidence`` (a YAML file) scores external indicators.
     """
-    standard = load_standard(standard)
+    return evaluate_many(data, [standard], manifest=manifest, evidence=evidence, suites=suites,
+                         generate=generate, encoding=encoding, missing_values=missing_values,
+                         threads=threads, full_evidence=full_evidence, memory_limit=memory_limit,
+                         timeout=timeout)[0]
+
+
+def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | None = None,
+                  evidence: str | Path | dict[str, Evidence] | None = None, suites: list[Any] | None = None,
+                  generate: bool = True, encoding: str | None = None,
+                  missing_values: list[str] | None = None, threads: int | None = None,
+                  full_evidence: bool = False, memory_limit: str | None = None,
+                  timeout: float | None = None) -> list[ScoreCard]:
+    """Evaluate ``data`` against each of ``standards`` and return their cards, in that order.
+
+    The data is loaded and the suites are run once: they come from the data, the manifest and the
+    given suites, never from a standard, so each standard only scores the same results its own way.
+    Each card is the one :func:`evaluate` gives for that standard. Options are those of
+    :func:`evaluate`; an ``evidence`` file is read against each standard.
+    """
+    standards = [load_standard(s) for s in standards]
     extra = [resolve_suite(s) for s in suites or []]
-    external = load_evidence(evidence, standard) if isinstance(evidence, (str, Path)) else (evidence or {})
+    externals = [load_evidence(evidence, standard) if isinstance(evidence, (str, Path)) else (evidence or {})
+                 for standard in standards]
     options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads,
                           memory_limit=memory_limit, timeout=timeout)
     with load_dataset(data, options=options, manifest=manifest) as dataset, \
@@ -110,24 +130,27 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
         manifest_digest = None
         if dataset.manifest_path is not None:
             manifest_digest = file_sha256(dataset.manifest_path)
-    scores = score(standard, [m for m, _ in measured], external)
-    document = {
-        "card_version": CARD_VERSION,
-        "dataset": {"name": name, **identity},
-        "manifest_digest": manifest_digest,
-        "standard": {"id": standard.id, "version": standard.version, "status": standard.status,
-                     "title": standard.title, "digest": standard.digest},
-        "suites": sorted(({"id": s.name, "version": s.version, "digest": suite_digest(s)} for s in chosen),
-                         key=lambda s: s["id"]),
-        "engine": engine_versions(),
-        "options": {"encoding": encoding, "missing_values": missing_values, "generated_suites": generate,
-                    "full_evidence": full_evidence,
-                    "evidence": {code: {"passed": e.passed, "evaluated": e.evaluated, "score": e.score,
-                                        "source": e.source} for code, e in sorted(external.items())}},
-        **scores_document(scores),
-        "results": sorted((doc for _, doc in measured), key=lambda d: d["id"]),
-    }
-    return ScoreCard(document)
+    cards = []
+    for standard, external in zip(standards, externals):
+        scores = score(standard, [m for m, _ in measured], external)
+        document = {
+            "card_version": CARD_VERSION,
+            "dataset": {"name": name, **identity},
+            "manifest_digest": manifest_digest,
+            "standard": {"id": standard.id, "version": standard.version, "status": standard.status,
+                         "title": standard.title, "digest": standard.digest},
+            "suites": sorted(({"id": s.name, "version": s.version, "digest": suite_digest(s)} for s in chosen),
+                             key=lambda s: s["id"]),
+            "engine": engine_versions(),
+            "options": {"encoding": encoding, "missing_values": missing_values, "generated_suites": generate,
+                        "full_evidence": full_evidence,
+                        "evidence": {code: {"passed": e.passed, "evaluated": e.evaluated, "score": e.score,
+                                            "source": e.source} for code, e in sorted(external.items())}},
+            **scores_document(scores),
+            "results": sorted((doc for _, doc in measured), key=lambda d: d["id"]),
+        }
+        cards.append(ScoreCard(document))
+    return cards
 
 
 def _dataset_name(data: Any, dataset: Dataset) -> str:
@@ -147,4 +170,4 @@ def _dataset_root(data: Any, dataset: Dataset) -> Path | None:
     return None
 
 
-__all__ = ["evaluate", "fingerprint"]
+__all__ = ["evaluate", "evaluate_many", "fingerprint"]

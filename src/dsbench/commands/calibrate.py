@@ -1,9 +1,45 @@
-"""(being written)"""
+"""``dsbench calibrate``: a report on a standard itself, from a corpus of datasets (see
+dsbench.calibration for what it measures and how)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import List, Optional
+
+import typer
 from typer import Typer
 
 
 def register(app: Typer) -> None:
     """Add this module's command to ``app``."""
+
+    @app.command()
+    def calibrate(
+        corpus: List[str] = typer.Argument(..., metavar="CORPUS...",
+                                           help="Dataset directories or files, YAML corpus lists, "
+                                           "or card.json files (used as they are, without evaluating again)."),
+        standard: str = typer.Option(..., "--standard", help="The draft: a shipped standard id or a standard file."),
+        against: Optional[str] = typer.Option(None, "--against", help="An older version (id or file) to "
+                                              "compare grades with."),
+        output: Optional[Path] = typer.Option(None, "--output", "-o", help="Directory for calibration.json "
+                                              "and calibration.md (default calibration/<standard id>/)."),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Datasets evaluated at once, in "
+                                           "worker processes (default: one per CPU)."),
+    ) -> None:
+        """Calibrate a standard on a corpus: pass rates, score distributions, indicators that never
+        or always fail or do not discriminate, correlated indicators, threshold sensitivity (±5
+        points) and, with --against, which datasets change grade and why."""
+        from dsbench.calibration import calibrate as run_calibration
+        from dsbench.errors import DsbenchError
+        from dsbench.standard import load_standard
+
+        draft = load_standard(standard)
+        directory = output if output is not None else Path("calibration") / draft.id
+        if directory.exists() and not directory.is_dir():  # refused before any dataset is evaluated
+            raise DsbenchError("the output exists and is not a directory", source=str(directory))
+        report = run_calibration(draft, corpus, against=against, jobs=jobs)
+        paths = report.save(directory)
+        for line in report.summary():
+            typer.echo(line)
+        for path in paths:
+            typer.echo(f"wrote {path}")

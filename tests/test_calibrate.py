@@ -1,0 +1,230 @@
+"""`dsbench calibrate`: a report on a standard over a corpus, checked against independent evaluations.
+
+The corpus is penguins and three copies with a growing share of values blanked (the manifest
+copied). The test standard (tests/data/standards/draft-nondiscriminating.yaml) has one indicator
+made non-discriminating on purpose (C-FLD: every copy has every declared column) and two indicators
+binding the same concern (C-VAL, C-VAL2).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import shutil
+import statistics
+from pathlib import Path
+
+import pytest
+import yaml
+
+import dsbench
+from dsbench.calibration import calibrate, calibrate_cards, rescore
+from dsbench.scorecard import rounded, scores_document
+from dsbench.standard import standard_from_document
+from tests.conftest import DATASETS, ROOT, run_cli
+
+TEST_STANDARD = ROOT / "tests" / "data" / "standards" / "draft-nondiscriminating.yaml"
+BLANK_RATES = (10, 30, 50)  # percent of measurement cells blanked
+GATE = 70  # the test standard's min_dimension_score gate: every indicator's bar
+
+
+def _code_scores(card: dict) -> dict[str, float | None]:
+    return {i["code"]: i["score"] for d in card["dimensions"] for i in d["indicators"]}
+
+
+def _write_standard(path: Path, document: dict) -> Path:
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> list[str]:
+    root = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(DATASETS / "penguins", root / "penguins")
+    with open(DATASETS / "penguins" / "penguins.csv", newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    for rate in BLANK_RATES:
+        copy = root / f"penguins-blank{rate}"
+        copy.mkdir()
+        shutil.copy(DATASETS / "penguins" / "datapackage.json", copy)
+        with open(copy / "penguins.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            for i, row in enumerate(rows):  # a fixed spread of cells, columns 2.. (not species, island)
+                writer.writerow(["NA" if j >= 2 and (i * 37 + j * 11) % 100 < rate else v for j, v in enumerate(row)])
+    return sorted(str(p) for p in root.iterdir())
+
+
+@pytest.fixture(scope="module")
+def cards(corpus) -> dict[str, dict]:
+    """Each dataset evaluated on its own under the test standard: the independent reference."""
+    return {Path(path).name: dsbench.evaluate(path, TEST_STANDARD).document for path in corpus}
+
+
+@pytest.fixture(scope="module")
+def report(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    run = run_cli("calibrate", "--standard", TEST_STANDARD, *corpus, "-o", out, "--jobs", "2")
+    assert run.code == 0, run.err
+    return run, json.loads((out / "calibration.json").read_text()), (out / "calibration.md").read_text(), out
+
+
+def test_flags_exactly_the_deliberately_non_discriminating_indicator(report, cards):
+    run, document, markdown, _ = report
+    assert sorted(cards) == [d["name"] for d in document["datasets"]]
+    assert all(_code_scores(card)["C-FLD"] == 100 for card in cards.values())
+    assert document["flagged"] == {"non_discriminating": ["C-FLD"], "never_fails": ["C-FLD"],
+                                   "always_fails": [], "never_scored": []}
+    assert "non-discriminating: C-FLD" in run.out.splitlines()
+    rows = [line for line in markdown.splitlines() if line.startswith("| `")]
+    flagged_rows = [line for line in rows if "non-discriminating" in line]
+    assert len(flagged_rows) == 1 and flagged_rows[0].startswith("| `C-FLD`")
+
+
+def test_scores_distributions_and_pass_rates_agree_with_the_cards(report, cards):
+    _, document, _, _ = report
+    for dataset in document["datasets"]:
+        card = cards[dataset["name"]]
+        assert (dataset["score"], dataset["grade"], dataset["passed"]) == \
+            (round(card["score"], 6), card["grade"], card["passed"])
+    assert len({d["grade"] for d in document["datasets"]}) > 1  # the corpus spans grades
+    for finding in document["indicators"]:
+        values = [_code_scores(cards[name])[finding["code"]] for name in sorted(cards)]
+        assert finding["scores"] == {name: round(v, 6) for name, v in zip(sorted(cards), values)}
+        assert finding["bar"] == {"value": GATE, "origin": "dimension"}
+        quartiles = statistics.quantiles(values, n=4, method="inclusive")
+        expected = {"min": min(values), "q1": quartiles[0], "median": statistics.median(values),
+                    "q3": quartiles[2], "max": max(values), "mean": statistics.fmean(values)}
+        assert finding["distribution"] == pytest.approx(expected, abs=1e-6)
+        passing = sum(1 for v in values if v >= GATE)
+        assert (finding["passed"], finding["failed"]) == (passing, len(values) - passing)
+        assert finding["pass_rate"] == pytest.approx(passing / len(cards))
+    assert [f["passed"] for f in document["indicators"] if f["code"] == "R-REC"] == [2]  # discriminates
+
+
+def test_indicators_binding_one_concern_correlate_and_constant_ones_are_left_out(report, cards):
+    _, document, markdown, _ = report
+    correlation = document["correlation"]
+    pairs = {(p["a"], p["b"]): p for p in correlation["pairs"]}
+    assert pairs[("C-VAL", "C-VAL2")]["r"] == 1.0 and pairs[("C-VAL", "C-VAL2")]["redundant"]
+    assert correlation["excluded"] == [{"code": "C-FLD", "reason": "constant (one score on every dataset)"}]
+    assert not any("C-FLD" in pair for pair in pairs)
+    names = sorted(cards)
+    r = statistics.correlation([_code_scores(cards[n])["C-VAL"] for n in names],
+                               [_code_scores(cards[n])["R-REC"] for n in names])
+    assert pairs[("C-VAL", "R-REC")]["r"] == pytest.approx(r, abs=1e-6)
+    assert pairs[("C-VAL", "R-REC")]["redundant"] == (abs(r) >= 0.9)
+    assert "`C-VAL`–`C-VAL2` (r = 1.000)" in markdown and "constant (one score on every dataset): `C-FLD`" in markdown
+
+
+def test_a_gate_three_points_above_a_dataset_flips_it_at_minus_five(corpus, cards, tmp_path):
+    chosen = "penguins-blank30"
+    score = cards[chosen]["score"]
+    document = yaml.safe_load(TEST_STANDARD.read_text(encoding="utf-8"))
+
+    def with_gate(value: float, name: str) -> Path:
+        return _write_standard(tmp_path / name, {**document, "gates": [{"type": "min_score", "value": value}]})
+
+    drafted = with_gate(score + 3, "draft.yaml")
+    sensitivity = calibrate(drafted, corpus, jobs=1).document["sensitivity"]
+    gate = next(t for t in sensitivity["thresholds"] if t["id"] == "gates[0]")
+    assert gate["down"] == {"value": round(score - 2, 6), "changed": 1, "datasets": [chosen]}
+    # Independently: the normal evaluation under the draft and under a file with the gate moved.
+    moved = with_gate(score - 2, "moved.yaml")
+    flipped = [Path(path).name for path in corpus
+               if dsbench.evaluate(path, drafted).passed != dsbench.evaluate(path, moved).passed]
+    assert flipped == [chosen]
+
+
+def test_against_an_older_version_names_the_changed_datasets_and_the_rebound_indicator(corpus, tmp_path):
+    # gbt-36344-2018 has grade levels (tc609's draft has none, and its documentation gate fails every
+    # copy of penguins whatever the data): its 0303 (duplicate records) rebound to record completeness.
+    document = yaml.safe_load((ROOT / "standards" / "gbt-36344-2018.yaml").read_text(encoding="utf-8"))
+    document["version"] = "2018-draft"
+    for dimension in document["dimensions"]:
+        for indicator in dimension["indicators"]:
+            if indicator["code"] == "0303":
+                indicator["concerns"] = ["completeness.record"]
+    draft = _write_standard(tmp_path / "gbt-draft.yaml", document)
+    out = tmp_path / "out"
+    run = run_cli("calibrate", "--standard", draft, *corpus, "--against", "gbt-36344-2018", "-o", out)
+    assert run.code == 0, run.err
+    against = json.loads((out / "calibration.json").read_text())["against"]
+    assert against["changes"]["indicators"] == [{"code": "0303", "change": ["rebound"],
+                                                 "old_concerns": ["uniqueness.record"],
+                                                 "new_concerns": ["completeness.record"]}]
+    expected_changed = []
+    for path in corpus:
+        name = Path(path).name
+        old, new = dsbench.evaluate(path, "gbt-36344-2018"), dsbench.evaluate(path, draft)
+        row = next(d for d in against["datasets"] if d["name"] == name)
+        assert (row["old"]["score"], row["old"]["grade"], row["new"]["score"], row["new"]["grade"]) == \
+            (round(old.score, 6), old.grade, round(new.score, 6), new.grade)
+        if (old.grade, old.passed) != (new.grade, new.passed):
+            expected_changed.append(name)
+        assert math.fsum(c["contribution_delta"] for c in row["causes"]) == pytest.approx(new.score - old.score, abs=1e-5)
+    assert 0 < len(expected_changed) < len(corpus)
+    changed = [d for d in against["datasets"] if d["outcome_changed"]]
+    assert [d["name"] for d in changed] == expected_changed and against["changed"] == len(expected_changed)
+    for row in changed:
+        assert row["causes"][0]["code"] == "0303" and row["causes"][0]["change"] == ["rebound"]
+        assert f"{row['name']} (" in run.out and "; 0303)" in run.out
+    assert "- indicator `0303` rebound: uniqueness.record → completeness.record" in (out / "calibration.md").read_text()
+
+
+def test_rescoring_the_golden_cards_reproduces_their_scores_under_any_of_the_standards():
+    """A card's results do not depend on its standard: the card of a dataset under one standard,
+    re-scored under another, gives that other card's scores exactly."""
+    paths = sorted((ROOT / "reports").glob("*/*/card.json"))
+    assert len(paths) >= 12
+    golden = {(p.parent.parent.name, p.parent.name): json.loads(p.read_text(encoding="utf-8")) for p in paths}
+    for (dataset, _), card in golden.items():
+        for (other_dataset, standard), expected in golden.items():
+            if other_dataset == dataset:
+                again = rounded(scores_document(rescore(card, standard)))
+                assert {key: expected[key] for key in again} == again, (dataset, card["standard"]["id"], standard)
+
+
+def test_the_report_is_the_same_from_cards_and_from_any_number_of_jobs(report, cards, corpus, tmp_path):
+    _, document, markdown, out = report
+    from_cards = calibrate_cards(TEST_STANDARD, cards)  # the cards were made in this process, one at a time
+    assert from_cards.to_json() == (out / "calibration.json").read_text()
+    assert from_cards.markdown() == markdown
+    saved = []
+    for name, card in cards.items():  # evaluate's layout: <dataset>/<standard id>/card.json
+        path = tmp_path / name / card["standard"]["id"] / "card.json"
+        dsbench.ScoreCard(card).save(path)
+        saved.append(str(path))
+    assert calibrate(TEST_STANDARD, saved).document == document
+
+
+def test_an_indicator_that_fails_everywhere_and_an_indicator_threshold(cards):
+    document = yaml.safe_load(TEST_STANDARD.read_text(encoding="utf-8"))
+    document["dimensions"][1]["indicators"].append(
+        {"code": "R-DOC", "name": {"zh": "内容说明", "en": "Content documentation"}, "weight": 1,
+         "concerns": ["documentation.content"]})
+    document["dimensions"][0]["indicators"][0]["threshold"] = 0.8  # C-VAL: 80 points
+    standard = standard_from_document(document, "constructed")
+    report = calibrate_cards(standard, cards).document
+    assert report["flagged"]["always_fails"] == ["R-DOC"]
+    assert report["flagged"]["non_discriminating"] == ["C-FLD", "R-DOC"]
+    c_val = next(f for f in report["indicators"] if f["code"] == "C-VAL")
+    assert c_val["bar"] == {"value": 80, "origin": "indicator"}
+    threshold = next(t for t in report["sensitivity"]["thresholds"] if t["id"] == "indicator:C-VAL")
+    scores = {name: _code_scores(card)["C-VAL"] for name, card in cards.items()}
+    assert threshold["down"]["datasets"] == sorted(n for n, v in scores.items() if 75 <= v < 80)
+    assert threshold["up"]["datasets"] == sorted(n for n, v in scores.items() if 80 <= v < 85)
+    assert threshold["total"] >= 1
+
+
+@pytest.mark.parametrize("option", ["--standard", "--against"])
+def test_a_bad_standard_file_is_refused_with_one_line_and_no_output(option, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: draft\nversion: '1'\n", encoding="utf-8")  # valid YAML, not a standard
+    out = tmp_path / "out"
+    standards = ["--standard", bad] if option == "--standard" else ["--standard", TEST_STANDARD, "--against", bad]
+    run = run_cli("calibrate", *standards, DATASETS / "penguins", "-o", out)
+    assert run.code == 2
+    assert len(run.err.splitlines()) == 1 and str(bad) in run.err and run.out == ""
+    assert not out.exists()

@@ -336,7 +336,7 @@ class _TableWork:
         the manifest's delimiter and header), so that untouched cells are written back unchanged."""
         import duckdb
 
-        from dsbench.data.sources import DEFAULT_MISSING, LONG_LINE_BYTES, describe_duckdb_error
+        from dsbench.data.sources import DEFAULT_MISSING, csv_retry, describe_duckdb_error
         from dsbench.errors import DataError
 
         table, resource = self.plan.table, self.plan.resource
@@ -372,12 +372,7 @@ class _TableWork:
                 relation.create_view(SOURCE)
                 break
             except duckdb.Error as error:
-                problem = str(error)
-                if "Maximum line size" in problem and "max_line_size" not in reader:
-                    reader["max_line_size"] = LONG_LINE_BYTES
-                elif "null_padding in conjunction with quoted new lines" in problem and "parallel" not in reader:
-                    reader["parallel"] = False
-                else:
+                if not csv_retry(str(error), reader):
                     raise DataError(describe_duckdb_error(error), source=table.source) from None
         seen = [row[0] for row in self.run(f"DESCRIBE SELECT * FROM {SOURCE}")]
         typed_rows = self._scalar(f"SELECT count(*) FROM {table.view}")

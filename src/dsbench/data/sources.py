@@ -57,6 +57,19 @@ class LoadOptions:
     timeout: float | None = None  # seconds a single query may run before it is interrupted
 
 
+def csv_retry(problem: str, reader: dict[str, Any]) -> bool:
+    """Add to the CSV reader options ``reader`` the one that gets past DuckDB's error ``problem`` (a
+    line longer than the default maximum; padding short rows when quoted fields hold new lines), if
+    any and not tried yet; True when one was added."""
+    if "Maximum line size" in problem and "max_line_size" not in reader:
+        reader["max_line_size"] = LONG_LINE_BYTES
+    elif "null_padding in conjunction with quoted new lines" in problem and "parallel" not in reader:
+        reader["parallel"] = False
+    else:
+        return False
+    return True
+
+
 class Dataset:
     """Named tables on one DuckDB connection, plus the manifest they came with (if any)."""
 
@@ -273,12 +286,7 @@ class Dataset:
                 relation = self._read_csv(files, options, resource, **retry)
                 return self._add(name, relation, source, "csv", files)
             except duckdb.Error as error:
-                problem = str(error)
-                if "Maximum line size" in problem and "max_line_size" not in retry:
-                    retry["max_line_size"] = LONG_LINE_BYTES
-                elif "null_padding in conjunction with quoted new lines" in problem and "parallel" not in retry:
-                    retry["parallel"] = False
-                else:
+                if not csv_retry(str(error), retry):
                     raise
 
     def _read_csv(self, files: list[Path], options: LoadOptions, resource: Resource | None,

@@ -207,10 +207,11 @@ def _schema_version(con: Any) -> int:
     return int(row[0] or 0)
 
 
-def _open(path: Path, *, write: bool) -> tuple[Any, int]:
-    """(a connection to the database at ``path``, its schema version), refused when it was written by
-    a newer dsbench or is not a history database. For reading, the database must exist; for
-    writing, it and its directory are created when absent."""
+def _open(path: Path, *, write: bool, migrate: bool = False) -> Any:
+    """A connection to the database at ``path``, refused when it was written by a newer dsbench or is
+    not a history database; with ``migrate``, an older schema is brought up to date (writing) or
+    refused (reading). For reading, the database must exist; for writing, it and its directory are
+    created when absent."""
     import duckdb
 
     if not write and not path.is_file():
@@ -231,21 +232,7 @@ def _open(path: Path, *, write: bool) -> tuple[Any, int]:
         if version > SCHEMA_VERSION:
             raise HistoryError(f"written by a newer dsbench (schema version {version}, this one knows "
                                f"{SCHEMA_VERSION})")
-    except HistoryError as error:
-        con.close()
-        raise error.within(source=str(path)) from None
-    except BaseException:
-        con.close()
-        raise
-    return con, version
-
-
-def _connect(path: Path, *, write: bool) -> Any:
-    """A connection to the history database at ``path`` with the current schema (migrated when
-    writing)."""
-    con, version = _open(path, write=write)
-    try:
-        if version < SCHEMA_VERSION:
+        if migrate and version < SCHEMA_VERSION:
             if not write:
                 raise HistoryError(f"schema version {version} is older than {SCHEMA_VERSION}: record a run "
                                    "with this dsbench to migrate it")
@@ -257,6 +244,12 @@ def _connect(path: Path, *, write: bool) -> Any:
         con.close()
         raise
     return con
+
+
+def _connect(path: Path, *, write: bool) -> Any:
+    """A connection to the history database at ``path`` with the current schema (migrated when
+    writing)."""
+    return _open(path, write=write, migrate=True)
 
 
 def _migrate(con: Any, version: int) -> None:
@@ -282,7 +275,7 @@ def check_database(path: str | Path) -> None:
     if path.is_dir():
         raise HistoryError("is a directory, not a history database", source=str(path))
     if path.exists():
-        _open(path, write=False)[0].close()  # an older schema is fine: recording migrates it
+        _open(path, write=False).close()  # an older schema is fine: recording migrates it
         return
     existing = next(p for p in (path.parent, *path.parent.parents) if p.exists())
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):

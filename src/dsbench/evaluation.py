@@ -126,7 +126,7 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
             measured.extend(_measured(suite, result))
         root = _dataset_root(data, dataset)
         identity = fingerprint(dataset, root, digests)
-        name = _dataset_name(data, dataset)
+        name = dataset_name(data, dataset)
         manifest_digest = None
         if dataset.manifest_path is not None:
             manifest_digest = file_sha256(dataset.manifest_path)
@@ -153,7 +153,7 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
     return cards
 
 
-def _dataset_name(data: Any, dataset: Dataset) -> str:
+def dataset_name(data: Any, dataset: Dataset) -> str:
     """The manifest's name; else the directory's name; else the table's name."""
     if dataset.manifest is not None and dataset.manifest.name:
         return dataset.manifest.name

@@ -383,10 +383,10 @@ def _listing(names: list[str]) -> str:
 def dataset_name(data: str) -> str:
     """The name ``evaluate`` gives the dataset at the path ``data``: its manifest's, else its directory's."""
     from dsbench.data.sources import load_dataset
-    from dsbench.evaluation import _dataset_name
+    from dsbench.evaluation import dataset_name as name_of
 
     with load_dataset(data) as dataset:
-        return _dataset_name(data, dataset)
+        return name_of(data, dataset)
 
 
 # -- bands ------------------------------------------------------------------------------------------

@@ -689,6 +689,7 @@ def _build(dataset: Any, plans: list[_TablePlan], destinations: dict[str, Path],
     import duckdb
 
     from dsbench import __version__
+    from dsbench.evaluation import dataset_name
     from dsbench.outputs import write_atomic
 
     root = dataset.manifest_path.parent if dataset.manifest_path is not None else None
@@ -734,7 +735,7 @@ def _build(dataset: Any, plans: list[_TablePlan], destinations: dict[str, Path],
     counts = {d: sum(t["counts"][d] for t in tables.values() if "counts" in t) for d in requested}
     document = {
         "counts": counts,
-        "dataset": _dataset_name(dataset, data),
+        "dataset": dataset_name(data, dataset),
         "format": FORMAT,
         "rates": rates,
         "seed": seed,
@@ -809,14 +810,6 @@ def _relative(path: Path, root: Path | None) -> str:
         except ValueError:
             pass
     return path.name
-
-
-def _dataset_name(dataset: Any, data: Any) -> str:
-    if dataset.manifest is not None and dataset.manifest.name:
-        return dataset.manifest.name
-    if isinstance(data, (str, Path)):
-        return Path(str(data).split("#")[0]).resolve().name
-    return dataset.table().name if dataset.primary else "data"
 
 
 def _file_hash(path: Path, algorithm: str) -> str:

@@ -241,7 +241,7 @@ def charts(rows: Sequence[Row], standard: Standard) -> dict[str, Any] | None:
         return None
     from markupsafe import Markup
 
-    from dsbench.render.html import PALETTE, SVG_SALT, _svg
+    from dsbench.render.html import PALETTE, SVG_SALT, figure_svg
 
     settings = {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "font.family": ["DejaVu Sans"],
                 "font.size": 9.0, "axes.edgecolor": "#8a8f98", "axes.linewidth": 0.8, "path.simplify": True}
@@ -277,8 +277,8 @@ def charts(rows: Sequence[Row], standard: Standard) -> dict[str, Any] | None:
         axes.set_xlabel("score")
         _plain(axes)
         prefix = f"lb-{standard.id}"
-        return {"distribution": Markup(_svg(histogram, f"{prefix}-h", f"Distribution of {standard.id} scores")),
-                "dimensions": Markup(_svg(boxes, f"{prefix}-d", f"{standard.id} dimension scores"))}
+        return {"distribution": Markup(figure_svg(histogram, f"{prefix}-h", f"Distribution of {standard.id} scores")),
+                "dimensions": Markup(figure_svg(boxes, f"{prefix}-d", f"{standard.id} dimension scores"))}
 
 
 def _version(module: Any) -> tuple[int, int]:

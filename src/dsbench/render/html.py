@@ -247,7 +247,7 @@ def _bars(figure_class: Any, labels: list[str], scores: list[Any], colors: list[
     return figure
 
 
-def _svg(figure: Any, prefix: str, label: str) -> str:
+def figure_svg(figure: Any, prefix: str, label: str) -> str:
     """The figure as an inline <svg> element: no XML prologue, no comments, ids made unique per chart."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -287,5 +287,5 @@ def charts(card: dict, lang: str) -> dict[str, Any] | None:
         indicator_figure = _bars(Figure, indicator_labels, [i.get("score") for i in indicators],
                                  indicator_colors, [i.get("status", "") for i in indicators], scale, lang,
                                  font is not None, 0.26)
-        return {"dimensions": Markup(_svg(dimension_figure, "chart-d", s.word("dimension_chart", lang))),
-                "indicators": Markup(_svg(indicator_figure, "chart-i", s.word("indicator_chart", lang)))}
+        return {"dimensions": Markup(figure_svg(dimension_figure, "chart-d", s.word("dimension_chart", lang))),
+                "indicators": Markup(figure_svg(indicator_figure, "chart-i", s.word("indicator_chart", lang)))}

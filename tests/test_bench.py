@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import random
+import re
 import shutil
 import sys
 from html.parser import HTMLParser
@@ -22,7 +23,8 @@ import pytest
 
 from dsbench.corpus import CorpusEntry, dataset_inputs, evaluate_corpus, load_corpus, pair_inputs
 from dsbench.evaluation import engine_versions, evaluate
-from dsbench.leaderboard import FILES, leaderboard_rows, render_html, write_leaderboard
+from dsbench.leaderboard import FILES, leaderboard_rows, render_html, render_leaderboard, write_leaderboard
+from dsbench.render.i18n import LABELS, t
 from dsbench.standard import load_standard
 from tests.conftest import DATASETS, run_cli
 
@@ -417,3 +419,102 @@ def test_a_bad_corpus_standard_or_output_exits_2_with_one_line_and_writes_nothin
     assert exit_.value.code == 2
     assert err.count("\n") == 1 and err.startswith("dsbench: error: ") and expected in err, err
     assert sorted((p.relative_to(tmp_path), p.stat().st_mtime_ns) for p in tmp_path.rglob("*")) == before
+
+
+# ------------------------------------------------------------------------------------------ languages
+
+def _english_words() -> set[str]:
+    """Every word of the English vocabulary."""
+    return {word.lower() for entry in LABELS.values() for word in re.findall(r"[A-Za-z]{2,}", entry["en"])}
+
+
+def test_every_word_of_the_vocabulary_has_both_languages_with_the_same_placeholders():
+    for key, entry in LABELS.items():
+        assert set(entry) == {"en", "zh"} and entry["en"] and entry["zh"], key
+        assert set(re.findall(r"\{(\w+)\}", entry["en"])) == set(re.findall(r"\{(\w+)\}", entry["zh"])), key
+
+
+def _markdown_tables(text: str) -> tuple[list[str], dict[str, list[list[str]]]]:
+    """The heading lines and table header rows, and each standard's table body rows."""
+    labels, bodies, current = [], {}, None
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("#"):
+            labels.append(line)
+            if line.startswith("## "):
+                current = bodies.setdefault(line[3:].split(":")[0].split("：")[0], [])
+        elif line.startswith("| ") and index + 1 < len(lines) and lines[index + 1].startswith("| ---"):
+            labels.append(line)
+        elif line.startswith("| ") and not line.startswith("| ---"):
+            current.append([cell.strip() for cell in line.strip("|").split("|")])
+    return labels, bodies
+
+
+def test_in_chinese_the_leaderboard_words_come_from_the_vocabulary_and_the_numbers_stay(runs):
+    out = runs["serial"]
+    standards = [load_standard(s) for s in STANDARDS]
+    cards = {(p.parent.parent.name, p.parent.name): p for p in (out / "cards").rglob("card.json")}
+    rows = leaderboard_rows(standards, cards, {})
+    english, chinese = render_leaderboard(rows, standards, "en"), render_leaderboard(rows, standards, "zh")
+    assert english == {f: (out / f).read_text(encoding="utf-8") for f in FILES}  # en is the default
+    assert chinese["leaderboard.csv"] == english["leaderboard.csv"]
+
+    labels, zh_bodies = _markdown_tables(chinese["leaderboard.md"])
+    columns = [t(f"col_{key}", "zh") for key in ("rank", "dataset", "score", "grade", "passed")]
+    expected = [f"# {t('leaderboard', 'zh')}"]
+    for standard in standards:
+        heading = t("leaderboard_heading", "zh", id=standard.id, title=standard.title["zh"], version=standard.version)
+        expected += [f"## {heading}",
+                     "| " + " | ".join(columns + [f"{d.code} {d.name['zh']}" for d in standard.dimensions]) + " |"]
+    assert labels == expected
+    assert not _english_words() & {w.lower() for line in labels for w in re.findall(r"[A-Za-z]{2,}", line)}
+    _, en_bodies = _markdown_tables(english["leaderboard.md"])
+    yes_no = {"yes": t("yes", "zh"), "no": t("no", "zh")}
+    assert set(zh_bodies) == set(en_bodies) == set(STANDARDS)
+    for standard in STANDARDS:  # the same numbers; only the passed words differ
+        assert zh_bodies[standard] == [[*cells[:4], yes_no[cells[4]], *cells[5:]] for cells in en_bodies[standard]]
+
+    page = chinese["leaderboard.html"]
+    assert '<html lang="zh-CN">' in page and f"<h1>{t('leaderboard', 'zh')}</h1>" in page
+    parser = _Cells()
+    parser.feed(page)
+    html_labels = [item for item in parser.items if isinstance(item, str)]
+    html_labels += [cell for item in parser.items if isinstance(item, list) and item[:1] == [columns[0]]
+                    for cell in item]
+    assert not _english_words() & {w.lower() for text in html_labels for w in re.findall(r"[A-Za-z]{2,}", text)}
+    english_parser = _Cells()
+    english_parser.feed(english["leaderboard.html"])
+    assert [item for item in parser.items if isinstance(item, list) and item[:1] != [columns[0]]] == \
+        [[*item[:4], yes_no.get(item[4], item[4]), *item[5:]] for item in english_parser.items
+         if isinstance(item, list) and item[:1] != ["rank"]]
+    for caption in ("score_distribution", "dimension_spread"):
+        assert page.count(f"<figcaption>{t(caption, 'zh')}</figcaption>") == len(STANDARDS)
+    assert page.count('class="yes"') == english["leaderboard.html"].count('class="yes"') > 0
+
+
+def test_the_language_of_the_leaderboard_does_not_touch_the_cards(resumable):
+    entries, out = resumable
+    bench(entries, STANDARDS, out, jobs=1)  # the English leaderboard of these three datasets
+    english = {f: (out / f).read_bytes() for f in FILES}
+    before = snapshot(out)
+    done = run_cli("bench", out.parent / "corpus.yml", *(a for s in STANDARDS for a in ("--standard", s)),
+                   "-o", out, "--lang", "zh", "--jobs", "1")
+    assert done.code == 0, done.err
+    assert "0 evaluated, 6 skipped (up to date), 0 failed" in done.out
+    assert snapshot(out) == before
+    assert (out / "leaderboard.csv").read_bytes() == english["leaderboard.csv"]
+    markdown = (out / "leaderboard.md").read_text(encoding="utf-8")
+    assert markdown.startswith(f"# {t('leaderboard', 'zh')}\n") and english["leaderboard.md"] != markdown.encode()
+
+
+def test_a_bad_language_exits_2_with_one_line_before_any_work(tmp_path, capsys):
+    from dsbench.cli import main
+
+    make_variant(tmp_path / "data", 0)
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_:
+        main(["bench", str(tmp_path / "data"), "--standard", STANDARDS[0], "-o", str(out), "--lang", "fr"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert err.count("\n") == 1 and "--lang" in err and "'fr'" in err, err
+    assert not out.exists()

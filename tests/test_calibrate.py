@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import shutil
 import statistics
 from pathlib import Path
@@ -20,6 +21,7 @@ import yaml
 
 import dsbench
 from dsbench.calibration import calibrate, calibrate_cards, rescore
+from dsbench.render.i18n import LABELS, t
 from dsbench.scorecard import rounded, scores_document
 from dsbench.standard import standard_from_document
 from tests.conftest import DATASETS, ROOT, run_cli
@@ -227,4 +229,85 @@ def test_a_bad_standard_file_is_refused_with_one_line_and_no_output(option, tmp_
     run = run_cli("calibrate", *standards, DATASETS / "penguins", "-o", out)
     assert run.code == 2
     assert len(run.err.splitlines()) == 1 and str(bad) in run.err and run.out == ""
+    assert not out.exists()
+
+
+# ------------------------------------------------------------------------------------------ languages
+
+def _english_words() -> set[str]:
+    return {word.lower() for entry in LABELS.values() for word in re.findall(r"[A-Za-z]{2,}", entry["en"])}
+
+
+def _label_words(markdown: str) -> set[str]:
+    """The words of the headings and table header rows, without code spans (ids and codes)."""
+    lines = markdown.splitlines()
+    labels = [line for index, line in enumerate(lines) if line.startswith(("# ", "## "))
+              or (line.startswith("| ") and index + 1 < len(lines) and lines[index + 1].startswith("| ---"))]
+    return {w.lower() for line in labels for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"`[^`]*`", "", line))}
+
+
+def _table_numbers(markdown: str) -> list[list[str]]:
+    """The numbers of every table body row, row by row."""
+    lines = markdown.splitlines()
+    return [re.findall(r"[-+]?\d+(?:\.\d+)?", line) for index, line in enumerate(lines)
+            if line.startswith("| ") and not line.startswith("| ---")
+            and not (index + 1 < len(lines) and lines[index + 1].startswith("| ---"))]
+
+
+def test_in_chinese_the_report_words_come_from_the_vocabulary_and_the_numbers_stay(report, cards, tmp_path):
+    run, document, markdown, _ = report
+    paths = []
+    for name, card in cards.items():
+        path = tmp_path / "cards" / name / card["standard"]["id"] / "card.json"
+        dsbench.ScoreCard(card).save(path)
+        paths.append(path)
+    out = tmp_path / "zh"
+    done = run_cli("calibrate", "--standard", TEST_STANDARD, *paths, "-o", out, "--lang", "zh")
+    assert done.code == 0, done.err
+    assert json.loads((out / "calibration.json").read_text()) == document  # language-neutral
+    chinese = (out / "calibration.md").read_text(encoding="utf-8")
+    st = document["standard"]
+    headings = [line for line in chinese.splitlines() if line.startswith(("# ", "## "))]
+    title = t("calibration_title", "zh", id=f"`{st['id']}`", version=st["version"], status=t(st["status"], "zh"))
+    assert headings == [f"# {title}",
+                        *(f"## {t(key, 'zh')}" for key in ("calibration_datasets", "findings", "indicators",
+                                                             "correlation", "sensitivity"))]
+    assert f"| {' | '.join(t(f'col_{key}', 'zh') for key in ('dataset', 'score', 'grade', 'passed'))} |" in chinese
+    assert f"- **{t('flag_non_discriminating', 'zh')}**：`C-FLD`" in chinese
+    assert _label_words(markdown) & _english_words() and not _label_words(chinese) & _english_words()
+    assert _table_numbers(chinese) == _table_numbers(markdown) and len(_table_numbers(markdown)) > len(cards)
+    summary = done.out.splitlines()
+    assert summary[0] == t("summary_title", "zh", id=st["id"], version=st["version"], n=len(cards))
+    english_summary = run.out.splitlines()
+    for line, english_line in zip(summary[1:1 + len(cards)], english_summary[1:1 + len(cards)]):
+        assert re.findall(r"\d+\.\d+", line) == re.findall(r"\d+\.\d+", english_line)
+        assert line.endswith(t("pass", "zh")) or line.endswith(t("fail", "zh"))
+
+
+def test_in_chinese_the_comparison_with_an_older_version_names_its_changes_in_chinese(cards):
+    older = yaml.safe_load(TEST_STANDARD.read_text(encoding="utf-8"))
+    older["version"] = "older"
+    older["dimensions"][0]["indicators"].pop()  # the draft adds this indicator
+    report = calibrate_cards(TEST_STANDARD, cards, standard_from_document(older, "older.yaml"))
+    english, chinese = report.markdown(), report.markdown("zh")
+    added = report.document["against"]["changes"]["indicators"]
+    assert [item["change"] for item in added] == [["added"]]
+    assert f"- indicator `{added[0]['code']}` added" in english
+    code = f"`{added[0]['code']}`"
+    assert f"- {t('against_indicator', 'zh', code=code, change=t('change_added', 'zh'))}" in chinese
+    assert f"## {t('against', 'zh', id='`' + older['id'] + '`', version='older')}" in chinese
+    assert not _label_words(chinese) & _english_words()
+    assert _table_numbers(chinese) == _table_numbers(english)
+
+
+def test_a_bad_language_is_refused_with_one_line_before_any_work(tmp_path, capsys):
+    from dsbench.cli import main
+
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_:
+        main(["calibrate", "--standard", str(TEST_STANDARD), str(DATASETS / "penguins"), "-o", str(out),
+              "--lang", "english"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert err.count("\n") == 1 and "--lang" in err and "'english'" in err, err
     assert not out.exists()

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from dsbench.errors import DsbenchError
+from dsbench.render.i18n import t
 from dsbench.scoring import Evidence, Measured, Scores, score
 from dsbench.standard import Dimension, Indicator, Standard, load_standard
 
@@ -492,17 +493,17 @@ class Calibration:
 
         return dump_json(self.document)
 
-    def markdown(self) -> str:
-        return calibration_markdown(self.document)
+    def markdown(self, lang: str = "en") -> str:
+        return calibration_markdown(self.document, lang)
 
-    def summary(self) -> list[str]:
-        return calibration_summary(self.document)
+    def summary(self, lang: str = "en") -> list[str]:
+        return calibration_summary(self.document, lang)
 
-    def save(self, directory: str | Path) -> list[Path]:
-        """Write calibration.json and calibration.md into ``directory`` (each atomically)."""
+    def save(self, directory: str | Path, lang: str = "en") -> list[Path]:
+        """Write calibration.json and calibration.md (in ``lang``) into ``directory`` (each atomically)."""
         from dsbench.outputs import write_atomic
 
-        files = [(Path(directory) / REPORT_MD, self.markdown()), (Path(directory) / REPORT_JSON, self.to_json())]
+        files = [(Path(directory) / REPORT_MD, self.markdown(lang)), (Path(directory) / REPORT_JSON, self.to_json())]
         for path, text in files:
             write_atomic(path, text)
         return [path for path, _ in files]
@@ -557,17 +558,31 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def _verdict_text(verdict: dict) -> str:
-    grade = verdict["grade"] if verdict["grade"] is not None else "no grade"
-    return f"{_fmt(verdict['score'])} {grade} {'pass' if verdict['passed'] else 'fail'}"
+def _verdict_text(verdict: dict, lang: str) -> str:
+    grade = verdict["grade"] if verdict["grade"] is not None else t("no_grade", lang)
+    return f"{_fmt(verdict['score'])} {grade} {t('pass' if verdict['passed'] else 'fail', lang)}"
 
 
-FLAG_TEXT = {"non_discriminating": "non-discriminating", "never_fails": "never fails",
-             "always_fails": "always fails", "never_scored": "never scored"}
+def _flag(flag: str, lang: str) -> str:
+    return t(f"flag_{flag}", lang)
 
 
-def calibration_markdown(document: dict) -> str:
+def _status(status: str, lang: str) -> str:
+    return t(status, lang) if status in ("draft", "published") else status
+
+
+def _reason(reason: str, min_shared: int, lang: str) -> str:
+    """An exclusion reason of the JSON (written in English) in ``lang``."""
+    known = {t("reason_few_shared", "en", n=min_shared): t("reason_few_shared", lang, n=min_shared),
+             t("reason_constant", "en"): t("reason_constant", lang)}
+    return known.get(reason, reason)
+
+
+def calibration_markdown(document: dict, lang: str = "en") -> str:
     from dsbench.render.markdown import code, escape
+
+    def w(key: str, **values: Any) -> str:
+        return t(key, lang, **values)
 
     def row(*cells: object) -> str:
         return "| " + " | ".join(str(c) for c in cells) + " |"
@@ -576,119 +591,136 @@ def calibration_markdown(document: dict) -> str:
         rules = ["---:" if a == "r" else "---" for a in align]
         return [row(*header), row(*rules), *(row(*r) for r in rows)]
 
+    colon, comma, none = w("colon"), w("comma"), w("none")
     st = document["standard"]
-    lines = [f"# Calibration of {code(st['id'])} {escape(st['version'])} ({escape(st['status'])})", "",
-             f"Corpus: {len(document['datasets'])} datasets. Standard digest {code(st['digest'])}.", "",
-             "## Datasets", ""]
-    lines += table(["dataset", "score", "grade", "passed"],
-                   [[escape(d["name"]), _fmt(d["score"]), escape(d["grade"] or "—"), "yes" if d["passed"] else "no"]
+    title = w("calibration_title", id=code(st["id"]), version=escape(st["version"]),
+              status=escape(_status(st["status"], lang)))
+    lines = [f"# {title}",
+             "", w("calibration_corpus", n=len(document["datasets"]), digest=code(st["digest"])), "",
+             f"## {w('calibration_datasets')}", ""]
+    lines += table([w("col_dataset"), w("col_score"), w("col_grade"), w("col_passed")],
+                   [[escape(d["name"]), _fmt(d["score"]), escape(d["grade"] or "—"),
+                     w("yes" if d["passed"] else "no")]
                     for d in document["datasets"]], "lrll")
-    lines += ["", "## Findings", ""]
+    lines += ["", f"## {w('findings')}", ""]
     for flag, codes in document["flagged"].items():
-        listed = ", ".join(code(c) for c in codes) or "none"
-        lines.append(f"- **{FLAG_TEXT[flag]}**: {listed}")
+        listed = comma.join(code(c) for c in codes) or none
+        lines.append(f"- **{_flag(flag, lang)}**{colon}{listed}")
     redundant = [p for p in document["correlation"]["pairs"] if p["redundant"]]
-    listed = ", ".join(f"{code(p['a'])}–{code(p['b'])} (r = {_fmt(p['r'], 3)})" for p in redundant) or "none"
-    lines.append(f"- **possibly redundant** (|r| ≥ {document['definitions']['redundant_at']:g}): {listed}")
-    sensitive = [t for t in document["sensitivity"]["thresholds"] if t["total"]]
-    listed = ", ".join(f"{escape(t['label'])} ({t['total']})" for t in sensitive[:5]) or "none"
-    lines.append(f"- **most sensitive thresholds** (datasets changing at ±{document['definitions']['step']:g}): {listed}")
-    lines += ["", "## Indicators", "",
-              "Pass: scored and at or above the bar (the indicator's own threshold or gate, else its "
-              "dimension's gate, else the overall gate, else the full scale). Pass rate over all datasets.", ""]
+    listed = comma.join(f"{code(p['a'])}–{code(p['b'])} (r = {_fmt(p['r'], 3)})" for p in redundant) or none
+    redundant_at = document["definitions"]["redundant_at"]
+    lines.append(f"- **{w('possibly_redundant')}** (|r| ≥ {redundant_at:g}){colon}{listed}")
+    sensitive = [th for th in document["sensitivity"]["thresholds"] if th["total"]]
+    listed = comma.join(f"{escape(th['label'])} ({th['total']})" for th in sensitive[:5]) or none
+    lines.append(f"- **{w('most_sensitive_thresholds')}** "
+                 f"({w('changing_at', step=format(document['definitions']['step'], 'g'))}){colon}{listed}")
+    lines += ["", f"## {w('indicators')}", "", w("pass_note"), ""]
     rows = []
     for f in document["indicators"]:
         d = f["distribution"] or {}
-        rows.append([code(f["code"]), escape(f["dimension"]), f"{_fmt(f['bar']['value'], 1)} ({f['bar']['origin']})",
+        rows.append([code(f["code"]), escape(f["dimension"]),
+                     f"{_fmt(f['bar']['value'], 1)} ({w('bar_' + f['bar']['origin'])})",
                      f["scored"], f["not_applicable"], f["not_evaluated"], _fmt(f["pass_rate"]),
                      *(_fmt(d.get(k)) for k in ("min", "q1", "median", "q3", "max", "mean")),
-                     ", ".join(FLAG_TEXT[x] for x in f["flags"])])
-    lines += table(["indicator", "dim.", "bar", "scored", "n/a", "not eval.", "pass rate", "min", "q1", "median",
-                    "q3", "max", "mean", "flags"], rows, "lllrrrrrrrrrrl")
+                     comma.join(_flag(x, lang) for x in f["flags"])])
+    lines += table([w(f"col_{key}") for key in ("indicator", "dimension_short", "bar", "scored", "not_applicable",
+                                                 "not_evaluated", "pass_rate", "min", "q1", "median", "q3", "max",
+                                                 "mean", "flags")], rows, "lllrrrrrrrrrrl")
     corr = document["correlation"]
-    lines += ["", "## Correlation", "",
-              f"Pearson's r over the datasets where both indicators are scored (at least {corr['min_shared']}); "
-              f"|r| ≥ {corr['redundant_at']:g} is flagged. {corr['pairs_with_too_few_shared']} pair(s) share too "
-              "few datasets.", ""]
+    lines += ["", f"## {w('correlation')}", "",
+              w("correlation_note", n=corr["min_shared"], at=format(corr["redundant_at"], "g"),
+                few=corr["pairs_with_too_few_shared"]), ""]
     reasons: dict[str, list[str]] = {}
     for item in corr["excluded"]:
         reasons.setdefault(item["reason"], []).append(code(item["code"]))
     for reason, codes in sorted(reasons.items()):
-        lines += [f"Left out, {escape(reason)}: {', '.join(codes)}.", ""]
+        lines += [w("left_out", reason=escape(_reason(reason, corr["min_shared"], lang)), codes=comma.join(codes)), ""]
     if corr["pairs"]:
-        lines += table(["a", "b", "datasets", "r", "flag"],
+        lines += table([w("col_a"), w("col_b"), w("col_datasets"), w("col_r"), w("col_flag")],
                        [[code(p["a"]), code(p["b"]), p["datasets"], _fmt(p["r"], 3),
-                         "possibly redundant" if p["redundant"] else ""] for p in corr["pairs"]], "llrrl")
+                         w("possibly_redundant") if p["redundant"] else ""] for p in corr["pairs"]], "llrrl")
     else:
-        lines.append("No pair to correlate.")
+        lines.append(w("no_pairs"))
     step = document["sensitivity"]["step"]
-    lines += ["", "## Sensitivity", "",
-              f"Each threshold moved by −{step:g} and +{step:g} points (clamped); datasets whose grade, "
-              "pass/fail or indicator threshold outcome changes.", ""]
+    lines += ["", f"## {w('sensitivity')}", "", w("sensitivity_note", step=format(step, "g")), ""]
     if document["sensitivity"]["thresholds"]:
-        lines += table(["threshold", f"−{step:g}", "changed", f"+{step:g}", "changed", "datasets"],
-                       [[escape(t["label"]), _fmt(t["down"]["value"], 1), t["down"]["changed"],
-                         _fmt(t["up"]["value"], 1), t["up"]["changed"],
-                         escape(", ".join(t["down"]["datasets"] + t["up"]["datasets"]))]
-                        for t in document["sensitivity"]["thresholds"]], "lrrrrl")
+        lines += table([w("col_threshold"), f"−{step:g}", w("col_changed"), f"+{step:g}", w("col_changed"),
+                        w("col_datasets")],
+                       [[escape(th["label"]), _fmt(th["down"]["value"], 1), th["down"]["changed"],
+                         _fmt(th["up"]["value"], 1), th["up"]["changed"],
+                         escape(comma.join(th["down"]["datasets"] + th["up"]["datasets"]))]
+                        for th in document["sensitivity"]["thresholds"]], "lrrrrl")
     else:
-        lines.append("The standard has no numeric threshold.")
+        lines.append(w("no_thresholds"))
     if document["against"] is not None:
-        lines += _against_markdown(document["against"], code, escape, table)
+        lines += _against_markdown(document["against"], code, escape, table, lang)
     return "\n".join(lines) + "\n"
 
 
-def _against_markdown(against: dict, code, escape, table) -> list[str]:
+def _against_markdown(against: dict, code, escape, table, lang: str) -> list[str]:
+    def w(key: str, **values: Any) -> str:
+        return t(key, lang, **values)
+
+    comma = w("comma")
     old = against["standard"]
-    lines = ["", f"## Against {code(old['id'])} {escape(old['version'])}", ""]
+    lines = ["", f"## {w('against', id=code(old['id']), version=escape(old['version']))}", ""]
     changes = against["changes"]
     for item in changes["indicators"]:
         concerns = ""
         if "rebound" in item["change"]:
-            concerns = f": {escape(', '.join(item['old_concerns']))} → {escape(', '.join(item['new_concerns']))}"
-        lines.append(f"- indicator {code(item['code'])} {', '.join(item['change'])}{concerns}")
-    for key, word in (("gates_removed", "gate removed"), ("gates_added", "gate added"),
-                      ("levels_removed", "level removed"), ("levels_added", "level added")):
-        lines += [f"- {word}: {escape(text)}" for text in changes[key]]
+            concerns = (f"{w('colon')}{escape(', '.join(item['old_concerns']))} → "
+                        f"{escape(', '.join(item['new_concerns']))}")
+        change = comma.join(w(f"change_{kind}") for kind in item["change"])
+        lines.append(f"- {w('against_indicator', code=code(item['code']), change=change)}{concerns}")
+    for key, word in (("gates_removed", "gate_removed"), ("gates_added", "gate_added"),
+                      ("levels_removed", "level_removed"), ("levels_added", "level_added")):
+        lines += [f"- {w(word)}{w('colon')}{escape(text)}" for text in changes[key]]
     if changes["scale"]:
-        lines.append(f"- scale {changes['scale']['old']:g} → {changes['scale']['new']:g}")
-    lines += ["", f"{against['changed']} dataset(s) change grade or pass/fail.", ""]
-    lines += table(["dataset", "old", "new", "outcome changed"],
-                   [[escape(d["name"]), _verdict_text(d["old"]), _verdict_text(d["new"]),
-                     "yes" if d["outcome_changed"] else ""] for d in against["datasets"]], "llll")
+        scale = changes["scale"]
+        lines.append(f"- {w('scale_change', old=format(scale['old'], 'g'), new=format(scale['new'], 'g'))}")
+    lines += ["", w("n_changed", n=against["changed"]), ""]
+    lines += table([w("col_dataset"), w("col_old"), w("col_new"), w("col_outcome_changed")],
+                   [[escape(d["name"]), _verdict_text(d["old"], lang), _verdict_text(d["new"], lang),
+                     w("yes") if d["outcome_changed"] else ""] for d in against["datasets"]], "llll")
     for d in against["datasets"]:
         if not d["outcome_changed"]:
             continue
         lines += ["", f"### {escape(d['name'])}", ""]
         for gate in d["gates_flipped"]:
-            lines.append(f"- gate {escape(gate['gate'])}: {gate['old']} → {gate['new']}")
+            lines.append(f"- {w('gate_flipped', gate=escape(gate['gate']), old=gate['old'], new=gate['new'])}")
         if d["causes"]:
-            lines += table(["indicator", "change", "old score", "new score", "contribution Δ"],
-                           [[code(c["code"]), ", ".join(c["change"]), _fmt(c["old_score"]), _fmt(c["new_score"]),
+            lines += table([w("col_indicator"), w("col_change"), w("col_old_score"), w("col_new_score"),
+                            w("col_contribution_delta")],
+                           [[code(c["code"]), comma.join(w(f"change_{kind}") for kind in c["change"]),
+                             _fmt(c["old_score"]), _fmt(c["new_score"]),
                              f"{c['contribution_delta']:+.3f}"] for c in d["causes"]], "llrrr")
     return lines
 
 
-def calibration_summary(document: dict) -> list[str]:
+def calibration_summary(document: dict, lang: str = "en") -> list[str]:
+    def w(key: str, **values: Any) -> str:
+        return t(key, lang, **values)
+
+    colon, comma, none = w("colon"), w("comma"), w("none")
     st = document["standard"]
-    lines = [f"calibration of {st['id']} {st['version']} on {len(document['datasets'])} datasets"]
+    step = format(document["sensitivity"]["step"], "g")
+    lines = [w("summary_title", id=st["id"], version=st["version"], n=len(document["datasets"]))]
     for d in document["datasets"]:
-        lines.append(f"  {d['name']}: {_verdict_text(d)}")
+        lines.append(f"  {d['name']}{colon}{_verdict_text(d, lang)}")
     for flag, codes in document["flagged"].items():
-        lines.append(f"{FLAG_TEXT[flag]}: {', '.join(codes) or 'none'}")
+        lines.append(f"{_flag(flag, lang)}{colon}{comma.join(codes) or none}")
     redundant = [f"{p['a']}~{p['b']} (r={_fmt(p['r'], 3)})" for p in document["correlation"]["pairs"] if p["redundant"]]
-    lines.append(f"possibly redundant: {', '.join(redundant) or 'none'}")
-    sensitive = [f"{t['label']} ({t['down']['changed']} at -{document['sensitivity']['step']:g}, "
-                 f"{t['up']['changed']} at +{document['sensitivity']['step']:g})"
-                 for t in document["sensitivity"]["thresholds"][:3] if t["total"]]
-    lines.append(f"most sensitive: {'; '.join(sensitive) or 'none'}")
+    lines.append(f"{w('possibly_redundant')}{colon}{comma.join(redundant) or none}")
+    sensitive = [f"{th['label']} ({w('summary_moves', down=th['down']['changed'], up=th['up']['changed'], step=step)})"
+                 for th in document["sensitivity"]["thresholds"][:3] if th["total"]]
+    lines.append(f"{w('summary_most_sensitive')}{colon}{'; '.join(sensitive) or none}")
     if document["against"] is not None:
         against = document["against"]
-        changed = [f"{d['name']} ({_verdict_text(d['old'])} -> {_verdict_text(d['new'])}; "
+        changed = [f"{d['name']} ({_verdict_text(d['old'], lang)} -> {_verdict_text(d['new'], lang)}; "
                    f"{', '.join(c['code'] for c in d['causes'][:3])})"
                    for d in against["datasets"] if d["outcome_changed"]]
-        lines.append(f"against {against['standard']['id']} {against['standard']['version']}: "
-                     f"{against['changed']} changed" + (": " + "; ".join(changed) if changed else ""))
+        lines.append(w("summary_against", id=against["standard"]["id"], version=against["standard"]["version"],
+                       n=against["changed"]) + (": " + "; ".join(changed) if changed else ""))
     return lines
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from dsbench.render.i18n import name, t
 from dsbench.standard import Standard
 
 FILES = ("leaderboard.csv", "leaderboard.md", "leaderboard.html")
@@ -111,37 +112,51 @@ def score_text(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def _passed_text(passed: bool | None) -> str:
+def _passed_class(passed: bool | None) -> str:
     return "" if passed is None else ("yes" if passed else "no")
 
 
-def _summary(rows: Sequence[Row], standards: Sequence[Standard]) -> str:
-    datasets = len({r.dataset for r in rows})
+def _passed_text(passed: bool | None, lang: str) -> str:
+    return "" if passed is None else t(_passed_class(passed), lang)
+
+
+def _counted(key: str, n: int, lang: str) -> str:
+    return t(f"n_{key}", lang) if n == 1 else t(f"n_{key}s", lang, n=n)
+
+
+def _summary(rows: Sequence[Row], standards: Sequence[Standard], lang: str) -> str:
     failed = sum(r.error is not None for r in rows)
-    return (f"{datasets} dataset{'s' * (datasets != 1)} × {len(standards)} "
-            f"standard{'s' * (len(standards) != 1)}: {len(rows) - failed} scored, {failed} failed. "
-            "Ranks are within each standard; equal scores share a rank.")
+    return t("leaderboard_summary", lang, datasets=_counted("dataset", len({r.dataset for r in rows}), lang),
+             standards=_counted("standard", len(standards), lang), scored=len(rows) - failed, failed=failed)
 
 
-def _heading(standard: Standard) -> str:
-    return f"{standard.id}: {standard.title['en']} (version {standard.version})"
+def _heading(standard: Standard, lang: str) -> str:
+    return t("leaderboard_heading", lang, id=standard.id, title=name(standard.title, lang), version=standard.version)
 
 
-def render_markdown(rows: Sequence[Row], standards: Sequence[Standard]) -> str:
+def _dimension_label(dimension: Any, lang: str) -> str:
+    return f"{dimension.code} {name(dimension.name, lang)}"
+
+
+def _columns(lang: str) -> list[str]:
+    return [t(f"col_{key}", lang) for key in ("rank", "dataset", "score", "grade", "passed")]
+
+
+def render_markdown(rows: Sequence[Row], standards: Sequence[Standard], lang: str = "en") -> str:
     from dsbench.render.markdown import escape
 
-    lines = ["# Leaderboard", "", escape(_summary(rows, standards))]
+    lines = [f"# {t('leaderboard', lang)}", "", escape(_summary(rows, standards, lang))]
     for standard in standards:
         mine = [r for r in rows if r.standard == standard.id]
         errors = any(r.error for r in mine)
-        header = ["rank", "dataset", "score", "grade", "passed",
-                  *(escape(f"{d.code} {d.name['en']}") for d in standard.dimensions), *(["error"] * errors)]
+        header = [*_columns(lang), *(escape(_dimension_label(d, lang)) for d in standard.dimensions),
+                  *([t("col_error", lang)] * errors)]
         rules = ["---:", "---", "---:", "---", "---", *(["---:"] * len(standard.dimensions)), *(["---"] * errors)]
-        lines += ["", f"## {escape(_heading(standard))}", "", "| " + " | ".join(header) + " |",
+        lines += ["", f"## {escape(_heading(standard, lang))}", "", "| " + " | ".join(header) + " |",
                   "| " + " | ".join(rules) + " |"]
         for row in mine:
             cells = ["" if row.rank is None else str(row.rank), escape(row.dataset), score_text(row.score),
-                     escape(row.grade or ""), _passed_text(row.passed),
+                     escape(row.grade or ""), _passed_text(row.passed, lang),
                      *(score_text(row.dimensions.get(d.id)) for d in standard.dimensions),
                      *([escape(row.error or "")] * errors)]
             lines.append("| " + " | ".join(cells) + " |")
@@ -151,13 +166,13 @@ def render_markdown(rows: Sequence[Row], standards: Sequence[Standard]) -> str:
 # --------------------------------------------------------------------------------------------- html
 
 _PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{{ html_lang }}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="dsbench">
-<title>Leaderboard</title>
+<title>{{ w("leaderboard") }}</title>
 <style>
 body { margin: 0 auto; padding: 24px 28px 40px; max-width: 1120px; color: #1f2328;
        font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; }
@@ -175,32 +190,32 @@ svg.chart { max-width: 100%; height: auto; }
 </style>
 </head>
 <body>
-<h1>Leaderboard</h1>
+<h1>{{ w("leaderboard") }}</h1>
 <p>{{ summary }}</p>
 {% for section in sections %}
 <section>
 <h2>{{ section.heading }}</h2>
 <table>
-<thead><tr><th class="num">rank</th><th>dataset</th><th class="num">score</th><th>grade</th><th>passed</th>
+<thead><tr><th class="num">{{ w("col_rank") }}</th><th>{{ w("col_dataset") }}</th><th class="num">{{ w("col_score") }}</th><th>{{ w("col_grade") }}</th><th>{{ w("col_passed") }}</th>
 {% for name in section.dimensions %}<th class="num">{{ name }}</th>{% endfor %}
-{% if section.errors %}<th>error</th>{% endif %}</tr></thead>
+{% if section.errors %}<th>{{ w("col_error") }}</th>{% endif %}</tr></thead>
 <tbody>
 {% for row in section.rows %}
-<tr{% if row.error %} class="error"{% endif %}><td class="num">{{ row.rank }}</td><td>{{ row.dataset }}</td><td class="num">{{ row.score }}</td><td>{{ row.grade }}</td><td class="{{ row.passed }}">{{ row.passed }}</td>
+<tr{% if row.error %} class="error"{% endif %}><td class="num">{{ row.rank }}</td><td>{{ row.dataset }}</td><td class="num">{{ row.score }}</td><td>{{ row.grade }}</td><td class="{{ row.passed_class }}">{{ row.passed }}</td>
 {% for value in row.dimensions %}<td class="num">{{ value }}</td>{% endfor %}
 {% if section.errors %}<td>{{ row.error }}</td>{% endif %}</tr>
 {% endfor %}
 </tbody>
 </table>
 {% if section.charts %}
-<figure><figcaption>Distribution of scores</figcaption>
+<figure><figcaption>{{ w("score_distribution") }}</figcaption>
 {{ section.charts.distribution }}
 </figure>
-<figure><figcaption>Dimension scores across datasets</figcaption>
+<figure><figcaption>{{ w("dimension_spread") }}</figcaption>
 {{ section.charts.dimensions }}
 </figure>
 {% elif section.charts is none %}
-<p class="note">Charts need matplotlib: `pip install dsbench[report]` adds them.</p>
+<p class="note">{{ w("no_charts") }}</p>
 {% endif %}
 </section>
 {% endfor %}
@@ -209,7 +224,7 @@ svg.chart { max-width: 100%; height: auto; }
 """
 
 
-def render_html(rows: Sequence[Row], standards: Sequence[Standard]) -> str:
+def render_html(rows: Sequence[Row], standards: Sequence[Standard], lang: str = "en") -> str:
     import jinja2
 
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
@@ -218,22 +233,26 @@ def render_html(rows: Sequence[Row], standards: Sequence[Standard]) -> str:
     for standard in standards:
         mine = [r for r in rows if r.standard == standard.id]
         sections.append({
-            "heading": _heading(standard),
-            "dimensions": [f"{d.code} {d.name['en']}" for d in standard.dimensions],
+            "heading": _heading(standard, lang),
+            "dimensions": [_dimension_label(d, lang) for d in standard.dimensions],
             "errors": any(r.error for r in mine),
             "rows": [{"rank": "" if r.rank is None else r.rank, "dataset": r.dataset,
-                      "score": score_text(r.score), "grade": r.grade or "", "passed": _passed_text(r.passed),
+                      "score": score_text(r.score), "grade": r.grade or "",
+                      "passed": _passed_text(r.passed, lang), "passed_class": _passed_class(r.passed),
                       "dimensions": [score_text(r.dimensions.get(d.id)) for d in standard.dimensions],
                       "error": r.error or ""} for r in mine],
             # {} when there is nothing to chart; None without matplotlib
-            "charts": charts(mine, standard) if any(r.score is not None for r in mine) else {},
+            "charts": charts(mine, standard, lang) if any(r.score is not None for r in mine) else {},
         })
-    return environment.from_string(_PAGE).render(summary=_summary(rows, standards), sections=sections)
+    return environment.from_string(_PAGE).render(summary=_summary(rows, standards, lang), sections=sections,
+                                                  html_lang="zh-CN" if lang == "zh" else lang,
+                                                  w=lambda key: t(key, lang))
 
 
-def charts(rows: Sequence[Row], standard: Standard) -> dict[str, Any] | None:
+def charts(rows: Sequence[Row], standard: Standard, lang: str = "en") -> dict[str, Any] | None:
     """{"distribution": svg, "dimensions": svg} of one standard's rows as markupsafe.Markup, or None
-    without matplotlib."""
+    without matplotlib. Chinese words need a CJK font: without one the charts keep English axis titles
+    and dimension codes (the table beside them names them), never boxes for missing glyphs."""
     try:
         import matplotlib
         from matplotlib.figure import Figure
@@ -241,13 +260,16 @@ def charts(rows: Sequence[Row], standard: Standard) -> dict[str, Any] | None:
         return None
     from markupsafe import Markup
 
-    from dsbench.render.html import PALETTE, SVG_SALT, figure_svg
+    from dsbench.render.html import PALETTE, SVG_SALT, cjk_font, figure_svg
 
-    settings = {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "font.family": ["DejaVu Sans"],
+    font = cjk_font() if lang == "zh" else None
+    words = lang if lang != "zh" or font else "en"  # the language the chart's glyphs can show
+    settings = {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path",
+                "font.family": ["DejaVu Sans"] + ([font] if font else []),
                 "font.size": 9.0, "axes.edgecolor": "#8a8f98", "axes.linewidth": 0.8, "path.simplify": True}
     scale = standard.scale
     scores = [r.score for r in rows if r.score is not None]
-    dimensions = [(f"{d.code} {d.name['en']}", [r.dimensions[d.id] for r in rows
+    dimensions = [(_dimension_label(d, lang) if words == lang else d.code, [r.dimensions[d.id] for r in rows
                                                  if r.dimensions.get(d.id) is not None])
                   for d in standard.dimensions]
     dimensions = [(label, values) for label, values in dimensions if values]
@@ -257,8 +279,8 @@ def charts(rows: Sequence[Row], standard: Standard) -> dict[str, Any] | None:
         axes.hist(scores, bins=[scale * k / HISTOGRAM_BINS for k in range(HISTOGRAM_BINS + 1)],
                   color=PALETTE[0], edgecolor="white")
         axes.set_xlim(0, scale)
-        axes.set_xlabel("score")
-        axes.set_ylabel("datasets")
+        axes.set_xlabel(t("col_score", words))
+        axes.set_ylabel(t("col_datasets", words))
         axes.yaxis.get_major_locator().set_params(integer=True)
         _plain(axes)
         boxes = Figure(figsize=(8.0, 0.6 + 0.42 * max(1, len(dimensions))), layout="constrained")
@@ -274,11 +296,12 @@ def charts(rows: Sequence[Row], standard: Standard) -> dict[str, Any] | None:
         axes.set_yticks(positions, [label for label, _ in dimensions])
         axes.set_ylim(len(dimensions) - 0.5, -0.5)
         axes.set_xlim(0, scale * 1.02)  # room for the markers of full scores
-        axes.set_xlabel("score")
+        axes.set_xlabel(t("col_score", words))
         _plain(axes)
         prefix = f"lb-{standard.id}"
-        return {"distribution": Markup(figure_svg(histogram, f"{prefix}-h", f"Distribution of {standard.id} scores")),
-                "dimensions": Markup(figure_svg(boxes, f"{prefix}-d", f"{standard.id} dimension scores"))}
+        return {"distribution": Markup(figure_svg(histogram, f"{prefix}-h",
+                                                  t("score_distribution_of", lang, id=standard.id))),
+                "dimensions": Markup(figure_svg(boxes, f"{prefix}-d", t("dimension_spread_of", lang, id=standard.id)))}
 
 
 def _version(module: Any) -> tuple[int, int]:
@@ -296,20 +319,22 @@ def _plain(axes: Any) -> None:
 # ------------------------------------------------------------------------------------------ writing
 
 
-def render_leaderboard(rows: Sequence[Row], standards: Sequence[Standard]) -> dict[str, str]:
-    """File name -> text of the three leaderboards; nothing is written here."""
-    return dict(zip(FILES, (render_csv(rows, standards), render_markdown(rows, standards),
-                            render_html(rows, standards))))
+def render_leaderboard(rows: Sequence[Row], standards: Sequence[Standard], lang: str = "en") -> dict[str, str]:
+    """File name -> text of the three leaderboards (Markdown and HTML in ``lang``, the CSV
+    language-neutral); nothing is written here."""
+    return dict(zip(FILES, (render_csv(rows, standards), render_markdown(rows, standards, lang),
+                            render_html(rows, standards, lang))))
 
 
-def write_leaderboard(out_dir: Path, rows: Sequence[Row], standards: Sequence[Standard]) -> list[Path]:
+def write_leaderboard(out_dir: Path, rows: Sequence[Row], standards: Sequence[Standard],
+                      lang: str = "en") -> list[Path]:
     """Render all three, then write each atomically."""
     from dsbench.outputs import write_atomic
 
-    files = render_leaderboard(rows, standards)
-    for name, text in files.items():
-        write_atomic(out_dir / name, text)
-    return [out_dir / name for name in files]
+    files = render_leaderboard(rows, standards, lang)
+    for filename, text in files.items():
+        write_atomic(out_dir / filename, text)
+    return [out_dir / filename for filename in files]
 
 
 __all__ = ["Row", "charts", "leaderboard_rows", "render_csv", "render_html", "render_leaderboard",

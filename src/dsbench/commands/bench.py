@@ -21,7 +21,7 @@ CORPUS_HELP = ("Dataset directories (with a manifest), data files, or YAML lists
 
 def register(app: Typer) -> None:
     """Add ``dsbench bench`` to ``app``."""
-    from dsbench.cli import MEMORY_LIMIT, STANDARD_HELP, TIMEOUT
+    from dsbench.cli import LANG_HELP, MEMORY_LIMIT, STANDARD_HELP, TIMEOUT
 
     @app.command()
     def bench(
@@ -34,13 +34,17 @@ def register(app: Typer) -> None:
                                    "is up to date."),
         memory_limit: Optional[str] = MEMORY_LIMIT,
         timeout: Optional[float] = TIMEOUT,
+        lang: str = typer.Option("en", "--lang", help=LANG_HELP + " Of leaderboard.md and .html; cards "
+                                 "and the CSV are language-neutral."),
     ) -> None:
         """Evaluate every dataset of CORPUS against every standard; write the cards and a leaderboard.
         Pairs whose card in the output directory was made from the same inputs are skipped."""
         from dsbench.corpus import CorpusError, evaluate_corpus, load_corpus
         from dsbench.leaderboard import leaderboard_rows, write_leaderboard
+        from dsbench.render import check_language
         from dsbench.standard import load_standard
 
+        check_language(lang)
         entries = load_corpus(corpus)  # bad corpus, standard or output: exit 2 before any work
         standards = [load_standard(s) for s in standard]
         if output.exists() and not output.is_dir():
@@ -48,7 +52,7 @@ def register(app: Typer) -> None:
         with _Progress(len(entries) * len(standards)) as report:
             cards = evaluate_corpus(entries, standards, output, jobs, report, force=force,
                                     memory_limit=memory_limit, timeout=timeout)
-        written = write_leaderboard(output, leaderboard_rows(standards, cards, cards.errors), standards)
+        written = write_leaderboard(output, leaderboard_rows(standards, cards, cards.errors), standards, lang)
         counts = {status: 0 for status in ("evaluated", "skipped", "error")}
         for state in cards.statuses.values():
             counts[state.status] += 1

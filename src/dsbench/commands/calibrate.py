@@ -12,6 +12,7 @@ from typer import Typer
 
 def register(app: Typer) -> None:
     """Add this module's command to ``app``."""
+    from dsbench.cli import LANG_HELP
 
     @app.command()
     def calibrate(
@@ -25,21 +26,25 @@ def register(app: Typer) -> None:
                                               "and calibration.md (default calibration/<standard id>/)."),
         jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Datasets evaluated at once, in "
                                            "worker processes (default: one per CPU)."),
+        lang: str = typer.Option("en", "--lang", help=LANG_HELP + " Of calibration.md and the summary; "
+                                 "calibration.json is language-neutral."),
     ) -> None:
         """Calibrate a standard on a corpus: pass rates, score distributions, indicators that never
         or always fail or do not discriminate, correlated indicators, threshold sensitivity (±5
         points) and, with --against, which datasets change grade and why."""
         from dsbench.calibration import calibrate as run_calibration
         from dsbench.errors import DsbenchError
+        from dsbench.render import check_language
         from dsbench.standard import load_standard
 
+        check_language(lang)
         draft = load_standard(standard)
         directory = output if output is not None else Path("calibration") / draft.id
         if directory.exists() and not directory.is_dir():  # refused before any dataset is evaluated
             raise DsbenchError("the output exists and is not a directory", source=str(directory))
         report = run_calibration(draft, corpus, against=against, jobs=jobs)
-        paths = report.save(directory)
-        for line in report.summary():
+        paths = report.save(directory, lang)
+        for line in report.summary(lang):
             typer.echo(line)
         for path in paths:
             typer.echo(f"wrote {path}")

@@ -88,18 +88,13 @@ class CardItem:
 def corpus_items(items: Sequence[str]) -> list:
     """The corpus, sorted by name: card.json files (:class:`CardItem`) and everything :func:`dsbench.corpus.load_corpus` reads (dataset directories and files, YAML
     lists). A name may appear once."""
-    from dsbench.corpus import CorpusError, load_corpus
+    from dsbench.corpus import CorpusError, check_unique_names, load_corpus
 
     paths = [item for item in items if not _is_card(item)]
     found = [_card_item(item) for item in items if _is_card(item)] + (load_corpus(paths) if paths else [])
     if not found:
         raise CorpusError("the corpus is empty")
-    seen: dict[str, str] = {}
-    for item in found:
-        if item.name.casefold() in seen:
-            raise CorpusError(f"two datasets are named {item.name!r} (also {seen[item.name.casefold()]})",
-                              source=item.path)
-        seen[item.name.casefold()] = item.path
+    check_unique_names((item.name, item.path) for item in found)
     return sorted(found, key=lambda item: item.name)
 
 
@@ -142,17 +137,12 @@ def evaluate_items(items: Sequence, standard: Standard, jobs: int | None = None)
     """One card per corpus item, in order: a card item's own, or a fresh evaluation under
     ``standard`` (in ``jobs`` worker processes, default one per CPU, each with its share of the
     CPUs). The first dataset that cannot be evaluated stops the run with its error."""
-    from dsbench.corpus import available_cpus
+    from dsbench.corpus import spawn_pool, worker_share
 
     todo = [item for item in items if not isinstance(item, CardItem)]
-    workers = min(jobs or available_cpus(), len(todo))
+    workers, threads = worker_share(jobs, len(todo))
     if workers > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        threads = max(1, available_cpus() // workers)
-        # spawn: a forked DuckDB may deadlock on locks held by threads the fork did not copy.
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with spawn_pool(workers) as pool:
             outcomes = list(pool.map(_evaluate_entry, todo, [standard] * len(todo), [threads] * len(todo)))
     else:
         outcomes = [_evaluate_entry(item, standard, None) for item in todo]

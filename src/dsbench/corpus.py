@@ -106,14 +106,20 @@ def load_corpus(items: Iterable[str | Path]) -> list[CorpusEntry]:
             entries.append((_entry(str(item), None, None, None, None, str(item), None), str(item)))
     if not entries:
         raise CorpusError("the corpus is empty")
+    check_unique_names((entry.name, where) for entry, where in entries)
+    return [entry for entry, _ in entries]
+
+
+def check_unique_names(named: Iterable[tuple[str, str]]) -> None:
+    """Refuse a dataset name given twice, ignoring case (it names a directory of cards, and some
+    file systems do not tell case apart); ``named`` holds (name, where it was given)."""
     first_seen: dict[str, str] = {}
-    for entry, where in entries:
-        key = entry.name.casefold()
+    for name, where in named:
+        key = name.casefold()
         if key in first_seen:
-            raise CorpusError(f"two datasets are named {entry.name!r} (also {first_seen[key]}); "
+            raise CorpusError(f"two datasets are named {name!r} (also {first_seen[key]}); "
                               "give one a `name` in a corpus list", source=where)
         first_seen[key] = where
-    return [entry for entry, _ in entries]
 
 
 def _read_list(path: Path) -> list[tuple[CorpusEntry, str]]:
@@ -272,6 +278,20 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def worker_share(jobs: int | None, tasks: int) -> tuple[int, int]:
+    """(worker processes, DuckDB threads in each): ``jobs`` (default one per CPU), no more than
+    there are tasks, and the CPUs divided among them so that the pool does not oversubscribe."""
+    cpus = available_cpus()
+    workers = min(jobs or cpus, tasks)
+    return workers, max(1, cpus // max(1, workers))
+
+
+def spawn_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes started by "spawn": a forked DuckDB may deadlock on locks held by threads
+    that the fork did not copy."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+
+
 def evaluate_corpus(entries: Sequence[CorpusEntry], standards: Sequence[Any], out_dir: str | Path,
                     jobs: int | None = None, progress: Callable[[PairStatus], None] | None = None, *,
                     force: bool = False, memory_limit: str | None = None,
@@ -335,8 +355,7 @@ def evaluate_corpus(entries: Sequence[CorpusEntry], standards: Sequence[Any], ou
             if task.standards:
                 tasks.append(task)
 
-    workers = min(jobs or available_cpus(), len(tasks))
-    threads = max(1, available_cpus() // max(1, workers))
+    workers, threads = worker_share(jobs, len(tasks))
     for task in tasks:
         task.threads = threads
     for task in _run(tasks, workers):
@@ -347,13 +366,12 @@ def evaluate_corpus(entries: Sequence[CorpusEntry], standards: Sequence[Any], ou
 
 def _run(tasks: list[DatasetTask], workers: int) -> Iterable[DatasetTask]:
     """The tasks with their outcomes, as they finish: in this process for one worker, otherwise in
-    worker processes started by "spawn" (a forked DuckDB may deadlock on locks held by threads
-    that the fork did not copy)."""
+    :func:`spawn_pool` workers."""
     if workers <= 1:
         for task in tasks:
             yield evaluate_task(task)
         return
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    executor = spawn_pool(workers)
     try:
         # Largest first: a big dataset started last would keep one worker busy while the rest idle.
         futures = {executor.submit(evaluate_task, task): task
@@ -428,5 +446,5 @@ def _message(error: BaseException) -> str:
     return shortened(f"{type(error).__name__}: {error}".rstrip(": "))
 
 
-__all__ = ["CorpusCards", "CorpusEntry", "CorpusError", "PairStatus", "card_is_current", "dataset_inputs",
-           "evaluate_corpus", "load_corpus", "pair_inputs"]
+__all__ = ["CorpusCards", "CorpusEntry", "CorpusError", "PairStatus", "card_is_current", "check_unique_names",
+           "dataset_inputs", "evaluate_corpus", "load_corpus", "pair_inputs", "spawn_pool", "worker_share"]

@@ -10,8 +10,8 @@ from typing import Any, Mapping
 from dsbench.data.sources import Dataset, LoadOptions, load_dataset
 from dsbench.engine.metrics import Scope, content_hash
 from dsbench.engine.runner import MetricFailure, compute
-from dsbench.errors import DataError
 from dsbench.engine.sql import quote_ident
+from dsbench.errors import DataError
 from dsbench.generate import generated_suites
 from dsbench.scorecard import CARD_VERSION, ScoreCard, file_sha256, scores_document
 from dsbench.scoring import Evidence, Measured, load_evidence, score
@@ -130,24 +130,28 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
         manifest_digest = None
         if dataset.manifest_path is not None:
             manifest_digest = file_sha256(dataset.manifest_path)
+    # What every card shares; only the standard, its evidence and its scores differ.
+    results = [m for m, _ in measured]
+    suites_run = sorted(({"id": s.name, "version": s.version, "digest": suite_digest(s)} for s in chosen),
+                        key=lambda s: s["id"])
+    documents = sorted((doc for _, doc in measured), key=lambda d: d["id"])
+    engine = engine_versions()
     cards = []
     for standard, external in zip(standards, externals):
-        scores = score(standard, [m for m, _ in measured], external)
         document = {
             "card_version": CARD_VERSION,
             "dataset": {"name": name, **identity},
             "manifest_digest": manifest_digest,
             "standard": {"id": standard.id, "version": standard.version, "status": standard.status,
                          "title": standard.title, "digest": standard.digest},
-            "suites": sorted(({"id": s.name, "version": s.version, "digest": suite_digest(s)} for s in chosen),
-                             key=lambda s: s["id"]),
-            "engine": engine_versions(),
+            "suites": suites_run,
+            "engine": engine,
             "options": {"encoding": encoding, "missing_values": missing_values, "generated_suites": generate,
                         "full_evidence": full_evidence,
                         "evidence": {code: {"passed": e.passed, "evaluated": e.evaluated, "score": e.score,
                                             "source": e.source} for code, e in sorted(external.items())}},
-            **scores_document(scores),
-            "results": sorted((doc for _, doc in measured), key=lambda d: d["id"]),
+            **scores_document(score(standard, results, external)),
+            "results": documents,
         }
         cards.append(ScoreCard(document))
     return cards

@@ -30,12 +30,10 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dsbench.errors import DsbenchError, shortened
-
-if TYPE_CHECKING:
-    from dsbench.scorecard import ScoreCard
+from dsbench.scorecard import ScoreCard, card_number
 
 DEFAULT_DATABASE = Path(".dsbench") / "history.duckdb"
 DEFAULT_SIGMA = 3.0
@@ -286,29 +284,21 @@ def check_database(path: str | Path) -> None:
 # -- recording --------------------------------------------------------------------------------------
 
 
-def _number(value: Any) -> float | None:
-    """A card number as a float; None for null and for the text a card writes for NaN and infinities
-    (an undefined score has no place in a band)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value)
-
-
 def card_metrics(document: dict) -> list[Metric]:
     """The overall, dimension and indicator scores of a card, in the card's order."""
     found = [Metric("overall", "overall", "scored" if document.get("score") is not None else None,
-                    _number(document.get("score")))]
+                    card_number(document.get("score")))]
     for dimension in document["dimensions"]:
-        found.append(Metric("dimension", dimension["code"], dimension.get("status"), _number(dimension.get("score"))))
+        found.append(Metric("dimension", dimension["code"], dimension.get("status"), card_number(dimension.get("score"))))
     for dimension in document["dimensions"]:
         for item in dimension["indicators"]:
-            found.append(Metric("indicator", item["code"], item.get("status"), _number(item.get("score")),
-                                _number(item.get("value")), _number(item.get("passed")),
-                                _number(item.get("evaluated"))))
+            found.append(Metric("indicator", item["code"], item.get("status"), card_number(item.get("score")),
+                                card_number(item.get("value")), card_number(item.get("passed")),
+                                card_number(item.get("evaluated"))))
     return found
 
 
-def record(card: "ScoreCard | str | Path", db_path: str | Path = DEFAULT_DATABASE, *,
+def record(card: ScoreCard | str | Path, db_path: str | Path = DEFAULT_DATABASE, *,
            recorded_at: datetime | None = None) -> Recorded:
     """Append ``card`` (a ScoreCard, or the path of a card.json read through the card loader) to the
     history database, created with its directory when absent. A card recorded before (same digest)
@@ -316,7 +306,7 @@ def record(card: "ScoreCard | str | Path", db_path: str | Path = DEFAULT_DATABAS
     it to import an archive of earlier cards (a naive datetime is taken as UTC)."""
     from dsbench.cardtools import load_card
 
-    document = card.document if hasattr(card, "document") else load_card(card).document
+    document = (card if isinstance(card, ScoreCard) else load_card(card)).document
     moment = recorded_at or datetime.now(timezone.utc)
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
@@ -333,7 +323,7 @@ def record(card: "ScoreCard | str | Path", db_path: str | Path = DEFAULT_DATABAS
                         [run_id, moment, document["dataset"]["name"], document["dataset"]["fingerprint"],
                          document["digest"], document["standard"]["id"], document["standard"]["version"],
                          document["engine"].get("dsbench", "unknown"), float(document["scale"]),
-                         _number(document["score"]), document["grade"], bool(document["passed"])])
+                         card_number(document["score"]), document["grade"], bool(document["passed"])])
             con.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             [[run_id, position, m.kind, m.code, m.status, m.score, m.value, m.passed, m.evaluated]
                              for position, m in enumerate(card_metrics(document))])
@@ -487,7 +477,7 @@ def trend_png(found: HistoryReport, last: int | None = None) -> bytes:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from dsbench.render.html import PALETTE  # the card's chart colours
+    from dsbench.render.html import PALETTE, plain_axes  # the look of the card's charts
 
     shown = found.runs[-last:] if last else found.runs
     positions = list(range(len(shown)))
@@ -523,10 +513,7 @@ def trend_png(found: HistoryReport, last: int | None = None) -> bytes:
                        + (f"{flagged} metric(s) of the latest run outside their band" if flagged
                           else "latest run inside its bands"), loc="left",
                        color=FLAG_COLOR if flagged else "#1f2328")
-        axes.grid(True, color="#e3e6ea", linewidth=0.8)
-        axes.set_axisbelow(True)
-        for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
+        plain_axes(axes, "both")
         axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from dsbench.render.i18n import name, t
+from dsbench.scorecard import card_number
 from dsbench.standard import Standard
 
 FILES = ("leaderboard.csv", "leaderboard.md", "leaderboard.html")
@@ -34,13 +35,6 @@ class Row:
     passed: bool | None
     dimensions: dict[str, float | None]  # dimension id -> score
     error: str | None = None
-
-
-def _number(value: Any) -> float | None:
-    """A finite score, or None (a card writes NaN and infinities as strings)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        return None
-    return float(value)
 
 
 def leaderboard_rows(standards: Sequence[Standard], cards: Mapping[tuple[str, str], Path],
@@ -60,8 +54,8 @@ def leaderboard_rows(standards: Sequence[Standard], cards: Mapping[tuple[str, st
             except CardError as error:
                 unranked.append(Row(standard.id, dataset, None, None, None, None, {}, str(error)))
                 continue
-            dimensions = {d["id"]: _number(d.get("score")) for d in card.get("dimensions", [])}
-            unranked.append(Row(standard.id, dataset, None, _number(card.get("score")), card.get("grade"),
+            dimensions = {d["id"]: card_number(d.get("score")) for d in card.get("dimensions", [])}
+            unranked.append(Row(standard.id, dataset, None, card_number(card.get("score")), card.get("grade"),
                                 card.get("passed"), dimensions))
         unranked += [Row(standard.id, dataset, None, None, None, None, {}, message)
                      for (dataset, standard_id), message in errors.items() if standard_id == standard.id]
@@ -260,13 +254,11 @@ def charts(rows: Sequence[Row], standard: Standard, lang: str = "en") -> dict[st
         return None
     from markupsafe import Markup
 
-    from dsbench.render.html import PALETTE, SVG_SALT, cjk_font, figure_svg
+    from dsbench.render.html import PALETTE, chart_settings, cjk_font, figure_svg, plain_axes
 
     font = cjk_font() if lang == "zh" else None
     words = lang if lang != "zh" or font else "en"  # the language the chart's glyphs can show
-    settings = {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path",
-                "font.family": ["DejaVu Sans"] + ([font] if font else []),
-                "font.size": 9.0, "axes.edgecolor": "#8a8f98", "axes.linewidth": 0.8, "path.simplify": True}
+    settings = chart_settings(font)
     scale = standard.scale
     scores = [r.score for r in rows if r.score is not None]
     dimensions = [(_dimension_label(d, lang) if words == lang else d.code, [r.dimensions[d.id] for r in rows
@@ -282,7 +274,7 @@ def charts(rows: Sequence[Row], standard: Standard, lang: str = "en") -> dict[st
         axes.set_xlabel(t("col_score", words))
         axes.set_ylabel(t("col_datasets", words))
         axes.yaxis.get_major_locator().set_params(integer=True)
-        _plain(axes)
+        plain_axes(axes)
         boxes = Figure(figsize=(8.0, 0.6 + 0.42 * max(1, len(dimensions))), layout="constrained")
         axes = boxes.add_subplot()
         positions = list(range(len(dimensions)))
@@ -297,7 +289,7 @@ def charts(rows: Sequence[Row], standard: Standard, lang: str = "en") -> dict[st
         axes.set_ylim(len(dimensions) - 0.5, -0.5)
         axes.set_xlim(0, scale * 1.02)  # room for the markers of full scores
         axes.set_xlabel(t("col_score", words))
-        _plain(axes)
+        plain_axes(axes)
         prefix = f"lb-{standard.id}"
         return {"distribution": Markup(figure_svg(histogram, f"{prefix}-h",
                                                   t("score_distribution_of", lang, id=standard.id))),
@@ -307,13 +299,6 @@ def charts(rows: Sequence[Row], standard: Standard, lang: str = "en") -> dict[st
 def _version(module: Any) -> tuple[int, int]:
     major, minor = module.__version__.split(".")[:2]
     return int(major), int("".join(ch for ch in minor if ch.isdigit()) or 0)
-
-
-def _plain(axes: Any) -> None:
-    axes.xaxis.grid(True, color="#e3e6ea", linewidth=0.8)
-    axes.set_axisbelow(True)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
 
 
 # ------------------------------------------------------------------------------------------ writing
@@ -329,12 +314,9 @@ def render_leaderboard(rows: Sequence[Row], standards: Sequence[Standard], lang:
 def write_leaderboard(out_dir: Path, rows: Sequence[Row], standards: Sequence[Standard],
                       lang: str = "en") -> list[Path]:
     """Render all three, then write each atomically."""
-    from dsbench.outputs import write_atomic
+    from dsbench.render import write_all
 
-    files = render_leaderboard(rows, standards, lang)
-    for filename, text in files.items():
-        write_atomic(out_dir / filename, text)
-    return [out_dir / filename for filename in files]
+    return write_all(out_dir, render_leaderboard(rows, standards, lang))
 
 
 __all__ = ["Row", "charts", "leaderboard_rows", "render_csv", "render_html", "render_leaderboard",

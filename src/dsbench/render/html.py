@@ -18,6 +18,7 @@ from typing import Any
 
 from dsbench.render import _shared as s
 from dsbench.render.i18n import name, t
+from dsbench.scorecard import card_number
 
 FILENAME = "card.html"
 MEDIA_TYPE = "text/html"
@@ -41,16 +42,9 @@ def _environment():
                               keep_trailing_newline=True)
 
 
-def _number(value: Any) -> float | None:
-    """A score as a finite float, or None (not scored; the card writes NaN as a string)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        return None
-    return float(value)
-
-
 def _pct(score: Any, scale: float) -> str:
     """Width of a CSS score bar, as a percentage with one decimal."""
-    score = _number(score)
+    score = card_number(score)
     if score is None or not scale:
         return "0"
     return f"{max(0.0, min(100.0, 100.0 * score / scale)):.1f}"
@@ -225,7 +219,7 @@ def _bars(figure_class: Any, labels: list[str], scores: list[Any], colors: list[
     figure = figure_class(figsize=(8.0, 0.55 + bar_height * count), layout="constrained")
     axes = figure.add_subplot()
     positions = list(range(len(labels)))
-    scores = [_number(v) for v in scores]
+    scores = [card_number(v) for v in scores]
     values = [0.0 if v is None else v for v in scores]
     axes.barh(positions, values, color=colors, height=0.68)
     for y, value, status in zip(positions, scores, statuses):
@@ -239,12 +233,24 @@ def _bars(figure_class: Any, labels: list[str], scores: list[Any], colors: list[
     axes.set_xlim(0, scale * 1.09)  # room for the value of a full bar
     axes.set_xticks([scale * k / 5 for k in range(6)])
     axes.spines["bottom"].set_bounds(0, scale)
-    axes.xaxis.grid(True, color="#e3e6ea", linewidth=0.8)
+    plain_axes(axes)
+    axes.tick_params(axis="y", length=0)
+    return figure
+
+
+def chart_settings(font: str | None) -> dict[str, Any]:
+    """matplotlib settings of dsbench's SVG charts: reproducible ids and glyphs drawn as paths (the
+    same bytes on every run), DejaVu Sans with ``font`` (a CJK font) as fallback, quiet axes."""
+    return {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "font.family": ["DejaVu Sans"] + ([font] if font else []),
+            "font.size": 9.0, "axes.edgecolor": "#8a8f98", "axes.linewidth": 0.8, "path.simplify": True}
+
+
+def plain_axes(axes: Any, axis: str = "x") -> None:
+    """Light grid lines on ``axis`` ("x", "y" or "both") behind the data, no top or right frame."""
+    axes.grid(True, axis=axis, color="#e3e6ea", linewidth=0.8)
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.tick_params(axis="y", length=0)
-    return figure
 
 
 def figure_svg(figure: Any, prefix: str, label: str) -> str:
@@ -271,10 +277,7 @@ def charts(card: dict, lang: str) -> dict[str, Any] | None:
     from markupsafe import Markup
 
     font = cjk_font() if lang == "zh" else None
-    families = ["DejaVu Sans"] + ([font] if font else [])
-    settings = {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "font.family": families,
-                "font.size": 9.0, "axes.edgecolor": "#8a8f98", "axes.linewidth": 0.8,
-                "xtick.color": "#4a4f57", "ytick.color": "#1f2328", "path.simplify": True}
+    settings = {**chart_settings(font), "xtick.color": "#4a4f57", "ytick.color": "#1f2328"}
     scale = float(card.get("scale") or 100)
     dimension_labels, indicator_labels = chart_labels(card, lang, font is not None)
     dimensions = card.get("dimensions", [])

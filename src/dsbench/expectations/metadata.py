@@ -119,53 +119,18 @@ def is_documented(document: Mapping[str, Any] | None, item: str) -> bool:
 
 # -- record fields --------------------------------------------------------------------------------
 
-def _split_top(text: str) -> list[str]:
-    """``text`` split at the commas outside brackets and quotes (of a DuckDB type's argument list)."""
-    pieces, depth, quote, start = [], 0, None, 0
-    for index, char in enumerate(text):
-        if quote:
-            if char == quote:
-                quote = None  # a doubled quote closes and reopens: the same to a splitter
-        elif char in "\"'":
-            quote = char
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "," and depth == 0:
-            pieces.append(text[start:index])
-            start = index + 1
-    pieces.append(text[start:])
-    return pieces
-
-
 def struct_fields(duckdb_type: str) -> dict[str, str] | None:
-    """The fields of a DuckDB ``STRUCT(…)`` type as name -> type; None for any other type (a list
-    of structs, ``STRUCT(…)[]``, included)."""
-    text = duckdb_type.strip()
-    if not (text[:7].upper() == "STRUCT(" and text.endswith(")")):
+    """The fields of a DuckDB ``STRUCT(…)`` type as name -> type, read by DuckDB's own type parser;
+    None for any other type (a list of structs, ``STRUCT(…)[]``, included) or one it cannot read."""
+    import duckdb
+
+    try:
+        parsed = duckdb.sqltype(duckdb_type)
+    except (duckdb.Error, ValueError, TypeError):
         return None
-    fields: dict[str, str] = {}
-    for entry in _split_top(text[7:-1]):
-        entry = entry.strip()
-        if not entry:
-            continue
-        if entry.startswith('"'):
-            index, name = 1, ""
-            while index < len(entry):
-                if entry[index] == '"':
-                    if entry[index + 1:index + 2] == '"':
-                        name += '"'
-                        index += 2
-                        continue
-                    break
-                name += entry[index]
-                index += 1
-            rest = entry[index + 1:]
-        else:
-            name, _, rest = entry.partition(" ")
-        fields[name] = rest.strip()
-    return fields
+    if parsed.id != "struct":
+        return None
+    return {name: str(field) for name, field in parsed.children}
 
 
 def _descend(sql: str, duckdb_type: str, parts: list[str]) -> tuple[str, str] | None:

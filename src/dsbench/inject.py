@@ -54,6 +54,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Sequence
 from urllib.parse import urlparse
 
+from dsbench.errors import DataError, DsbenchError
+
 DEFECTS = ("out_of_range", "label_flips", "nulls", "duplicates")  # the order they are applied in
 OPTIONS = {"nulls": "--nulls", "duplicates": "--duplicates", "out_of_range": "--out-of-range",
            "label_flips": "--label-flips"}
@@ -101,7 +103,6 @@ def inject(data: Any, output: str | Path, *, seed: int = 0, nulls: float | None 
     label when the manifest declares none. An existing non-empty ``output`` is replaced only with
     ``force``."""
     from dsbench.data.sources import LoadOptions, load_dataset
-    from dsbench.errors import DsbenchError
 
     rates = _check_rates({"nulls": nulls, "duplicates": duplicates, "out_of_range": out_of_range,
                           "label_flips": label_flips})
@@ -130,7 +131,6 @@ def inject(data: Any, output: str | Path, *, seed: int = 0, nulls: float | None 
 
 # -- checks before any work ------------------------------------------------------------------------
 def _check_rates(rates: dict[str, Any]) -> dict[str, float | None]:
-    from dsbench.errors import DsbenchError
 
     checked: dict[str, float | None] = {}
     for defect, rate in rates.items():
@@ -147,7 +147,6 @@ def _check_rates(rates: dict[str, Any]) -> dict[str, float | None]:
 
 
 def _names(items: Sequence[str] | None, option: str) -> list[str] | None:
-    from dsbench.errors import DsbenchError
 
     if items is None:
         return None
@@ -158,7 +157,6 @@ def _names(items: Sequence[str] | None, option: str) -> list[str] | None:
 
 
 def _check_output(output: Path, force: bool) -> None:
-    from dsbench.errors import DsbenchError
 
     if output.is_symlink() or (output.exists() and not output.is_dir()):
         raise DsbenchError("the output exists and is not a directory", source=str(output))
@@ -172,7 +170,6 @@ def _check_output(output: Path, force: bool) -> None:
 
 def _check_not_inside(output: Path, dataset: Any) -> None:
     """Replacing the output must not delete the input."""
-    from dsbench.errors import DsbenchError
 
     target = output.resolve()
     inputs = [f for t in dataset.tables.values() for f in t.files]
@@ -185,7 +182,6 @@ def _check_not_inside(output: Path, dataset: Any) -> None:
 
 
 def _chosen_tables(dataset: Any, tables: Sequence[str] | None) -> list[str]:
-    from dsbench.errors import DataError
 
     if not tables:
         return list(dataset.tables)
@@ -212,7 +208,6 @@ class _TablePlan:
     @classmethod
     def make(cls, dataset: Any, table: Any, columns: list[str] | None, label_column: str | None,
              rates: dict[str, float | None]) -> "_TablePlan":
-        from dsbench.errors import DsbenchError
         from dsbench.expectations.types import is_numeric
 
         resource = _resource(dataset, table.name)
@@ -337,7 +332,6 @@ class _TableWork:
         import duckdb
 
         from dsbench.data.sources import DEFAULT_MISSING, csv_retry, describe_duckdb_error
-        from dsbench.errors import DataError
 
         table, resource = self.plan.table, self.plan.resource
         schema = resource.schema_ if resource is not None else None
@@ -755,7 +749,6 @@ def _build(dataset: Any, plans: list[_TablePlan], destinations: dict[str, Path],
 
 def _check_applied(plans: list[_TablePlan], tables: dict[str, Any], requested: list[str]) -> None:
     """A requested defect that no chosen table could take is an error, not a silent no-op."""
-    from dsbench.errors import DsbenchError
 
     needs = {"nulls": "a column outside the primary key", "out_of_range": "a numeric column with values",
              "label_flips": "a label column with two classes or more (declare dsbench:role: label in "
@@ -772,7 +765,6 @@ def _check_applied(plans: list[_TablePlan], tables: dict[str, Any], requested: l
 def _destinations(dataset: Any, plans: list[_TablePlan]) -> dict[str, Path]:
     """The output file of each chosen table, relative to the output directory; no two tables (nor
     a copied file, the manifest or the ground truth) may share one."""
-    from dsbench.errors import DsbenchError
 
     root = dataset.manifest_path.parent if dataset.manifest_path is not None else None
     destinations = {plan.table.name: _output_path(plan.table, plan.resource, plan.text) for plan in plans}
@@ -912,7 +904,6 @@ def _staging_directory(output: Path) -> Path:
     """A hidden sibling of the output, named so a later run can tell it was left by a dead process."""
     import glob
 
-    from dsbench.errors import DsbenchError
     from dsbench.outputs import _alive
 
     parent = output.absolute().parent

@@ -2,8 +2,9 @@
 datasets, before the standard is published.
 
 Each dataset is evaluated once. The results in its card (concern, severity, success, the A/B
-measure, errored) are everything the scoring model reads, and they do not depend on the standard
-(the suites come from the data and the manifest), so the draft, its ±5-point variants and an older
+measure, what each flags) and its ``elements`` (the elements of every table and the signatures of
+flagged rows) are everything the scoring model reads, and they do not depend on the standard (the
+suites come from the data and the manifest), so the draft, its ±5-point variants and an older
 version are all scored from the cards without touching the data again (:func:`rescore`).
 
 Definitions used throughout the report:
@@ -55,7 +56,9 @@ REPORT_JSON, REPORT_MD = "calibration.json", "calibration.md"
 def measured_results(card: dict) -> list[Measured]:
     """The scoring inputs of a card, rebuilt from its results (as evaluation builds them)."""
     return [Measured(r["id"], r["concern"], r["severity"], r["success"], r["measure"]["passed"],
-                     r["measure"]["evaluated"], bool(r["exception_info"].get("raised_exception")))
+                     r["measure"]["evaluated"], bool(r["exception_info"].get("raised_exception")),
+                     r["table"], r["scoring"]["kind"], tuple(r["scoring"]["columns"]), r["scoring"]["flagged"],
+                     r["scoring"]["by_row"], r["scoring"]["identity"])
             for r in card["results"]]
 
 
@@ -71,7 +74,7 @@ def rescore(card: dict, standard: str | Path | Standard) -> Scores:
     ``standard`` has the card's standard id."""
     standard = load_standard(standard)
     evidence = card_evidence(card) if standard.id == card["standard"]["id"] else {}
-    return score(standard, measured_results(card), evidence)
+    return score(standard, measured_results(card), evidence, card["elements"])
 
 
 # -- the corpus ---------------------------------------------------------------------------------------
@@ -338,7 +341,7 @@ def _outcome(scores: Scores) -> tuple:
     return scores.grade, scores.passed, tuple(i.threshold_met for d in scores.dimensions for i in d.indicators)
 
 
-def sensitivity(standard: Standard, names: list[str], results: list[tuple[list[Measured], dict]],
+def sensitivity(standard: Standard, names: list[str], results: list[tuple[list[Measured], dict, dict]],
                 baseline: list[Scores]) -> dict[str, Any]:
     before = [_outcome(s) for s in baseline]
     rows = []
@@ -347,8 +350,8 @@ def sensitivity(standard: Standard, names: list[str], results: list[tuple[list[M
         for direction, sign in (("down", -1), ("up", 1)):
             value = min(threshold.high, max(threshold.low, threshold.value + sign * STEP))
             moved = threshold.apply(value)
-            changed = [name for name, (measured, evidence), was in zip(names, results, before)
-                       if _outcome(score(moved, measured, evidence)) != was]
+            changed = [name for name, (measured, evidence, elements), was in zip(names, results, before)
+                       if _outcome(score(moved, measured, evidence, elements)) != was]
             moves[direction] = {"value": _num(value), "changed": len(changed), "datasets": changed}
         rows.append({"id": threshold.id, "kind": threshold.kind, "label": threshold.label,
                      "value": _num(threshold.value), **moves,
@@ -508,8 +511,8 @@ def calibrate_cards(standard: str | Path | Standard, cards: dict[str, dict],
     for name in names:
         card = cards[name]
         evidence = card_evidence(card) if card["standard"]["id"] == standard.id else {}
-        results.append((measured_results(card), evidence))
-    scored = [score(standard, measured, evidence) for measured, evidence in results]
+        results.append((measured_results(card), evidence, card["elements"]))
+    scored = [score(standard, measured, evidence, elements) for measured, evidence, elements in results]
     findings = indicator_findings(standard, names, scored)
     document: dict[str, Any] = {
         "standard": standard_summary(standard),
@@ -525,8 +528,9 @@ def calibrate_cards(standard: str | Path | Standard, cards: dict[str, dict],
     }
     if against is not None:
         old = load_standard(against)
-        old_scores = [score(old, measured, card_evidence(cards[name]) if cards[name]["standard"]["id"] == old.id else {})
-                      for name, (measured, _) in zip(names, results)]
+        old_scores = [score(old, measured, card_evidence(cards[name]) if cards[name]["standard"]["id"] == old.id else {},
+                            elements)
+                      for name, (measured, _, elements) in zip(names, results)]
         document["against"] = comparison(old, standard, names, old_scores, scored)
     return Calibration(document)
 

@@ -65,9 +65,13 @@ _NUMBER = "number"  # int or float (not bool), or the text rounded() writes for 
 _ANY = "any"
 _NAME = {"*": str}
 _INDICATOR = {"code": str, "name": _NAME, "weight": _NUMBER, "status": str, "direction": str,
+              "unit": (str, None), "a": (str, None), "b": (str, None),
               "score": (_NUMBER, None), "value": (_NUMBER, None), "passed": (_NUMBER, None),
-              "evaluated": (_NUMBER, None), "threshold_met": (bool, None), "expectations": [str],
-              "source": (str, None)}
+              "evaluated": (_NUMBER, None), "coverage": (_NUMBER, None), "threshold": (_NUMBER, None),
+              "threshold_met": (bool, None), "effective_weight": (_NUMBER, None),
+              "results": [{"id": str, "passed": _NUMBER, "evaluated": _NUMBER}], "source": (str, None)}
+_ELEMENTS = {"rows": _NUMBER, "present": {"*": _NUMBER}, "text": [str], "absent": [str], "atoms": [str],
+             "groups": [{"atoms": [_NUMBER], "rows": _NUMBER, "missing": {"*": _NUMBER}}], "exact": bool}
 CARD_SHAPE: dict[str, Any] = {
     "card_version": str,
     "dataset": {"name": str, "fingerprint": str,
@@ -76,19 +80,24 @@ CARD_SHAPE: dict[str, Any] = {
                             "files": [{"path": str, "bytes": _NUMBER, "sha256": str}]}]},
     "manifest_digest": (str, None),
     "standard": {"id": str, "version": str, "status": str, "title": _NAME, "digest": str},
-    "suites": [{"id": str, "version": str, "digest": str}],
+    "suites": [{"id": str, "version": str, "digest": str, "feeds": [str], "makes_applicable": [str],
+                "skipped": [dict]}],
     "engine": {"*": str},
     "options": {"encoding": (str, None), "missing_values": ([str], None), "generated_suites": bool,
                 "full_evidence": bool,
                 "evidence": {"*": {"passed": (_NUMBER, None), "evaluated": (_NUMBER, None),
                                    "score": (_NUMBER, None), "source": str}}},
     "scale": _NUMBER, "score": (_NUMBER, None), "grade": (str, None), "passed": bool,
-    "gates": [{"type": str, "passed": bool, "description": str, "observed": _ANY}],
-    "dimensions": [{"code": str, "id": str, "name": _NAME, "weight": _NUMBER, "status": str,
-                    "score": (_NUMBER, None), "indicators": [_INDICATOR]}],
+    "levels": [{"grade": str, "name": _NAME, "min_score": _NUMBER}],
+    "gates": [{"type": str, "passed": bool, "description": str, "threshold": _ANY, "observed": _ANY}],
+    "dimensions": [{"code": str, "id": str, "name": _NAME, "weight": _NUMBER, "effective_weight": (_NUMBER, None),
+                    "status": str, "score": (_NUMBER, None), "indicators": [_INDICATOR]}],
+    "elements": {"*": _ELEMENTS},
     "results": [{"id": str, "suite": str, "table": str, "concern": (str, None), "severity": str,
                  "success": bool, "expectation_config": dict, "result": dict, "exception_info": dict,
-                 "measure": {"passed": _NUMBER, "evaluated": _NUMBER}}],
+                 "measure": {"passed": _NUMBER, "evaluated": _NUMBER},
+                 "scoring": {"kind": str, "columns": [str], "flagged": _NUMBER, "by_row": bool,
+                             "identity": (str, None)}}],
     "digest": str,
 }
 _NON_FINITE = ("nan", "inf", "-inf")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from dsbench.data.sources import Dataset, LoadOptions, load_dataset
+from dsbench.defects import Flagged, table_elements
 from dsbench.engine.metrics import Scope, content_hash
 from dsbench.engine.runner import MetricFailure, compute
 from dsbench.engine.sql import quote_ident
@@ -17,7 +18,7 @@ from dsbench.scorecard import CARD_VERSION, ScoreCard, file_sha256, scores_docum
 from dsbench.scoring import Evidence, Measured, load_evidence, score
 from dsbench.standard import canonical_digest, load_standard
 from dsbench.suite import Suite, resolve_suite
-from dsbench.validation import ValidationResult, run_suites
+from dsbench.validation import ExpectationResult, ValidationResult, run_suites
 
 
 def engine_versions() -> dict[str, str]:
@@ -67,15 +68,40 @@ def suite_digest(suite: Suite) -> str:
     return canonical_digest(suite.model_dump(mode="json"))
 
 
-def _measured(suite: Suite, result: ValidationResult) -> list[tuple[Measured, dict]]:
+# Keyword arguments that change how a result is reported, not which rows it flags.
+REPORTING_KWARGS = ("mostly", "result_format", "catch_exceptions", "include_config", "meta")
+
+
+def _flagged(result: ExpectationResult) -> int:
+    """Rows the result flags (its B − A), for expectations that flag rows and did not raise."""
+    expectation, outcome = result.expectation, result.outcome
+    if expectation is None or expectation.defect_kind != "rows" or outcome.exception is not None:
+        return 0
+    return outcome.evaluated - outcome.passed
+
+
+def _scoring(suite: Suite, result: ValidationResult, elements: dict[str, dict]) -> list[tuple[Measured, dict]]:
+    """Each result of ``result`` as scoring reads it, and as the card records it."""
     items = []
+    atoms = set(elements[result.table]["atoms"])
     for item in result.results:
         qualified = f"{suite.name}:{item.id}"
+        expectation = item.expectation
+        kind = expectation.defect_kind if expectation is not None else "scope"
+        columns = tuple(expectation.defect_columns()) if expectation is not None else ()
+        flagged, by_row = _flagged(item), qualified in atoms
+        # A rule counted without signatures: an exact copy of it is the same rule.
+        identity = None if by_row or not flagged else canonical_digest(
+            {"type": item.config.type, "table": result.table,
+             "kwargs": {k: v for k, v in item.config.kwargs.items() if k not in REPORTING_KWARGS}})
         document = item.to_dict()
         document.update({"id": qualified, "suite": suite.name, "table": result.table,
-                         "concern": item.concern, "severity": item.config.severity})
+                         "concern": item.concern, "severity": item.config.severity,
+                         "scoring": {"kind": kind, "columns": list(columns), "flagged": flagged, "by_row": by_row,
+                                     "identity": identity}})
         measured = Measured(qualified, item.concern, item.config.severity, item.success,
-                            item.outcome.passed, item.outcome.evaluated, item.outcome.exception is not None)
+                            item.outcome.passed, item.outcome.evaluated, item.outcome.exception is not None,
+                            result.table, kind, columns, flagged, by_row, identity)
         items.append((measured, document))
     return items
 
@@ -121,9 +147,13 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
         # The files' sha256 (IO and hashlib, which releases the GIL) while DuckDB works.
         digests = {f: hasher.submit(file_sha256, f) for t in dataset.tables.values() for f in t.files}
         chosen = (generated_suites(dataset) if generate else []) + extra
+        validated = run_suites(chosen, dataset, full_evidence)
+        flagged = [Flagged(f"{suite.name}:{item.id}", result.table, item.expectation, _flagged(item))
+                   for suite, result in zip(chosen, validated) for item in result.results]
+        elements = table_elements(dataset, flagged, dataset.timeout)
         measured: list[tuple[Measured, dict]] = []
-        for suite, result in zip(chosen, run_suites(chosen, dataset, full_evidence)):
-            measured.extend(_measured(suite, result))
+        for suite, result in zip(chosen, validated):
+            measured.extend(_scoring(suite, result, elements))
         root = _dataset_root(data, dataset)
         identity = fingerprint(dataset, root, digests)
         name = dataset_name(data, dataset)
@@ -132,29 +162,51 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
             manifest_digest = file_sha256(dataset.manifest_path)
     # What every card shares; only the standard, its evidence and its scores differ.
     results = [m for m, _ in measured]
-    suites_run = sorted(({"id": s.name, "version": s.version, "digest": suite_digest(s)} for s in chosen),
-                        key=lambda s: s["id"])
+    suite_of = {doc["id"]: doc["suite"] for _, doc in measured}
     documents = sorted((doc for _, doc in measured), key=lambda d: d["id"])
     engine = engine_versions()
     cards = []
     for standard, external in zip(standards, externals):
+        scores = score(standard, results, external, elements)
         document = {
             "card_version": CARD_VERSION,
             "dataset": {"name": name, **identity},
             "manifest_digest": manifest_digest,
             "standard": {"id": standard.id, "version": standard.version, "status": standard.status,
                          "title": standard.title, "digest": standard.digest},
-            "suites": suites_run,
+            "suites": suites_fed(chosen, scores, suite_of),
             "engine": engine,
             "options": {"encoding": encoding, "missing_values": missing_values, "generated_suites": generate,
                         "full_evidence": full_evidence,
                         "evidence": {code: {"passed": e.passed, "evaluated": e.evaluated, "score": e.score,
                                             "source": e.source} for code, e in sorted(external.items())}},
-            **scores_document(score(standard, results, external)),
+            **scores_document(scores, standard),
+            "elements": elements,
             "results": documents,
         }
         cards.append(ScoreCard(document))
     return cards
+
+
+def suites_fed(suites: list[Suite], scores: Any, suite_of: dict[str, str]) -> list[dict[str, Any]]:
+    """The suites run, each with the indicators its results fed, and those it alone made applicable
+    (the indicators no other suite fed)."""
+    fed: dict[str, set[str]] = {}
+    for dimension in scores.dimensions:
+        for indicator in dimension.indicators:
+            if indicator.status == "scored":
+                for item in indicator.results:
+                    fed.setdefault(suite_of[item["id"]], set()).add(indicator.code)
+    order = [i.code for d in scores.dimensions for i in d.indicators]
+    entries = []
+    for suite in suites:
+        mine = fed.get(suite.name, set())
+        others = set().union(*(codes for name, codes in fed.items() if name != suite.name))
+        entries.append({"id": suite.name, "version": suite.version, "digest": suite_digest(suite),
+                        "feeds": sorted(mine, key=order.index),
+                        "makes_applicable": sorted(mine - others, key=order.index),
+                        "skipped": list(suite.meta.get("skipped", []))})
+    return sorted(entries, key=lambda s: s["id"])
 
 
 def dataset_name(data: Any, dataset: Dataset) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from dsbench.errors import DsbenchError
 
-CARD_VERSION = "1"
+CARD_VERSION = "2"
 SIGNIFICANT_DIGITS = 10
 
 
@@ -127,17 +127,19 @@ def check_digest(card: ScoreCard) -> bool:
     return card.document.get("digest") == digest_of(card.document)
 
 
-def scores_document(scores: Any) -> dict[str, Any]:
-    """The score part of a card, from scoring.Scores."""
+def scores_document(scores: Any, standard: Any) -> dict[str, Any]:
+    """The score part of a card, from scoring.Scores, with what explains it: the standard's grade
+    bands, each gate's threshold and observed value, weights and their effective shares."""
     return {
         "scale": scores.scale,
         "score": scores.score,
         "grade": scores.grade,
         "passed": scores.passed,
+        "levels": [{"grade": level.grade, "name": level.name, "min_score": level.min_score}
+                   for level in standard.levels],
         "gates": [asdict(g) for g in scores.gates],
         "dimensions": [
-            {"code": d.code, "id": d.id, "name": d.name, "weight": d.weight, "status": d.status,
-             "score": d.score,
-             "indicators": [{**asdict(i), "expectations": sorted(i.expectations)} for i in d.indicators]}
+            {"code": d.code, "id": d.id, "name": d.name, "weight": d.weight, "effective_weight": d.effective_weight,
+             "status": d.status, "score": d.score, "indicators": [asdict(i) for i in d.indicators]}
             for d in scores.dimensions],
     }

@@ -1,7 +1,9 @@
-"""Standards as data: dimensions -> indicators bound to concerns, plus gates and grade levels.
+"""Standards as data: dimensions -> indicators bound to concerns and counted in a unit, plus gates
+and grade levels.
 
 A standard file is YAML validated against ``standards/standard.schema.json``; rules a schema cannot
-express (unique codes and ids, known concerns, gate references, level order) are checked here. The
+express (unique codes and ids, known concerns each bound by one data indicator, gate references,
+level order) are checked here. The
 digest of a standard is the sha256 of its canonical JSON form, so comments and layout do not count.
 """
 
@@ -24,6 +26,12 @@ class StandardError(DsbenchError):
     """A standard file is malformed or inconsistent."""
 
 
+# Units whose elements are counted (A = elements no bound expectation finds defective); ``measure``
+# takes the lowest measurement bound to the indicator instead.
+ELEMENT_UNITS = ("values", "text_values", "cells", "records", "tables")
+UNITS = ELEMENT_UNITS + ("measure",)
+
+
 @dataclass(frozen=True)
 class Indicator:
     code: str
@@ -35,6 +43,9 @@ class Indicator:
     threshold: float | None = None
     references: tuple[str, ...] = ()
     description: str | None = None
+    unit: str | None = None  # one of UNITS; None only for external indicators
+    a: str | None = None  # A in words
+    b: str | None = None  # B in words
 
     @property
     def external(self) -> bool:
@@ -129,6 +140,7 @@ def _check_schema(document: Any, source: str) -> None:
 def _check_rules(document: dict, source: str) -> None:
     known = concern_vocabulary()
     dimension_ids, dimension_codes, indicator_codes = set(), set(), set()
+    bound: dict[str, str] = {}  # concern -> the data indicator that binds it
     for d, dimension in enumerate(document["dimensions"]):
         where = f"dimensions[{d}]"
         for key, seen in (("id", dimension_ids), ("code", dimension_codes)):
@@ -146,6 +158,13 @@ def _check_rules(document: dict, source: str) -> None:
                 if concern not in known:
                     raise StandardError(f"unknown concern {concern!r} (see standards/concerns.yaml)",
                                         source=source, location=f"{here}.concerns[{c}]")
+                if indicator.get("evidence") == "external":
+                    continue  # describes the evidence; no result is bound
+                if concern in bound:
+                    # One result feeds one indicator: otherwise a single defect is counted twice.
+                    raise StandardError(f"concern {concern!r} is already bound by indicator {bound[concern]}",
+                                        source=source, location=f"{here}.concerns[{c}]")
+                bound[concern] = indicator["code"]
     for g, gate in enumerate(document.get("gates", [])):
         if gate.get("dimension") is not None and gate["dimension"] not in dimension_codes:
             raise StandardError(f"gate names unknown dimension {gate['dimension']!r}", source=source,
@@ -183,7 +202,8 @@ def standard_from_document(document: Any, source: str) -> Standard:
         Dimension(d["code"], d["id"], d["name"], float(d["weight"]), tuple(
             Indicator(i["code"], i["name"], float(i["weight"]), tuple(i.get("concerns", [])),
                       i.get("direction", "higher_is_better"), i.get("evidence", "data"),
-                      i.get("threshold"), tuple(i.get("references", [])), i.get("description"))
+                      i.get("threshold"), tuple(i.get("references", [])), i.get("description"),
+                      i.get("unit"), i.get("a"), i.get("b"))
             for i in d["indicators"]))
         for d in document["dimensions"])
     gates = tuple(Gate(g["type"], g.get("value"), g.get("dimension"), g.get("indicator"),

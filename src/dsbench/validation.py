@@ -25,6 +25,7 @@ class ExpectationResult:
     config: ExpectationConfig
     id: str
     outcome: Outcome
+    expectation: Expectation | None = field(default=None, repr=False, compare=False)  # as bound to the data
 
     @property
     def success(self) -> bool:
@@ -143,8 +144,8 @@ def run_suites(suites: list[Suite], dataset: Dataset, full_evidence: bool = Fals
 
     results, position = [], 0
     for suite, bound in zip(suites, bound_suites):
-        items = [ExpectationResult(config, config.stable_id(suite.name, i), outcomes[position + i])
-                 for i, (config, _) in enumerate(bound)]
+        items = [ExpectationResult(config, config.stable_id(suite.name, i), outcomes[position + i], expectation)
+                 for i, (config, expectation) in enumerate(bound)]
         position += len(bound)
         results.append(ValidationResult(suite, dataset.table(suite.table).name, items, plan, log))
     return results

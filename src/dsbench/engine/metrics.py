@@ -144,6 +144,21 @@ class Scope:
         return Metric(self.table, sql, clause_params, "stream", reducer=reducer, label=label)
 
 
+@dataclass
+class RowFrame:
+    """The rows of one table as a query over each row sees them: ``row`` names a column numbering
+    them (to break ties between equal rows), ``columns`` are the table's quoted columns (to order
+    rows deterministically), and :meth:`shared` names an expression computed once per row for every
+    condition that uses it."""
+
+    row: str
+    columns: list[str]
+    expressions: dict[str, str] = field(default_factory=dict)  # SQL without parameters -> its name
+
+    def shared(self, sql: str) -> str:
+        return self.expressions.setdefault(sql, f"{self.row}_{len(self.expressions)}")
+
+
 def row_hash(columns: list[str]) -> str:
     """SQL for a hash of a row's values over ``columns`` (quoted identifiers): DuckDB's ``hash``,
     which gives equal values equal hashes exactly where GROUP BY finds them equal (NULLs, -0.0,

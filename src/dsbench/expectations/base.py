@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Literal, Mapping
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dsbench.data.sources import Table
-from dsbench.engine.metrics import Condition, Metric, Scope
+from dsbench.engine.metrics import Condition, Metric, RowFrame, Scope
 from dsbench.engine.predicate import compile_predicate
 from dsbench.engine.runner import MetricFailure
 from dsbench.engine.sql import quote_ident
@@ -188,6 +188,23 @@ class Expectation:
 
     def add_evidence(self, outcome: Outcome, values: Mapping[Metric, Any]) -> None:
         """Fill the result's evidence fields from the evidence metrics."""
+
+    # -- how a result counts in an indicator (see dsbench.defects and dsbench.scoring) -------------
+    #: ``rows``: the expectation flags rows of its table, ``evaluated - passed`` of them;
+    #: ``scope``: it judges its columns or its table as a whole (a failure concerns all of them);
+    #: ``measure``: it measures (class balance, a checklist), and its A/B is the measurement.
+    defect_kind: ClassVar[str] = "scope"
+
+    def defect_columns(self) -> list[str]:
+        """The columns whose values the expectation judges ([]: the whole table)."""
+        column = getattr(self.kw, "column", None)
+        return [column] if isinstance(column, str) else []
+
+    def defect_flag(self, frame: RowFrame) -> Condition | None:
+        """A condition over the table's rows (as ``frame`` presents them) that is true on exactly
+        the rows the expectation counts as unexpected (window functions and subqueries allowed), or
+        None when it can count them but not point at them."""
+        return None
 
 
 def _gx_condition(text: str) -> str:

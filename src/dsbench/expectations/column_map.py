@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Literal, Mapping
 
 from pydantic import Field, model_validator
 
-from dsbench.engine.metrics import Condition, Metric
+from dsbench.engine.metrics import Condition, Metric, RowFrame, conjoin
 from dsbench.errors import SuiteError
 from dsbench.expectations.base import (EVIDENCE_SAMPLE, PARTIAL_UNEXPECTED_COUNT, Expectation, Kwargs, Outcome,
                                        failed_metric, jsonable, percent)
@@ -39,6 +39,7 @@ class ColumnMapExpectation(Expectation):
     value_only: ClassVar[bool] = False
     # Counting nulls, the unexpected values are all NULL: nothing to show, unless rows are shown.
     shows_rows: ClassVar[bool] = False
+    defect_kind: ClassVar[str] = "rows"
 
     def bind(self) -> None:
         self.col = self.column(self.kw.column)
@@ -53,6 +54,12 @@ class ColumnMapExpectation(Expectation):
     def unexpected(self) -> Condition:
         ok = self.expected()
         return Condition(f"{self.col} IS NOT NULL AND ({ok.sql}) IS NOT TRUE", ok.params)
+
+    def defect_flag(self, frame: RowFrame) -> Condition | None:
+        found = getattr(self, "unexpected_values", None)
+        if found is not None:  # every unexpected value is known: a lookup instead of the test
+            return Condition(f"list_contains(?::VARCHAR[], {self.col})", (found,))
+        return self.unexpected() & self.scope.condition
 
     def unexpected_count_metric(self) -> Metric:
         label = f"unexpected({self.type})"
@@ -116,7 +123,9 @@ class ColumnMapExpectation(Expectation):
         if outcome.result.get("unexpected_count", 0) == 0 or (self.counts_nulls and not self.shows_rows):
             return []
         where = self.unexpected()
-        self.m_partial = self.scope.rows(self.value_sql(), where=where, tail=f" LIMIT {EVIDENCE_SAMPLE}",
+        # The value itself too when it alone decides (it may let scoring look the rows up).
+        select = f"{self.value_sql()}, {self.col}" if self.decided_by_value() else self.value_sql()
+        self.m_partial = self.scope.rows(select, where=where, tail=f" LIMIT {EVIDENCE_SAMPLE}",
                                          label="unexpected_sample")
         if not self.context.full_evidence:
             return [self.m_partial]
@@ -141,6 +150,15 @@ class ColumnMapExpectation(Expectation):
         if isinstance(counts, list):
             outcome.result["partial_unexpected_counts"] = [
                 {"value": jsonable(value), "count": int(count)} for value, count in counts]
+        if isinstance(sample, list) and len(sample) == outcome.result.get("unexpected_count") \
+                and self.decided_by_value():
+            # The sample holds every unexpected row, and whether a row is unexpected depends on
+            # its text alone: the rows with these texts are exactly the unexpected ones.
+            self.unexpected_values = sorted({row[-1] for row in sample})
+
+    def decided_by_value(self) -> bool:
+        """Whether a row is unexpected depends on its text in the column alone."""
+        return self.value_only and self.scope.condition is None and is_string(self.column_type(self.kw.column))
 
 
 def _order_key(value: Any) -> tuple:
@@ -314,6 +332,19 @@ class DuplicatedValues(ColumnMapExpectation):
         """The HAVING condition of a group of unexpected rows."""
         return "count(*) > 1"
 
+    def repeated_over(self, window: str) -> str:
+        """:meth:`repeated` as a window condition over the row's group (``OVER (…)``)."""
+        return f"count(*) OVER {window} > 1"
+
+    def defect_flag(self, frame: RowFrame) -> Condition | None:
+        key = self.key()[0] if self.screened() else frame.shared(self.key()[0])  # one expression: computed once
+        considered = conjoin(self.rows_considered(), self.scope.condition)
+        if considered is None:
+            return Condition(self.repeated_over(f"(PARTITION BY {key})"))
+        inside = f"(({considered.sql}) IS TRUE)"
+        window = f"(PARTITION BY {inside}, {key})"
+        return Condition(f"{inside} AND {self.repeated_over(window)}", considered.params * 2)
+
     def screened(self) -> bool:
         return len(getattr(self, "cols", ())) > 1
 
@@ -335,7 +366,8 @@ class DuplicatedValues(ColumnMapExpectation):
     def unexpected_count_metric(self) -> Metric:
         group, value = self.key()
         clause, params = self.scope.where_clause(self.rows_considered())
-        sql = (f"SELECT value, n, sum(n) OVER () AS total FROM (SELECT {value} AS value, count(*) AS n "
+        sql = (f"SELECT value, n, sum(n) OVER () AS total, count(*) OVER () AS groups FROM ("
+               f"SELECT {value} AS value, count(*) AS n "
                f"FROM {self.table.view}{clause} GROUP BY {group} HAVING {self.repeated()}) "
                f"ORDER BY n DESC, value ASC LIMIT {PARTIAL_UNEXPECTED_COUNT}")
         return Metric(self.table.view, sql, params, "rows", label=f"duplicated({value})")
@@ -346,13 +378,19 @@ class DuplicatedValues(ColumnMapExpectation):
         top = values.get(self.m_unexpected)
         if not isinstance(top, list):
             return super().decide(values)
-        outcome = super().decide({**values, self.m_unexpected: int(top[0][2]) if top else 0})
-        counts = [{"value": jsonable(value), "count": int(n)} for value, n, _ in top]
+        in_groups, groups = (int(top[0][2]), int(top[0][3])) if top else (0, 0)
+        outcome = super().decide({**values, self.m_unexpected: self.unexpected_in(in_groups, groups)})
+        counts = [{"value": jsonable(value), "count": int(n)} for value, n, *_ in top]
         outcome.result["partial_unexpected_counts"] = counts
         # A sample of unexpected values: the most repeated ones, each as often as it occurs.
         outcome.result["partial_unexpected_list"] = [
             c["value"] for c in counts for _ in range(c["count"])][:PARTIAL_UNEXPECTED_COUNT]
         return outcome
+
+    def unexpected_in(self, rows_in_groups: int, groups: int) -> int:
+        """The unexpected rows, given the rows in repeated groups and the number of such groups:
+        every row of a repeated key (GX)."""
+        return rows_in_groups
 
     def evidence(self, outcome: Outcome) -> list[Metric]:
         return []  # computed with the count
@@ -614,6 +652,9 @@ class ExpectColumnValuesToBeDateutilParseable(ColumnMapExpectation):
     def evidence(self, outcome: Outcome) -> list[Metric]:
         return []  # which values fail is known only to dateutil; counts are exact
 
+    def defect_flag(self, frame: RowFrame) -> Condition | None:
+        return None  # only dateutil (in Python) knows which rows fail
+
 
 # --- types -------------------------------------------------------------------------------------
 
@@ -632,6 +673,7 @@ class ExpectColumnValuesToBeOfType(ColumnMapExpectation):
     summary = "The column's type is type_ (DuckDB, Arrow, numpy or Python type names)."
     default_concern = "consistency.type"
     Kwargs = TypeKwargs
+    defect_kind = "scope"  # judged on the column's type, not value by value
 
     def accepted(self) -> list[str]:
         return [self.kw.type_]
@@ -719,6 +761,9 @@ class ExpectColumnValuesToBeIncreasing(ColumnMapExpectation):
 
     def evidence(self, outcome: Outcome) -> list[Metric]:
         return []  # an order break is a pair of rows, not a value
+
+    def defect_flag(self, frame: RowFrame) -> Condition | None:
+        return None  # a break is judged in file order, which a window over the table does not promise
 
 
 class ExpectColumnValuesToBeDecreasing(ExpectColumnValuesToBeIncreasing):

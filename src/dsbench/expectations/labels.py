@@ -158,6 +158,7 @@ class LabelExpectation(Expectation):
     """A question about the class sizes of a label column (any type), from one grouped count."""
 
     family = "labels"
+    defect_kind = "measure"
     gx_compatible: ClassVar[bool] = False
     Kwargs = LabelKwargs
 

@@ -207,6 +207,7 @@ class ExpectManifestFieldsToBePresent(Expectation):
     summary = ("The dataset documents every listed manifest key or dotted path (non-empty), or "
                "record:<field> on every record of a table; 'a|b' accepts either.")
     family = "metadata"
+    defect_kind = "measure"
     default_concern = "documentation.basic"
     Kwargs = ManifestFieldsKwargs
     gx_compatible: ClassVar[bool] = False

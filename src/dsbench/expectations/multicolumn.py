@@ -61,6 +61,9 @@ class RowMapExpectation(ColumnMapExpectation):
             return [self.kw.column_A, self.kw.column_B]
         return list(self.kw.column_list)
 
+    def defect_columns(self) -> list[str]:
+        return self.column_names()
+
     def kept(self) -> Condition:
         rule = self.kw.ignore_row_if
         if rule in ("both_values_are_missing", "all_values_are_missing"):

@@ -29,7 +29,7 @@ from typing import Any, Mapping
 
 from pydantic import Field
 
-from dsbench.engine.metrics import Condition, Metric
+from dsbench.engine.metrics import Condition, Metric, RowFrame
 from dsbench.expectations.base import PARTIAL_UNEXPECTED_COUNT, Outcome, failed_metric, jsonable, percent
 from dsbench.expectations.column_map import MapKwargs
 from dsbench.expectations.text import TextMap, normalized
@@ -128,12 +128,16 @@ def text_rows_outcome(kw: MapKwargs, rows: int, texts: int, unexpected: int) -> 
 
 
 class ExpectColumnValuesToNotHaveNearDuplicates(TextMap):
-    """Every row whose text has a near duplicate in another row is unexpected (all copies, like
-    ``expect_column_values_to_be_unique_after_normalization``, which it contains)."""
+    """Rows that repeat an earlier text, exactly (after normalisation) or nearly, are unexpected:
+    of each group of copies of a normalised text the first row is kept, and every row of a text
+    that has a near duplicate ordered before it (normalised texts in code-point order) is a copy,
+    so that each group of near duplicates keeps its first text. ``details`` also counts the rows
+    whose text has any near duplicate or copy (all of them)."""
 
     type = "expect_column_values_to_not_have_near_duplicates"
     summary = ("Texts have no near duplicate (MinHash LSH over character shingles, verified by exact "
-               "Jaccard similarity >= threshold) and no copy after normalisation.")
+               "Jaccard similarity >= threshold) and no copy after normalisation; the extra copies are "
+               "unexpected (the first text of each group is kept).")
     default_concern = "uniqueness.record"
     family = "text"
     Kwargs = NearDuplicateKwargs
@@ -145,13 +149,15 @@ class ExpectColumnValuesToNotHaveNearDuplicates(TextMap):
             WITH {pairs},
             flagged AS (SELECT a AS t FROM p UNION SELECT b FROM p UNION SELECT t FROM d WHERE n > 1)
             SELECT (SELECT coalesce(sum(n), 0) FROM d),
+                   (SELECT coalesce(sum(CASE WHEN t IN (SELECT b FROM p) THEN n ELSE n - 1 END), 0) FROM d),
                    (SELECT coalesce(sum(n), 0) FROM d WHERE t IN (SELECT t FROM flagged)),
                    (SELECT count(*) FROM d WHERE n > 1),
                    (SELECT count(*) FROM p),
                    (SELECT list({{'a': a_shown, 'b': b_shown, 'jaccard': round(jaccard, 6), 'a_rows': a_n,
                                  'b_rows': b_n}} ORDER BY jaccard DESC, a, b)[1:{SAMPLE_PAIRS}] FROM p),
                    (SELECT list({{'value': shown, 'count': n}} ORDER BY n DESC, shown)[1:{PARTIAL_UNEXPECTED_COUNT}]
-                    FROM d WHERE t IN (SELECT t FROM flagged))"""
+                    FROM d WHERE t IN (SELECT t FROM flagged)),
+                   (SELECT list(DISTINCT b ORDER BY b) FROM p)"""
         self.m_rows = self.scope.aggregate("count(*)", label="row_count")
         self.m_near = Metric(self.table.view, sql, docs_params + pair_params, "rows", label=f"near_duplicates({self.kw.column})")
         return [self.m_rows, self.m_near]
@@ -160,12 +166,15 @@ class ExpectColumnValuesToNotHaveNearDuplicates(TextMap):
         failure = failed_metric(values, [self.m_rows, self.m_near])
         if failure:
             return Outcome(False, {}, 0, 0, failure.message)
-        texts, unexpected, repeated, pairs, sample, flagged = values[self.m_near][0]
+        texts, unexpected, involved, repeated, pairs, sample, flagged, later = values[self.m_near][0]
+        self.later = list(later or [])  # the texts with a near duplicate before them, for defect_flag
         bands, per_band = band_layout(self.kw.threshold, self.kw.num_perm)
         outcome = text_rows_outcome(self.kw, int(values[self.m_rows]), int(texts), int(unexpected))
         outcome.result["partial_unexpected_list"] = [jsonable(f["value"]) for f in flagged or []]
         outcome.result["partial_unexpected_counts"] = jsonable(flagged or [])
         outcome.result["details"] = {
+            "extra_copies": int(unexpected),
+            "rows_with_copies_or_near_duplicates": int(involved),
             "near_duplicate_pairs": int(pairs),
             "texts_repeated_after_normalization": int(repeated),
             "partial_near_duplicate_pairs": jsonable(sample or []),
@@ -176,6 +185,16 @@ class ExpectColumnValuesToNotHaveNearDuplicates(TextMap):
 
     def evidence(self, outcome: Outcome) -> list[Metric]:
         return []  # the near-duplicate query reports its own evidence
+
+    def defect_flag(self, frame: RowFrame) -> Condition | None:
+        """The rows of a text with a near duplicate before it (found by :meth:`decide`), and every
+        copy of a text but the first (in the order of all columns, then the row number)."""
+        considered = Condition(f"{self.col} IS NOT NULL") & self.scope.condition
+        inside = f"(({considered.sql}) IS TRUE)"
+        text = frame.shared(normalized(self.col))
+        copy = f"row_number() OVER (PARTITION BY {inside}, {text} ORDER BY {', '.join([*frame.columns, frame.row])}) > 1"
+        return Condition(f"{inside} AND (list_contains(?::VARCHAR[], {text}) OR {copy})",
+                         considered.params + (getattr(self, "later", []),) + considered.params)
 
 
 EXPECTATIONS = [ExpectColumnValuesToNotHaveNearDuplicates]

@@ -1,4 +1,5 @@
-"""Personal information in text (TC609 0202, ISO/IEC 5259-2 Idn-ML-1), found and validated in DuckDB.
+"""Personal information in text and numbers (TC609 0202, ISO/IEC 5259-2 Idn-ML-1, GB/T 36344 0106),
+found and validated in DuckDB.
 
 A pattern alone over-reports (any 18 digits look like an identity number), so each kind is
 *validated* where the format allows it:
@@ -26,9 +27,11 @@ from pydantic import Field
 
 from dsbench.engine.metrics import Condition, Metric
 from dsbench.engine.sql import sql_string
+from dsbench.errors import SuiteError
 from dsbench.expectations.base import Outcome
 from dsbench.expectations.column_map import MapKwargs
 from dsbench.expectations.text import TextMap
+from dsbench.expectations.types import is_numeric, is_string
 
 Kind = Literal["email", "prc_mobile", "prc_resident_id", "bank_card", "ipv4", "ipv6"]
 KINDS: tuple[str, ...] = ("email", "prc_mobile", "prc_resident_id", "bank_card", "ipv4", "ipv6")
@@ -99,32 +102,66 @@ def masked(kind: str, detection: str) -> str:
             f"right({detection}, {end})")
 
 
+DIGITS_10 = "1e10"  # the least number with 11 digits: a mobile number, the shortest kind in digits
+
+
 class PersonalKwargs(MapKwargs):
     kinds: list[Kind] = Field(default_factory=lambda: list(KINDS), min_length=1,
                               description="what to look for (default: every kind)")
 
 
 class ExpectColumnValuesToNotContainPersonalInformation(TextMap):
+    """Text columns are screened as they are; numeric columns as their decimal text, since phone,
+    identity and card numbers are often stored as integers. A number below 10^10 has too few digits
+    for any kind a number can hold (a phone number has 11), so only larger ones are looked at."""
+
     type = "expect_column_values_to_not_contain_personal_information"
-    summary = ("Text holds no e-mail address, PRC mobile number, PRC resident identity number (check "
-               "character and birth date validated), bank card number (Luhn) or IP address.")
+    summary = ("Values hold no e-mail address, PRC mobile number, PRC resident identity number (check "
+               "character and birth date validated), bank card number (Luhn) or IP address; numbers are "
+               "screened as their digits.")
     default_concern = "compliance.personal_info"
     Kwargs = PersonalKwargs
+
+    def check(self) -> None:
+        column_type = self.column_type(self.kw.column)
+        if not (is_string(column_type) or is_numeric(column_type)):
+            raise SuiteError(f"column {self.kw.column!r} is {column_type}, neither text nor a number",
+                             location="kwargs.column")
+        self.numeric = is_numeric(column_type)
+        self.text = f"CAST({self.col} AS VARCHAR)" if self.numeric else self.col
 
     def kinds(self) -> list[str]:
         return list(dict.fromkeys(self.kw.kinds))
 
+    def found(self, kinds: list[str]) -> str:
+        """SQL: the value holds a detection of one of ``kinds``."""
+        found = " OR ".join(f"len({detections(k, self.text)}) > 0" for k in kinds)
+        return f"CASE WHEN abs({self.col}) < {DIGITS_10} THEN false ELSE ({found}) END" if self.numeric else f"({found})"
+
     def expected(self) -> Condition:
-        return Condition(" AND ".join(f"len({detections(k, self.col)}) = 0" for k in self.kinds()))
+        return Condition(f"NOT {self.found(self.kinds())}")
 
     def metrics(self) -> list[Metric]:
         metrics = super().metrics()
         self.m_kinds = {kind: self.scope.value_count(
-            self.col, Condition(f"len({detections(kind, self.col)}) > 0"), (CANDIDATES[kind],),
+            self.col, Condition(self.found([kind])), () if self.numeric else (CANDIDATES[kind],),
             label=f"rows_with({kind})") for kind in self.kinds()}
-        return metrics + list(self.m_kinds.values())
+        if not self.numeric:
+            return metrics + list(self.m_kinds.values())
+        # Numbers: first the cheap count of those long enough to be anything; the detectors run
+        # only when there are some.
+        self.m_long = self.scope.aggregate("count(*)", where=Condition(f"abs({self.col}) >= {DIGITS_10}"),
+                                           label=f"numbers_of_11_digits({self.kw.column})")
+        return [self.m_rows, self.m_nonnull, self.m_long]
+
+    def follow_up(self, values: Mapping[Metric, Any]) -> list[Metric]:
+        if self.numeric and values.get(self.m_long) != 0:
+            return [self.m_unexpected, *self.m_kinds.values()]
+        return []
 
     def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        if self.numeric and values.get(self.m_long) == 0:  # no number has the digits of any kind
+            values = {**values, self.m_unexpected: 0, **{m: 0 for m in self.m_kinds.values()}}
         outcome = super().decide(values)
         if outcome.exception is None:
             outcome.result["details"] = {"rows_with": {k: int(values[m]) for k, m in self.m_kinds.items()
@@ -132,11 +169,11 @@ class ExpectColumnValuesToNotContainPersonalInformation(TextMap):
         return outcome
 
     def screen(self) -> tuple[str, ...]:
-        return tuple(CANDIDATES[k] for k in self.kinds())
+        return () if self.numeric else tuple(CANDIDATES[k] for k in self.kinds())
 
     def value_sql(self) -> str:
         """Evidence: the masked detections of a row, never the row's text."""
-        lists = [f"list_transform(coalesce({detections(k, self.col)}, []), lambda d: {masked(k, 'd')})"
+        lists = [f"list_transform(coalesce({detections(k, self.text)}, []), lambda d: {masked(k, 'd')})"
                  for k in self.kinds()]
         return f"list_concat({', '.join(lists)})" if len(lists) > 1 else lists[0]
 

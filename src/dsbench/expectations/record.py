@@ -1,6 +1,7 @@
 """dsbench-specific expectations about records, references, types and freshness.
 
-- records: complete (no missing value), not entirely empty, unique (exact duplicates);
+- records: complete (no missing value), not entirely empty, unique (exact duplicates: the extra
+  copies);
 - references: foreign-key values that exist in another table of the dataset (one anti-join);
 - types: values castable to a declared type (``TRY_CAST``, lossless);
 - freshness: the newest timestamp of a column is recent relative to a fixed ``as_of`` date (never
@@ -20,7 +21,7 @@ from typing import Any, ClassVar, Literal, Mapping
 
 from pydantic import Field, field_validator, model_validator
 
-from dsbench.engine.metrics import Condition, Metric
+from dsbench.engine.metrics import Condition, Metric, RowFrame
 from dsbench.engine.predicate import compile_predicate
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import SuiteError
@@ -96,7 +97,7 @@ class ExpectTableRecordsToBeComplete(NullPatternRecords):
 class ExpectTableRecordsToNotBeAllNull(NullPatternRecords):
     type = "expect_table_records_to_not_be_all_null"
     summary = "Records have at least one present value in column_list (default: all columns)."
-    default_concern = "completeness.record"
+    default_concern = "completeness.empty_record"
 
     def unexpected(self) -> Condition:
         return Condition(" AND ".join(f"{c} IS NULL" for c in self.cols))
@@ -107,10 +108,13 @@ class ExpectTableRecordsToNotBeAllNull(NullPatternRecords):
 
 class ExpectTableRecordsToBeUnique(DuplicatedValues, RecordExpectation):
     """Two records are the same when every listed column holds the same value, a missing value
-    matching a missing value (SQL GROUP BY). All rows of a repeated record are unexpected."""
+    matching a missing value (SQL GROUP BY). Of each group of copies the first is kept: the extra
+    copies are unexpected (records − distinct records), and ``details`` gives the groups, the rows
+    in them and the extra copies."""
 
     type = "expect_table_records_to_be_unique"
-    summary = "Records (over column_list, default all columns) occur once; every copy of a repeated record is unexpected."
+    summary = ("Records (over column_list, default all columns) occur once; every extra copy of a "
+               "repeated record (all but one of each group) is unexpected.")
     default_concern = "uniqueness.record"
 
     def key(self) -> tuple[str, str]:
@@ -118,6 +122,27 @@ class ExpectTableRecordsToBeUnique(DuplicatedValues, RecordExpectation):
 
     def rows_considered(self) -> None:
         return None  # every record, whatever its missing values
+
+    def unexpected_in(self, rows_in_groups: int, groups: int) -> int:
+        return rows_in_groups - groups
+
+    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        outcome = super().decide(values)
+        top = values.get(self.m_unexpected)
+        if outcome.exception is None:
+            in_groups, groups = (int(top[0][2]), int(top[0][3])) if isinstance(top, list) and top else (0, 0)
+            outcome.result["details"] = {"duplicate_groups": groups, "rows_in_duplicate_groups": in_groups,
+                                         "extra_copies": in_groups - groups}
+        return outcome
+
+    def defect_flag(self, frame: RowFrame) -> Condition | None:
+        # The first of each group is kept. Rows equal on every column are interchangeable, so
+        # ordering by all of them (then by the row number) gives the same answer on every run.
+        inside, params = ("true", ()) if self.scope.condition is None else \
+            (f"(({self.scope.condition.sql}) IS TRUE)", self.scope.condition.params)
+        order = ", ".join([*frame.columns, frame.row])
+        number = f"row_number() OVER (PARTITION BY {inside}, {self.col} ORDER BY {order})"
+        return Condition(f"{inside} AND {number} > 1", params * 2)
 
 
 class PredicateKwargs(Kwargs):
@@ -227,6 +252,14 @@ class ExpectForeignKeyValuesToExist(Expectation):
         if len(self.cols) == 1:
             return self.cols[0]
         return "struct_pack(" + ", ".join(f"{c} := {c}" for c in self.cols) + ")"
+
+    defect_kind = "rows"
+
+    def defect_columns(self) -> list[str]:
+        return list(self.kw.column_list)
+
+    def defect_flag(self, frame: RowFrame) -> Condition | None:
+        return self.present() & self.dangling() & self.scope.condition
 
     def metrics(self) -> list[Metric]:
         self.m_rows = self.scope.aggregate("count(*)", label="row_count")
@@ -515,6 +548,7 @@ class ExpectColumnValuesToBeRecent(Expectation):
 
 
 EXPECTATIONS = [
-    ExpectTableRecordsToBeComplete, ExpectTableRecordsToNotBeAllNull, ExpectTableRecordsToBeUnique, ExpectTableRowsToSatisfy,
+    ExpectTableRecordsToBeComplete, ExpectTableRecordsToNotBeAllNull, ExpectTableRecordsToBeUnique,
+    ExpectTableRowsToSatisfy,
     ExpectForeignKeyValuesToExist, ExpectColumnValuesToBeCastable, ExpectColumnValuesToBeRecent,
 ]

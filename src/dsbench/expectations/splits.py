@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Mapping
 
 from pydantic import Field
 
-from dsbench.engine.metrics import Condition, Metric, Scope
+from dsbench.engine.metrics import Condition, Metric, RowFrame, Scope
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import SuiteError
 from dsbench.data.sources import Table
@@ -21,7 +21,7 @@ from dsbench.expectations.base import Expectation, Outcome, failed_metric, jsona
 from dsbench.expectations.labels import LISTED_CLASSES, LabelExpectation, LabelKwargs, gather, significant
 from dsbench.expectations.near_duplicates import (SAMPLE_PAIRS, NearDuplicateKwargs, documents, near_pairs,
                                                    text_rows_outcome)
-from dsbench.expectations.text import TextMap
+from dsbench.expectations.text import TextMap, normalized
 from dsbench.expectations.types import is_string
 
 
@@ -61,7 +61,9 @@ class ExpectColumnValuesToNotOccurInOtherTable(TextMap):
         super().bind()
         self.other, self.other_col = other_split(self, text=True)
 
-    def metrics(self) -> list[Metric]:
+    def leaks(self) -> tuple[str, tuple]:
+        """Common table expressions ending in ``leaked`` (t, n): the normalised texts of this split
+        that occur in the other split, as copies or (with ``near``) near duplicates."""
         mine, mine_params = documents(self.table.view, self.col, self.scope.condition)
         theirs, their_params = documents(self.other.view, self.other_col, None)
         docs = f"SELECT *, 0 AS side FROM ({mine}) UNION ALL SELECT *, 1 AS side FROM ({theirs})"
@@ -71,11 +73,16 @@ class ExpectColumnValuesToNotOccurInOtherTable(TextMap):
             ctes, pair_params = f"d AS MATERIALIZED ({docs}), p AS (SELECT NULL AS a, NULL AS b, 1.0 AS jaccard, " \
                                 "NULL AS a_n, NULL AS b_n, NULL AS a_shown, NULL AS b_shown WHERE false)", ()
         # A copy is a leak whatever MinHash's buckets do: copies are found by equality.
-        sql = f"""
-            WITH {ctes},
+        sql = f"""{ctes},
             copied AS (SELECT x.t, x.n, x.shown, y.n AS other_n, y.shown AS other_shown
                        FROM d x JOIN d y ON x.t = y.t AND x.side = 0 AND y.side = 1),
-            leaked AS (SELECT t, n FROM d WHERE side = 0 AND (t IN (SELECT a FROM p) OR t IN (SELECT t FROM copied))),
+            leaked AS (SELECT t, n FROM d WHERE side = 0 AND (t IN (SELECT a FROM p) OR t IN (SELECT t FROM copied)))"""
+        return sql, mine_params + their_params + pair_params
+
+    def metrics(self) -> list[Metric]:
+        leaks, params = self.leaks()
+        sql = f"""
+            WITH {leaks},
             shown AS (SELECT shown AS a, other_shown AS b, 1.0::DOUBLE AS jaccard, n AS a_rows, other_n AS b_rows FROM copied
                       UNION ALL SELECT a_shown, b_shown, jaccard, a_n, b_n FROM p WHERE a <> b)
             SELECT (SELECT coalesce(sum(n), 0) FROM d WHERE side = 0),
@@ -83,17 +90,25 @@ class ExpectColumnValuesToNotOccurInOtherTable(TextMap):
                    (SELECT count(*) FROM leaked),
                    (SELECT count(*) FROM copied),
                    (SELECT list({{'a': a, 'b': b, 'jaccard': round(jaccard, 6), 'a_rows': a_rows,
-                                 'b_rows': b_rows}} ORDER BY jaccard DESC, a, b)[1:{SAMPLE_PAIRS}] FROM shown)"""
+                                 'b_rows': b_rows}} ORDER BY jaccard DESC, a, b)[1:{SAMPLE_PAIRS}] FROM shown),
+                   (SELECT list(t ORDER BY t) FROM leaked)"""
         self.m_rows = self.scope.aggregate("count(*)", label="row_count")
-        self.m_leaks = Metric(self.table.view, sql, mine_params + their_params + pair_params, "rows",
+        self.m_leaks = Metric(self.table.view, sql, params, "rows",
                               label=f"leakage({self.kw.column} -> {self.kw.other_table_name})")
         return [self.m_rows, self.m_leaks]
+
+    def defect_flag(self, frame: RowFrame) -> Condition | None:
+        """The rows whose text leaked (found by :meth:`decide`)."""
+        considered = Condition(f"{self.col} IS NOT NULL") & self.scope.condition
+        return Condition(f"(({considered.sql}) IS TRUE) AND list_contains(?::VARCHAR[], {frame.shared(normalized(self.col))})",
+                         considered.params + (getattr(self, "leaked_texts", []),))
 
     def decide(self, values: Mapping[Metric, Any]) -> Outcome:
         failure = failed_metric(values, [self.m_rows, self.m_leaks])
         if failure:
             return Outcome(False, {}, 0, 0, failure.message)
-        texts, unexpected, leaked, copied, sample = values[self.m_leaks][0]
+        texts, unexpected, leaked, copied, sample, texts_leaked = values[self.m_leaks][0]
+        self.leaked_texts = list(texts_leaked or [])  # for defect_flag
         outcome = text_rows_outcome(self.kw, int(values[self.m_rows]), int(texts), int(unexpected))
         outcome.result["partial_unexpected_list"] = [jsonable(pair["a"]) for pair in sample or []]
         outcome.result["details"] = {

@@ -114,6 +114,9 @@ class ExpectLabelsToBeConsistent(TextColumn):
     def repeated(self) -> str:
         return f"min({self.label}) <> max({self.label})"  # two labels at least; cheaper than count(DISTINCT)
 
+    def repeated_over(self, window: str) -> str:
+        return f"min({self.label}) OVER {window} <> max({self.label}) OVER {window}"
+
     def metrics(self) -> list[Metric]:
         self.m_rows = self.scope.aggregate("count(*)", label="row_count")
         # The elements in question: rows with both a text and a label.

@@ -333,6 +333,7 @@ class ExpectColumnDistinctNgramRatioToBeAtLeast(Expectation):
                "is at least min_value.")
     family = "column_aggregate"
     default_concern = "diversity.content"
+    defect_kind = "measure"
     gx_compatible: ClassVar[bool] = False
     Kwargs = DistinctNgramKwargs
 

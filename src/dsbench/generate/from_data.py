@@ -2,41 +2,63 @@
 
 From one profile of the table (:mod:`dsbench.generate.profile`), for every column:
 
-- ``not_null`` (completeness.value): the share of present values;
+- ``not_null`` (completeness.item): the share of present values, the items of every record;
 - a dominant type, for VARCHAR columns of which at least 90% cast losslessly to one type
   (``expect_column_values_to_be_castable``, consistency.type);
 - a dominant format, for VARCHAR columns whose most frequent shape covers at least 90% of the
   values and that are not free text (``expect_column_values_to_match_regex`` with the shape's
   anchored regex, consistency.format);
-- IQR outliers for numeric columns (``expect_column_values_to_be_between`` from q1 - 1.5 IQR to
-  q3 + 1.5 IQR, accuracy.outlier; on large tables the quartiles are estimated from a sample, which
-  the expectation's meta says — the count of values outside the fences is always exact);
-- for VARCHAR columns, no U+FFFD replacement character or other trace of a wrong decoding
-  (``expect_column_values_to_not_contain_mojibake``, understandability.encoding), no control characters other than tab and line breaks
-  (cleanliness.text), no e-mail address, PRC mobile number, bank card number or IP address
+- outliers for numeric columns (``expect_column_values_to_be_between``, accuracy.outlier, a risk
+  that only outlier indicators score): Tukey's far-out fences, 3 IQR beyond the quartiles, on the
+  scale ``log(1 + x − m)`` (m = the least value when it is negative, else 0) when the quartiles are
+  right-skewed (Bowley's coefficient >= 0.2: amounts, durations, delays), so that a heavy tail is
+  not a list of outliers. Not screened, and listed in the suite's ``meta.skipped``: identifier- or
+  code-like columns (a declared key, an integer column whose values are nearly all distinct, a
+  name ending in id, code, key, zip, phone, number, year …), coordinates, and columns whose
+  quartiles coincide (zero-inflated or near constant: the fences would be the quartile itself).
+  The fences, scale and quartiles are in the expectation's ``meta.profile``; on large tables the
+  quartiles come from a sample, which the meta says — the count outside the fences is always exact;
+- personal information, for text and numeric columns (phone, identity and bank card numbers are
+  often stored as integers): no e-mail address, PRC mobile number, bank card number or IP address
   (compliance.personal_info) and no unmasked PRC resident identity number (compliance.security) —
   validated detectors (:mod:`dsbench.expectations.personal`), whose evidence is masked;
+- for VARCHAR columns, no U+FFFD replacement character or other trace of a wrong decoding
+  (``expect_column_values_to_not_contain_mojibake``, understandability.encoding) and no control
+  characters other than tab and line breaks (cleanliness.text);
 
-and for the table: records unique (uniqueness.record), not entirely empty and complete
-(completeness.record).
+and for the table: records unique (the extra copies of repeated records, uniqueness.record), not
+entirely empty (completeness.empty_record) and complete (completeness.record).
 
 The data states no requirement, so every expectation asks for everything (``mostly: 1.0``) and is
 ``severity: info``: it contributes its A/B measure to scoring without claiming a hard failure.
-Every expectation names its concern and a readable, stable id (``data.<table>.<column>.<check>``).
-The same data gives the same suite, byte for byte.
+Every expectation names its concern and a readable id, ``data.<table>.<column>.<check>``, where
+``<table>`` is the table's role in the dataset (:func:`table_role`): its manifest resource name,
+or ``table`` when the dataset is one table, so that renaming a versioned file (``sales-2025.csv``
+to ``sales-2026.csv``) changes no id. The same data gives the same suite, byte for byte.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from dsbench.expectations.base import ExpectationConfig
-from dsbench.expectations.types import is_string
+from dsbench.expectations.types import is_numeric, is_string
 from dsbench.generate.profile import CASTS, ColumnProfile, TableProfile, profile_table, shape_regex
 from dsbench.suite import Suite
 
 DOMINANT_SHARE = 0.9
-IQR_FACTOR = 1.5
+IQR_FACTOR = 3.0  # Tukey's "far out"
+SKEWED = 0.2  # Bowley's skewness from which the fences are drawn on a log scale
+KEY_SHARE = 0.95  # an integer column with this many distinct values per value is a key
+KEY_MIN_VALUES = 20
+# Name words that make a numeric column an identifier or a code (its last word) or a coordinate
+# (any word): their values are labels or positions, not measurements, and have no outliers.
+IDENTIFIER_WORDS = {"id", "ids", "key", "code", "codes", "zip", "zipcode", "postcode", "postal", "phone", "tel",
+                    "mobile", "fax", "no", "nr", "num", "number", "uuid", "guid", "hash", "year", "tz",
+                    "timezone"}
+COORDINATE_WORDS = {"lat", "latitude", "lon", "lng", "long", "longitude"}
 # Free text: most values hold whitespace and they are long; a shape says nothing useful about it.
 FREE_TEXT_WHITESPACE_SHARE = 0.5
 FREE_TEXT_MEAN_LENGTH = 20.0
@@ -45,14 +67,17 @@ CONTROL_CHARACTERS = "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 PERSONAL_INFORMATION = "expect_column_values_to_not_contain_personal_information"
 # Screens of every text column: (id suffix, concern, expectation type, kwargs). Personal information
 # is found by validated detectors (check digits, dates, Luhn) whose evidence is masked.
-TEXT_SCREENS = [
-    ("no_mojibake", "understandability.encoding", "expect_column_values_to_not_contain_mojibake", {}),
-    ("no_control_characters", "cleanliness.text", "expect_column_values_to_not_match_regex",
-     {"regex": CONTROL_CHARACTERS}),
+PERSONAL_SCREENS = [
     ("no_personal_information", "compliance.personal_info", PERSONAL_INFORMATION,
      {"kinds": ["email", "prc_mobile", "bank_card", "ipv4", "ipv6"]}),
     ("no_unmasked_identity_number", "compliance.security", PERSONAL_INFORMATION,
      {"kinds": ["prc_resident_id"]}),
+]
+TEXT_SCREENS = [
+    ("no_mojibake", "understandability.encoding", "expect_column_values_to_not_contain_mojibake", {}),
+    ("no_control_characters", "cleanliness.text", "expect_column_values_to_not_match_regex",
+     {"regex": CONTROL_CHARACTERS}),
+    *PERSONAL_SCREENS,
 ]
 
 
@@ -81,22 +106,82 @@ def _round(value: float) -> float:
     return float(f"{value:.12g}")
 
 
-def screen_expectations(table: str, column: str) -> list[ExpectationConfig]:
-    """The screens of a text column (they need no profile)."""
-    return [_config(type_, {"column": column, **kwargs, "mostly": 1.0}, concern, f"data.{table}.{column}.{suffix}")
-            for suffix, concern, type_, kwargs in TEXT_SCREENS]
+def screens(column_type: str) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """The screens of a column of this type: every screen of a text column, personal information
+    in a number."""
+    if is_string(column_type):
+        return TEXT_SCREENS
+    return PERSONAL_SCREENS if is_numeric(column_type) else []
 
 
-def column_expectations(table: str, column: ColumnProfile,
-                        quartile_sample_rows: int | None = None) -> list[ExpectationConfig]:
-    """``quartile_sample_rows``: the quartiles are estimates from this many sampled rows (None: exact)."""
-    base = f"data.{table}.{column.name}"
+def screen_expectations(role: str, column: str, column_type: str) -> list[ExpectationConfig]:
+    """The screens of a column (they need no profile)."""
+    return [_config(type_, {"column": column, **kwargs, "mostly": 1.0}, concern, f"data.{role}.{column}.{suffix}")
+            for suffix, concern, type_, kwargs in screens(column_type)]
+
+
+def name_words(name: str) -> list[str]:
+    """``depTime_UTC`` -> ``["dep", "time", "utc"]``."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [word.lower() for word in re.split(r"[^0-9A-Za-z]+", spaced) if word]
+
+
+def not_screened_for_outliers(column: ColumnProfile, keys: set[str]) -> str | None:
+    """Why a numeric column gets no outlier check, or None."""
+    words = name_words(column.name)
+    if column.name in keys:
+        return "a key the manifest declares: labels, not measurements"
+    if words and words[-1] in IDENTIFIER_WORDS:
+        return "an identifier- or code-like name: labels, not measurements"
+    if COORDINATE_WORDS.intersection(words):
+        return "coordinates: a position, not a measurement"
+    if column.distinct is not None and column.non_null >= KEY_MIN_VALUES \
+            and column.distinct >= KEY_SHARE * column.non_null:
+        return "nearly every value is distinct (key-like)"
+    if column.q1 == column.q3:
+        return "the quartiles coincide (zero-inflated or nearly constant): no spread to judge outliers by"
+    return None
+
+
+def outlier_fences(column: ColumnProfile) -> tuple[float | None, float | None, dict[str, Any]]:
+    """(low, high, how): Tukey's far-out fences, 3 IQR beyond the quartiles, on a log scale for
+    right-skewed columns (see the module docstring). A fence that does not fit a float is None."""
+    q1, median, q3 = column.q1, column.median, column.q3
+    skewness = (q3 + q1 - 2 * median) / (q3 - q1)
+    how: dict[str, Any] = {"method": "iqr", "iqr_factor": IQR_FACTOR, "q1": _round(q1), "median": _round(median),
+                           "q3": _round(q3), "skewness": _round(skewness)}
+    if skewness < SKEWED:
+        how["scale"] = "linear"
+        spread = q3 - q1
+        return _round(q1 - IQR_FACTOR * spread), _round(q3 + IQR_FACTOR * spread), how
+    shift = min(0.0, column.minimum if column.minimum is not None else 0.0)
+    how.update(scale="log", shift=_round(shift))
+    low, high = math.log1p(q1 - shift), math.log1p(q3 - shift)
+    spread = high - low
+
+    def back(y: float) -> float | None:
+        try:
+            value = math.expm1(y) + shift
+        except OverflowError:
+            return None
+        return _round(value) if math.isfinite(value) else None
+
+    return back(low - IQR_FACTOR * spread), back(high + IQR_FACTOR * spread), how
+
+
+def column_expectations(role: str, column: ColumnProfile, quartile_sample_rows: int | None = None,
+                        keys: set[str] = frozenset(), skipped: list[dict[str, str]] | None = None
+                        ) -> list[ExpectationConfig]:
+    """``quartile_sample_rows``: the quartiles are estimates from this many sampled rows (None:
+    exact); ``keys``: the table's declared keys; columns not screened for outliers are added to
+    ``skipped`` with the reason."""
+    base = f"data.{role}.{column.name}"
     configs = [_config("expect_column_values_to_not_be_null", {"column": column.name, "mostly": 1.0},
-                       "completeness.value", f"{base}.not_null")]
+                       "completeness.item", f"{base}.not_null")]
     if column.non_null == 0:
         return configs
+    configs += screen_expectations(role, column.name, column.type)
     if column.is_text:
-        configs += screen_expectations(table, column.name)
         found = dominant_type(column)
         if found is not None:
             target, share = found
@@ -111,59 +196,81 @@ def column_expectations(table: str, column: ColumnProfile,
                                    "consistency.format", f"{base}.format",
                                    {"profile": {"shape": column.shape,
                                                 "shape_share": _round(column.shape_share)}}))
-    if column.is_numeric and column.q1 is not None and column.q3 is not None:
-        spread = column.q3 - column.q1
-        low, high = _round(column.q1 - IQR_FACTOR * spread), _round(column.q3 + IQR_FACTOR * spread)
-        profile = {"q1": _round(column.q1), "q3": _round(column.q3), "iqr_factor": IQR_FACTOR}
+    if column.is_numeric and column.q1 is not None and column.q3 is not None and column.median is not None:
+        reason = not_screened_for_outliers(column, keys)
+        low, high, how = outlier_fences(column) if reason is None else (None, None, {})
+        if reason is None and low is None and high is None:
+            reason = "the fences are beyond the range of numbers"
+        if reason is not None:
+            if skipped is not None:
+                skipped.append({"constraint": f"{column.name}.outliers", "reason": reason})
+            return configs
         if quartile_sample_rows is not None:
-            profile.update(quartiles="approximate", quartile_sample_rows=quartile_sample_rows)
+            how.update(quartiles="approximate", quartile_sample_rows=quartile_sample_rows)
         configs.append(_config("expect_column_values_to_be_between",
                                {"column": column.name, "min_value": low, "max_value": high, "mostly": 1.0},
-                               "accuracy.outlier", f"{base}.outliers",
-                               {"profile": profile}))
+                               "accuracy.outlier", f"{base}.outliers", {"profile": how}))
     return configs
 
 
-def suite_from_profile(profile: TableProfile) -> Suite:
-    table = profile.table
+def suite_from_profile(profile: TableProfile, role: str | None = None, keys: set[str] = frozenset()) -> Suite:
+    """The data suite of a profiled table. ``role``: the name in ids (default: the table's);
+    ``keys``: the table's declared keys (no outlier checks)."""
+    table, role = profile.table, role or profile.table
     expectations: list[ExpectationConfig] = []
+    skipped: list[dict[str, str]] = []
     sample = None if profile.quartiles_exact else profile.quartile_sample_rows
     for column in profile.columns:
-        expectations += column_expectations(table, column, sample)
+        expectations += column_expectations(role, column, sample, keys, skipped)
     expectations += [
         _config("expect_table_records_to_be_unique", {"mostly": 1.0}, "uniqueness.record",
-                f"data.{table}.records.unique"),
-        _config("expect_table_records_to_not_be_all_null", {"mostly": 1.0}, "completeness.record",
-                f"data.{table}.records.not_all_null"),
+                f"data.{role}.records.unique"),
+        _config("expect_table_records_to_not_be_all_null", {"mostly": 1.0}, "completeness.empty_record",
+                f"data.{role}.records.not_all_null"),
         _config("expect_table_records_to_be_complete", {"mostly": 1.0}, "completeness.record",
-                f"data.{table}.records.complete"),
+                f"data.{role}.records.complete"),
     ]
-    return Suite(name=f"generated-data-{table}", version="1", table=table,
+    meta: dict[str, Any] = {"generator": "dsbench.generate.from_data", "rows": profile.rows}
+    if skipped:
+        meta["skipped"] = skipped
+    return Suite(name=f"generated-data-{role}", version="1", table=table,
                  description=f"Measurements generated from a profile of table {table!r} "
                              f"({profile.rows} rows, {len(profile.columns)} columns).",
-                 expectations=expectations,
-                 meta={"generator": "dsbench.generate.from_data", "rows": profile.rows})
+                 expectations=expectations, meta=meta)
+
+
+def table_role(dataset: Any, table_name: str | None = None) -> str:
+    """The table's name in generated ids: its manifest resource name; ``table`` when the dataset is
+    one table without a manifest (a file name often carries a version or a date); else its name."""
+    table = dataset.table(table_name)
+    manifest = dataset.manifest
+    if manifest is not None and any(resource.name == table.name for resource in manifest.resources):
+        return table.name
+    return "table" if len(dataset.tables) == 1 else table.name
 
 
 def data_suite(dataset: Any, table_name: str | None = None) -> Suite:
     """The generated data suite of one table of ``dataset`` (a loaded :class:`~dsbench.data.Dataset`,
     or anything :func:`dsbench.load_dataset` reads)."""
     from dsbench.data.sources import Dataset, load_dataset
+    from dsbench.generate.from_manifest import declared_keys
 
     if isinstance(dataset, Dataset):
-        return suite_from_profile(profile_table(dataset, table_name, also=screen_metrics(dataset, table_name)))
+        table = dataset.table(table_name)
+        profile = profile_table(dataset, table.name, also=screen_metrics(dataset, table.name))
+        return suite_from_profile(profile, table_role(dataset, table.name), declared_keys(dataset, table.name))
     with load_dataset(dataset) as loaded:
         return data_suite(loaded, table_name)
 
 
 def screen_metrics(dataset: Any, table_name: str | None = None) -> list:
-    """The metrics of the table's text screens: they need no profile, so the profile's scan
-    computes them too (the screened text is read once)."""
+    """The metrics of the table's screens: they need no profile, so the profile's scan computes
+    them too (the screened values are read once)."""
     from dsbench.validation import bind
 
     table = dataset.table(table_name)
-    configs = [config for name, column_type in table.columns.items() if is_string(column_type)
-               for config in screen_expectations(table.name, name)]
+    configs = [config for name, column_type in table.columns.items()
+               for config in screen_expectations(table.name, name, column_type)]
     if not configs:
         return []
     suite = Suite(name="screens", version="1", table=table.name, expectations=configs)

@@ -474,6 +474,37 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _resource(dataset: Any, table: str) -> Any:
+    manifest = dataset.manifest
+    return next((r for r in manifest.resources if r.name == table), None) if manifest is not None else None
+
+
+def _fields(resource: Any) -> list[dict[str, Any]]:
+    return [f for f in resource.schema_.fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+
+
+def declared_fields(dataset: Any, table: str) -> list[str]:
+    """The field names the manifest declares for ``table``, in order ([] without one)."""
+    resource = _resource(dataset, table)
+    return [f["name"] for f in _fields(resource)] if resource is not None else []
+
+
+def declared_keys(dataset: Any, table: str) -> set[str]:
+    """The fields of ``table`` that the manifest declares as identifiers: primary key, unique
+    fields and the fields of its foreign keys."""
+    resource = _resource(dataset, table)
+    if resource is None:
+        return set()
+    extra = resource.schema_.model_extra or {}
+    keys = set(_names(extra.get("primaryKey")))
+    keys.update(f["name"] for f in _fields(resource)
+                if isinstance(f.get("constraints"), dict) and f["constraints"].get("unique") is True)
+    for foreign in _list(extra.get("foreignKeys")):
+        if isinstance(foreign, dict):
+            keys.update(_names(foreign.get("fields")))
+    return keys
+
+
 def documentation_suite(dataset: Any) -> Suite:
     table = next(iter(dataset.tables), None)
     expectations = [

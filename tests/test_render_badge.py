@@ -13,8 +13,8 @@ from dsbench.render import badge, renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
-PASSED = ROOT / "reports" / "nycflights13" / "gbt-36344-2018" / "card.json"  # 99.0, grade A, passed
-NOT_PASSED = ROOT / "reports" / "penguins" / "tc609-5-2025-04" / "card.json"  # 80.0, no grade, not passed
+PASSED = ROOT / "reports" / "nycflights13" / "gbt-36344-2018" / "card.json"  # grade A, passed
+NOT_PASSED = ROOT / "reports" / "penguins" / "tc609-5-2025-04" / "card.json"  # no grade, not passed
 
 
 def load(path: Path) -> dict:
@@ -29,24 +29,30 @@ def texts(svg: str) -> tuple[str, list[str], ET.Element]:
     return title, visible, root
 
 
-@pytest.mark.parametrize("lang, grade_word, verdict", [("en", "grade A", "Passed"), ("zh", "等级 A", "通过")])
+@pytest.mark.parametrize("lang, grade_word, verdict", [("en", "grade A", "meets the standard's pass gate"),
+                                                      ("zh", "等级 A", "达到标准的通过门槛")])
 def test_passed_card(lang, grade_word, verdict):
     card = load(PASSED)
+    score = f"{card['score']:.1f}"
     title, visible, root = texts(badge.render(card, lang))
-    assert visible == ["gbt-36344-2018", f"99.0 · {grade_word}"]
-    assert "gbt-36344-2018" in title and "99.0" in title and "A" in title and verdict in title
+    assert card["grade"] == "A" and visible == ["gbt-36344-2018", f"{score} · {grade_word}"]
+    assert "gbt-36344-2018" in title and score in title and "A" in title and verdict in title
+    assert "A ≥ 90 · B ≥ 80 · C ≥ 60 · D < 60" in title  # the grade bands
     assert root.get("aria-label") == title
     assert root.get("role") == "img"
     fills = [r.get("fill") for r in root.iter(f"{SVG}rect")]
     assert badge.COLOURS["brightgreen"] in fills
 
 
-@pytest.mark.parametrize("lang, message, verdict", [("en", "80.0 · no grade · not passed", "Not passed"),
-                                                    ("zh", "80.0 · 无等级 · 未通过", "未通过")])
+@pytest.mark.parametrize("lang, message, verdict", [
+    ("en", "{score} · no grade · pass gate not met", "does not meet the standard's pass gate"),
+    ("zh", "{score} · 无等级 · 未达通过门槛", "未达到标准的通过门槛")])
 def test_not_passed_card(lang, message, verdict):
-    title, visible, root = texts(badge.render(load(NOT_PASSED), lang))
-    assert visible == ["tc609-5-2025-04", message]
-    assert "tc609-5-2025-04" in title and "80.0" in title and verdict in title
+    card = load(NOT_PASSED)
+    score = f"{card['score']:.1f}"
+    title, visible, root = texts(badge.render(card, lang))
+    assert visible == ["tc609-5-2025-04", message.format(score=score)]
+    assert "tc609-5-2025-04" in title and score in title and verdict in title
     assert badge.COLOURS["orange"] in [r.get("fill") for r in root.iter(f"{SVG}rect")]
 
 
@@ -69,7 +75,7 @@ def test_widths_count_cjk_double_and_fit_the_text():
         assert int(root.get("width")) == left + right
     en = int(ET.fromstring(badge.render(load(NOT_PASSED), "en")).get("width"))
     zh = int(ET.fromstring(badge.render(load(NOT_PASSED), "zh")).get("width"))
-    assert zh < en  # "无等级 · 未通过" is 14 units, "no grade · not passed" 21
+    assert zh < en  # "无等级 · 未达通过门槛" is 20 units, "no grade · pass gate not met" 28
 
 
 def test_escaped_and_deterministic():

@@ -63,10 +63,18 @@ def test_report_shows_score_grade_dimensions_and_charts(browser, lang, tmp_path)
 
     body = browser.find_element(By.TAG_NAME, "body").text  # rendered, visible text only
     score = browser.find_element(By.ID, "score")
-    assert score.is_displayed() and score.text.startswith("80.0")
+    assert score.is_displayed() and score.text.startswith(f"{card['score']:.1f}")
     grade = browser.find_element(By.ID, "grade")
     assert grade.is_displayed() and grade.text == (card["grade"] or t("no_grade", lang))
-    assert browser.find_element(By.ID, "verdict").text.endswith(t("not_passed", lang))
+    assert browser.find_element(By.ID, "bands").text.endswith(t("pass_fail_only", lang))  # no grade levels
+    assert browser.find_element(By.ID, "verdict").text.endswith(t("verdict_fail", lang))
+    # each gate with its threshold and observed value
+    assert t("gate_every_dimension", lang, threshold=90) in body
+    assert t("gate_no_failed", lang, severity=t("critical", lang)) in body and t("gate_none_failed", lang) in body
+    # The passing generated checks are folded: their rows are not visible until opened.
+    folded = browser.find_elements(By.CSS_SELECTOR, "details.generated")
+    assert folded and not any(d.get_attribute("open") for d in folded)
+    assert not folded[0].find_element(By.CSS_SELECTOR, "table").is_displayed()
     for label in dimension_names(card, lang):
         assert label in body, f"dimension {label!r} is not visible"
     assert card["digest"] in body and "dsbench verify card.json" in body

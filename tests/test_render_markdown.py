@@ -52,16 +52,18 @@ def test_content_in_each_language(lang):
     card = golden(PENGUINS_TC609)
     text = markdown.render(card, lang)
     assert text.splitlines()[0] == "## penguins × tc609-5-2025-04"
-    assert f"**{t('score', lang)} 80.0 / 100**" in text
+    assert f"**{t('score', lang)} {card['score']:.1f} / 100**" in text
     assert f"**{t('no_grade', lang)}**" in text
-    assert f"❌ **{t('not_passed', lang)}**" in text
+    assert f"❌ **{t('verdict_fail', lang)}**" in text
     assert card["standard"]["title"][lang] in text
     for label in dimension_names(card, lang):
         assert f"| {label} |" in text, label
     assert f"### {t('gates', lang)}" in text and "| ❌ |" in text
     assert f"### {t('weakest', lang)}" in text
     weakest = tables(text)[2][2:]  # gates, dimensions, then the weakest indicators
-    assert len(weakest) == 5 and weakest[0].startswith("| 0102 |")  # 0 of 5 aspects, the lowest score
+    lowest = min((i for d in card["dimensions"] for i in d["indicators"] if i["score"] is not None),
+                 key=lambda i: (i["score"], i["code"]))
+    assert len(weakest) == 5 and weakest[0].startswith(f"| {lowest['code']} |")
     assert card["digest"] in text and "dsbench verify card.json" in text
     assert_tables_intact(text)
 
@@ -69,7 +71,8 @@ def test_content_in_each_language(lang):
 def test_passing_card_and_capped_failures():
     card = golden(FLIGHTS_GBT)
     text = markdown.render(card, "en")
-    assert "**Score 99.0 / 100** · Grade **A** · ✅ **Passed**" in text
+    assert f"**Score {card['score']:.1f} / 100** · Grade **{card['grade']}** (Excellent) · ✅ " \
+           f"**{t('verdict_pass', 'en')}**" in text
     assert "| ✅ |" in text
     failed = [r for r in card["results"] if not r["success"]]
     assert f"### Failed expectations ({len(failed)})" in text

@@ -144,24 +144,6 @@ def test_check_gates_exit_codes(tmp_path):
     assert run_cli("check", DATASETS / "penguins", "--standard", STANDARD, "--min-grade", "Q").code == 2
 
 
-def test_diff_lists_score_indicator_and_expectation_changes(tmp_path):
-    from tests.conftest import SUITES
-
-    first = card_of(DATASETS / "penguins").save(tmp_path / "a.json")
-    relaxed = tmp_path / "penguins.yaml"
-    relaxed.write_text((SUITES / "penguins.yaml").read_text().replace(
-        "kwargs: {column: body_mass_g}", "kwargs: {column: body_mass_g, mostly: 0.99}"))
-    evidence = tmp_path / "evidence.yaml"
-    evidence.write_text("'0601': {score: 0.5, source: a test}\n")
-    second = evaluation.evaluate(DATASETS / "penguins", STANDARD, suites=[relaxed],
-                                 evidence=evidence).save(tmp_path / "b.json")
-    run = run_cli("diff", first, second)
-    assert run.code == 0
-    assert "score:" in run.out and "indicator 0601: None (not_evaluated) -> 50.0 (external)" in run.out
-    assert "expectation penguins:body-mass-present: False -> True" in run.out
-    assert run_cli("diff", first, first).out.strip() == "no changes"
-
-
 def test_standards_and_suites_listing():
     listing = run_cli("standards", "list").out
     for name in ("gbt-36344-2018", "tc609-5-2025-04", "iso-iec-25012", "iso-iec-5259-2"):

@@ -30,6 +30,9 @@ Definitions used throughout the report:
   (its dimension's share × its share within the dimension × its score) under both versions. The
   contribution deltas add up to the score delta; they are listed largest first, with how the
   indicator's definition changed (added, removed, rebound, reweighted, moved, redefined).
+- **Validity** (on request; the datasets, not the cards): which injected defect families lower,
+  raise or leave each indicator, and whether duplicating every generated check moves it
+  (:mod:`dsbench.validity`).
 """
 
 from __future__ import annotations
@@ -525,6 +528,7 @@ def calibrate_cards(standard: str | Path | Standard, cards: dict[str, dict],
         "correlation": correlations(findings),
         "sensitivity": sensitivity(standard, names, results, scored),
         "against": None,
+        "validity": None,  # filled by calibrate(validity=...): it needs the data (dsbench.validity)
     }
     if against is not None:
         old = load_standard(against)
@@ -536,14 +540,24 @@ def calibrate_cards(standard: str | Path | Standard, cards: dict[str, dict],
 
 
 def calibrate(standard: str | Path | Standard, corpus: Sequence[str], *,
-              against: str | Path | Standard | None = None, jobs: int | None = None) -> Calibration:
+              against: str | Path | Standard | None = None, jobs: int | None = None,
+              validity: float | None = None, seed: int = 0) -> Calibration:
     """Evaluate each dataset of ``corpus`` once (card.json items are used as they are) and report
-    how ``standard`` behaves on it; with ``against``, how it differs from that older version."""
+    how ``standard`` behaves on it; with ``against``, how it differs from that older version; with
+    ``validity`` (a rate), how each indicator responds to defects injected at that rate with
+    ``seed`` and to duplicated checks (:mod:`dsbench.validity`; dataset items only)."""
+    from dsbench.validity import check_rate, validity_report
+
     standard = load_standard(standard)
     old = load_standard(against) if against is not None else None  # a bad file fails before any work
+    if validity is not None:
+        validity = check_rate(validity)
     items = corpus_items(corpus)
     cards = evaluate_items(items, standard, jobs)
-    return calibrate_cards(standard, {item.name: card for item, card in zip(items, cards)}, old)
+    report = calibrate_cards(standard, {item.name: card for item, card in zip(items, cards)}, old)
+    if validity is not None:
+        report.document["validity"] = validity_report(standard, items, cards, validity, seed, jobs)
+    return report
 
 
 # -- renderings -----------------------------------------------------------------------------------------
@@ -648,6 +662,10 @@ def calibration_markdown(document: dict, lang: str = "en") -> str:
         lines.append(w("no_thresholds"))
     if document["against"] is not None:
         lines += _against_markdown(document["against"], code, escape, table, lang)
+    if document.get("validity") is not None:
+        from dsbench.validity import validity_markdown
+
+        lines += validity_markdown(document["validity"], lang)
     return "\n".join(lines) + "\n"
 
 
@@ -715,6 +733,10 @@ def calibration_summary(document: dict, lang: str = "en") -> list[str]:
                    for d in against["datasets"] if d["outcome_changed"]]
         lines.append(w("summary_against", id=against["standard"]["id"], version=against["standard"]["version"],
                        n=against["changed"]) + (": " + "; ".join(changed) if changed else ""))
+    if document.get("validity") is not None:
+        from dsbench.validity import validity_summary
+
+        lines.append(validity_summary(document["validity"], lang))
     return lines
 
 

@@ -234,13 +234,18 @@ def render(
     formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
     lang: str = typer.Option("en", "--lang", help=LANG_HELP),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Directory (default: the card's)."),
+    fail_on: str = typer.Option("warning", "--fail-on", help="JUnit: a failed expectation of this severity "
+                                "(critical, or warning: warning and critical) is a failure; the others are skipped."),
 ) -> None:
     """Re-render an existing card."""
     from dsbench.cardtools import load_card
+    from dsbench.errors import DsbenchError
     from dsbench.render import check_language, parse_formats, render_all, write_all
 
+    if fail_on not in ("critical", "warning"):
+        raise DsbenchError("--fail-on takes critical or warning")
     names, lang = parse_formats(formats), check_language(lang)
-    files = render_all(load_card(card_path).document, names, lang)
+    files = render_all(load_card(card_path).document, names, lang, options={"junit": {"fail_on": fail_on}})
     for path in write_all(output or card_path.parent, files):
         typer.echo(str(path))
 
@@ -266,10 +271,11 @@ def check(
     timeout: Optional[float] = TIMEOUT,
 ) -> None:
     """A quality gate: evaluate, then exit 1 when the standard's gates or the given bars fail.
-    With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it."""
+    With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it. In the JUnit rendering a
+    failed expectation below the --fail-on level (default warning) is skipped, not a failure."""
     from dsbench.ci import gate_problems, write_step_summary
     from dsbench.errors import DsbenchError
-    from dsbench.render import check_language, parse_formats, renderer
+    from dsbench.render import check_language, parse_formats, render_all, renderer, write_all
     from dsbench.report import print_card
 
     if fail_on not in (None, "critical", "warning"):
@@ -277,10 +283,12 @@ def check(
     names, lang = parse_formats(formats), check_language(lang)
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, None, None, False, threads,
                      memory_limit, timeout)
-    if output is not None:
-        _write_card(card, output / "card.json", names, lang)
+    if output is not None:  # render everything first, then write: a rendering that fails leaves no file
+        files = render_all(card.document, names, lang, options={"junit": {"fail_on": fail_on or "warning"}})
+        card.save(output / "card.json")
+        write_all(output, files)
     write_step_summary(renderer("md").render(card.document, lang))
-    print_card(card, output / "card.json" if output else None)
+    print_card(card, output / "card.json" if output else None, lang=lang)
     problems = gate_problems(card.document, min_score=min_score, min_grade=min_grade, fail_on=fail_on,
                              standard=standard)
     for problem in problems:
@@ -296,14 +304,18 @@ def verify(
     standard: Optional[str] = typer.Option(None, "--standard", help="The standard file, when it is not shipped."),
     suite: List[str] = typer.Option([], "--suite", help="Suite files the card used that are not shipped."),
 ) -> None:
-    """Re-evaluate a card from its recorded inputs; exit 1 on any difference."""
-    from dsbench.verification import verify_card
+    """Re-evaluate a card from its recorded inputs; exit 1 on any difference. Differences in content
+    (data, inputs, scores, results) are listed before those that only name or locate the data."""
+    from dsbench.verification import verify as verify_again
 
-    problems = verify_card(card_path, data=data, standard=standard, suites=list(suite))
-    for problem in problems:
-        typer.echo(problem)
-    if problems:
-        typer.echo(f"{card_path}: NOT verified ({len(problems)} difference(s))")
+    found = verify_again(card_path, data=data, standard=standard, suites=list(suite))
+    for line in found.lines():
+        typer.echo(line)
+    if not found:
+        edited = "edited after it was written; " if found.edited else ""
+        content = len(found.content)
+        typer.echo(f"{card_path}: NOT verified ({edited}{len(found.differences)} difference(s), "
+                   f"{content or 'none'} of them in content)")
         raise typer.Exit(1)
     typer.echo(f"{card_path}: verified")
 
@@ -311,18 +323,13 @@ def verify(
 @app.command()
 def diff(old: Path = typer.Argument(..., help="The earlier card."),
          new: Path = typer.Argument(..., help="The later card.")) -> None:
-    """List score, indicator and expectation changes between two cards."""
-    from dsbench.cardtools import load_card, score_changes
+    """List what changed between two cards: the score, grade and verdict, each indicator's A/B and
+    score, each expectation's outcome and A/B, and expectations added or removed. Names and locations
+    of the data are not scores: cards that differ only there show no change."""
+    from dsbench.cardtools import change_lines, load_card, score_changes
 
-    changes = score_changes(load_card(old).document, load_card(new).document)
-    for key, before, after in changes["score"]:
-        typer.echo(f"{key}: {before} -> {after}")
-    for code, before, after, was, now in changes["indicators"]:
-        typer.echo(f"indicator {code}: {before} ({was}) -> {after} ({now})")
-    for rid, before, after in changes["expectations"]:
-        typer.echo(f"expectation {rid}: {before} -> {after}")
-    if not any(changes.values()):
-        typer.echo("no changes")
+    for line in change_lines(score_changes(load_card(old).document, load_card(new).document)):
+        typer.echo(line)
 
 
 @standards_app.command("list")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dsbench.render._shared import fraction_text
 from dsbench.validation import ExpectationResult, ValidationResult
 
 MAX_CELL = 60
+DOCUMENTATION = "expect_manifest_fields_to_be_present"  # its finding: the manifest fields missing
 
 
 def _short(value: Any) -> str:
@@ -36,6 +36,10 @@ def _finding(result: ExpectationResult) -> str:
         text = f"{found['unexpected_count']} unexpected of {outcome.evaluated}"
         samples = [c["value"] for c in found.get("partial_unexpected_counts", [])[:3]]
         return text + (f" e.g. {_short(samples)}" if samples else "")
+    details = found.get("details") if isinstance(found.get("details"), dict) else {}
+    if result.config.type == DOCUMENTATION and isinstance(details.get("missing"), list):
+        missing = details["missing"]
+        return f"missing: {', '.join(map(str, missing))}" if missing else "nothing missing"
     if "observed_value" in found:
         return f"observed {_short(found['observed_value'])}"
     return ""
@@ -63,39 +67,60 @@ def print_validation(result: ValidationResult, data: Any) -> None:
                   f"expectations passed[/]")
 
 
-def _name(names: dict, lang: str = "en") -> str:
-    return names.get(lang) or names.get("en") or next(iter(names.values()), "")
-
-
-def _fmt(score: Any) -> str:
-    return "—" if score is None else f"{score:.1f}"
-
-
-def print_card(card: Any, where: Any = None) -> None:
-    """Score, grade, gates, dimension scores and the five weakest indicators."""
+def print_card(card: Any, where: Any = None, lang: str = "en") -> None:
+    """The card's score explained, compactly, in ``lang``: score, grade with its bands and the verdict;
+    each gate with its threshold and observed value; the dimensions with their weights and effective
+    weights and the renormalisation applied; the five weakest indicators with unit, A/B and coverage;
+    the results counted by outcome and severity (passing generated checks only counted)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+
+    from dsbench.render import _shared as s
+    from dsbench.render.i18n import name, t
 
     document = card.document
     console = Console(highlight=False, width=max(Console().width, 120))
-    verdict = "[green]passed[/]" if document["passed"] else "[red]not passed[/]"
-    console.print(f"[bold]{document['dataset']['name']}[/] × [bold]{document['standard']['id']}[/] "
-                  f"({document['standard']['status']}): score {_fmt(document['score'])} / "
-                  f"{document['scale']:g}, grade {document['grade'] or '—'}, {verdict}")
-    for gate in document["gates"]:
-        mark = "[green]pass[/]" if gate["passed"] else "[red]FAIL[/]"
-        console.print(f"  gate {mark}  {gate['description']}")
-    dimensions = Table("code", "dimension", "score", "status", box=None, title_justify="left")
-    for d in document["dimensions"]:
-        dimensions.add_row(d["code"], _name(d["name"]), _fmt(d["score"]), d["status"])
+    colour = "green" if document.get("passed") else "red"
+    comma = t("comma", lang)
+    console.print(f"[bold]{escape(document['dataset']['name'])}[/] × [bold]{escape(document['standard']['id'])}[/] "
+                  f"({escape(s.status_word(document['standard'].get('status'), lang))}){t('colon', lang)}"
+                  f"{t('score', lang).lower()} {s.overall_score(document)} / {s.scale_text(document)}{comma}"
+                  f"{t('grade', lang).lower()} {escape(s.grade_text(document, lang))}{comma}"
+                  f"[{colour}]{escape(s.verdict(document, lang))}[/]")
+    console.print(f"  {t('grades', lang).lower()}{t('colon', lang)}{escape(s.grade_bands(document, lang))}")
+    gates = document.get("gates", [])
+    width = max((len(s.gate_status(g, lang)) for g in gates), default=0)
+    for gate in gates:
+        status = s.gate_status(gate, lang).ljust(width)
+        mark = f"[green]{status}[/]" if gate.get("passed") else f"[red]{status.upper()}[/]"
+        console.print(f"  {t('gate', lang).lower()} {mark}  {escape(s.gate_condition(gate, lang))} — "
+                      f"{t('observed', lang).lower()} {escape(s.gate_observed(gate, lang, document))}")
+    dimensions = Table(t("code", lang).lower(), t("dimension", lang).lower(), t("score", lang).lower(),
+                       t("status", lang).lower(), t("weight", lang).lower(), t("effective_weight", lang).lower(),
+                       box=None, title_justify="left")
+    for d in document.get("dimensions", []):
+        dimensions.add_row(escape(d["code"]), escape(name(d["name"], lang)), s.dimension_score(document, d),
+                           escape(s.status_word(d.get("status"), lang)), s.weight_text(d.get("weight")),
+                           s.share_text(d.get("effective_weight"), lang))
     console.print(dimensions)
-    scored = [(d, i) for d in document["dimensions"] for i in d["indicators"] if i["score"] is not None]
-    weakest = sorted(scored, key=lambda pair: (pair[1]["score"], pair[1]["code"]))[:5]
+    for sentence in s.renormalisation(document, lang):
+        console.print(f"  {escape(sentence)}")
+    weakest = s.weakest(document)
     if weakest:
-        table = Table("indicator", "name", "score", "passed/evaluated", box=None,
-                      title="weakest indicators", title_justify="left")
+        table = Table(t("indicator", lang).lower(), t("name", lang).lower(), t("score", lang).lower(),
+                      t("unit", lang).lower(), "A / B", t("coverage", lang).lower(), box=None,
+                      title=t("weakest", lang).lower(), title_justify="left")
         for _, i in weakest:
-            table.add_row(i["code"], _name(i["name"]), _fmt(i["score"]), fraction_text(i["passed"], i["evaluated"]))
+            table.add_row(escape(i["code"]), escape(name(i["name"], lang)), s.indicator_score(document, i),
+                          escape(s.unit_word(i.get("unit"), lang)), escape(s.a_of_b(i, lang)),
+                          escape(s.coverage_text(i, lang)))
         console.print(table)
+        for _, i in weakest:  # a lower-is-better indicator's value: its bad share, as a percentage
+            if s.lower_note(i, lang):
+                console.print(f"  {escape(i['code'])} {escape(name(i['name'], lang))}{t('colon', lang)}"
+                              f"{escape(s.lower_note(i, lang))}")
+    if document.get("results"):
+        console.print(escape(s.results_summary(document, lang)))
     if where is not None:
-        console.print(f"card: {where}  digest {document['digest']}")
+        console.print(f"card: {escape(str(where))}  {t('digest', lang).lower()} {document['digest']}")

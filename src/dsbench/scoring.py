@@ -184,10 +184,9 @@ def _count(unit: str, bound: list[Measured], elements: Mapping[str, Mapping[str,
                     min(rows, max(r.evaluated for r in mine))
                 defective += rows if whole else min(rows, _union(mine, table, None, False))
             continue
-        if unit == "cells":  # a declared field the data lacks is missing in every record: known, and missing
-            absent = table["rows"] * len(table.get("absent", ()))
-            total, examined, defective = total + absent, examined + absent, defective + absent
         columns = table["text"] if unit == "text_values" else list(table["present"])
+        if unit == "cells":  # a field the manifest declares and the data lacks has a cell in every record
+            columns += table["absent"]
         for column in columns:
             size = table["rows"] if unit == "cells" else table["present"][column]
             total += size

@@ -1,10 +1,12 @@
-"""verify: re-run a card's evaluation from its recorded inputs and list every difference."""
+"""verify: re-run a card's evaluation from its recorded inputs and list every difference, the
+differences in content (data, inputs, scores, results) before those that only name or locate the data."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from dsbench.cardtools import differences, load_card
+from dsbench.cardtools import Difference, card_differences, load_card
 from dsbench.data.sources import path_exists
 from dsbench.errors import DsbenchError
 from dsbench.resources import shipped
@@ -12,17 +14,42 @@ from dsbench.scorecard import check_digest
 from dsbench.scoring import Evidence
 
 MAX_LISTED = 50
+EDITED = "digest: the card was edited after it was written"
 
 
-def verify_card(card_path: str | Path, *, data: str | None = None, standard: str | None = None,
-                suites: list[str] | None = None) -> list[str]:
+@dataclass
+class Verification:
+    """What verify found: whether the card was edited after it was written, and every field that
+    differs from a re-evaluation (content first, see :func:`dsbench.cardtools.card_differences`)."""
+    edited: bool = False
+    differences: list[Difference] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        """True when the card is verified: not edited, and nothing differs."""
+        return not self.edited and not self.differences
+
+    @property
+    def content(self) -> list[Difference]:
+        return [d for d in self.differences if not d.naming]
+
+    def lines(self, limit: int = MAX_LISTED) -> list[str]:
+        """One line per problem: the edit first, then at most ``limit`` differences and how many more."""
+        lines = [EDITED] if self.edited else []
+        for difference in self.differences[:limit]:
+            lines.append(f"{difference.path}: card has {_short(difference.old)}, "
+                         f"re-evaluation gives {_short(difference.new)}")
+        if len(self.differences) > limit:
+            lines.append(f"… and {len(self.differences) - limit} more differences")
+        return lines
+
+
+def verify(card_path: str | Path, *, data: str | None = None, standard: str | None = None,
+           suites: list[str] | None = None) -> Verification:
+    """Re-evaluate a card from its recorded inputs (dataset, standard, suites, evidence, options)."""
     from dsbench.evaluation import evaluate
 
     card = load_card(card_path)
     document = card.document
-    problems = []
-    if not check_digest(card):
-        problems.append("digest: the card was edited after it was written")
     if data is None:
         name = document["dataset"]["name"]
         data = str(shipped("datasets") / name)
@@ -34,18 +61,20 @@ def verify_card(card_path: str | Path, *, data: str | None = None, standard: str
     evidence = {code: Evidence(e.get("passed"), e.get("evaluated"), e.get("score"), e.get("source", ""))
                 for code, e in options.get("evidence", {}).items()}
     generated = options.get("generated_suites", True)
+    # The suites a person gave; the generated ones (generated-data-<table>, generated-manifest-…) are
+    # generated again.
     recorded = [s["id"] for s in document.get("suites", []) if not s["id"].startswith("generated-")]
     again = evaluate(data, standard or document["standard"]["id"], evidence=evidence,
                      suites=list(suites or recorded), generate=generated,
                      encoding=options.get("encoding"), missing_values=options.get("missing_values"),
                      full_evidence=options.get("full_evidence", False))
-    fresh = again.document
-    listed = [(path, old, new) for path, old, new in differences(document, fresh) if path != "digest"]
-    for path, old, new in listed[:MAX_LISTED]:
-        problems.append(f"{path}: card has {_short(old)}, re-evaluation gives {_short(new)}")
-    if len(listed) > MAX_LISTED:
-        problems.append(f"… and {len(listed) - MAX_LISTED} more differences")
-    return problems
+    return Verification(edited=not check_digest(card), differences=card_differences(document, again.document))
+
+
+def verify_card(card_path: str | Path, *, data: str | None = None, standard: str | None = None,
+                suites: list[str] | None = None) -> list[str]:
+    """The problems :func:`verify` found, as lines (empty when the card is verified)."""
+    return verify(card_path, data=data, standard=standard, suites=suites).lines()
 
 
 def _short(value: object) -> str:

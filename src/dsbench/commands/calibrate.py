@@ -28,21 +28,35 @@ def register(app: Typer) -> None:
                                            "worker processes (default: one per CPU)."),
         lang: str = typer.Option("en", "--lang", help=LANG_HELP + " Of calibration.md and the summary; "
                                  "calibration.json is language-neutral."),
+        validity: bool = typer.Option(False, "--validity", help="Also inject each defect family (nulls, "
+                                      "duplicates, out-of-range values, label flips) into a copy of each "
+                                      "dataset, and duplicate every generated check: which indicators each "
+                                      "lowers, raises or leaves alone (card items are skipped)."),
+        validity_rate: float = typer.Option(0.05, "--validity-rate", help="With --validity: the share of the "
+                                            "rows each defect family affects, above 0 and at most 1."),
+        validity_seed: int = typer.Option(0, "--validity-seed", min=0, help="With --validity: the seed of the "
+                                          "injection."),
     ) -> None:
         """Calibrate a standard on a corpus: pass rates, score distributions, indicators that never
         or always fail or do not discriminate, correlated indicators, threshold sensitivity (±5
-        points) and, with --against, which datasets change grade and why."""
+        points), with --against, which datasets change grade and why, and with --validity, how each
+        indicator responds to injected defects and to duplicated checks."""
         from dsbench.calibration import calibrate as run_calibration
         from dsbench.errors import DsbenchError
         from dsbench.render import check_language
         from dsbench.standard import load_standard
 
         check_language(lang)
+        if validity:
+            from dsbench.validity import check_rate
+
+            check_rate(validity_rate)
         draft = load_standard(standard)
         directory = output if output is not None else Path("calibration") / draft.id
         if directory.exists() and not directory.is_dir():  # refused before any dataset is evaluated
             raise DsbenchError("the output exists and is not a directory", source=str(directory))
-        report = run_calibration(draft, corpus, against=against, jobs=jobs)
+        report = run_calibration(draft, corpus, against=against, jobs=jobs,
+                                 validity=validity_rate if validity else None, seed=validity_seed)
         paths = report.save(directory, lang)
         for line in report.summary(lang):
             typer.echo(line)

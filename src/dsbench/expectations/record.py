@@ -82,16 +82,36 @@ class NullPatternRecords(RecordExpectation):
         return int(values[self.m_unexpected]) if self.m_unexpected in values else 0
 
 
+class CompleteKwargs(RecordKwargs):
+    missing_columns: list[str] = Field(default_factory=list, description="fields the records should have "
+                                       "but the table lacks (e.g. declared by a manifest): missing in every record")
+
+
 class ExpectTableRecordsToBeComplete(NullPatternRecords):
+    """A record is complete when none of its items is missing; a field listed in
+    ``missing_columns`` (declared, but not in the table) is missing from every record."""
+
     type = "expect_table_records_to_be_complete"
-    summary = "Records have no missing value in column_list (default: all columns)."
+    summary = ("Records have no missing value in column_list (default: all columns); a field of "
+               "missing_columns, absent from the table, leaves every record incomplete.")
     default_concern = "completeness.record"
+    Kwargs = CompleteKwargs
+
+    def bind(self) -> None:
+        super().bind()
+        for i, name in enumerate(self.kw.missing_columns):
+            if name in self.table.columns:
+                raise SuiteError(f"{name!r} is a column of table {self.table.name!r}, not a missing one",
+                                 location=f"kwargs.missing_columns[{i}]")
 
     def unexpected(self) -> Condition:
+        if self.kw.missing_columns:
+            return Condition("true")
         return Condition(" OR ".join(f"{c} IS NULL" for c in self.cols))
 
     def settled(self, values: Mapping[Metric, Any]) -> bool:
-        return all(self.full_columns(values))  # no null anywhere: every record is complete
+        # No null anywhere and no field missing: every record is complete.
+        return not self.kw.missing_columns and all(self.full_columns(values))
 
 
 class ExpectTableRecordsToNotBeAllNull(NullPatternRecords):

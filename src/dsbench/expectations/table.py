@@ -27,9 +27,14 @@ def _one(success: bool, result: dict[str, Any]) -> Outcome:
 
 
 class ExpectTableRowCountToBeBetween(Expectation):
+    """A measurement of size as well as a check: with a least number of rows required, A = the
+    rows present, capped at that number, and B = that number (ISO/IEC 25024 Com-I-3: records /
+    expected records); without one, 1/1 when the count is within the bounds, else 0/1."""
+
     type = "expect_table_row_count_to_be_between"
     summary = "The number of rows lies between min_value and max_value."
     default_concern = "completeness.scale"
+    defect_kind = "measure"
     Kwargs = CountBetweenKwargs
 
     def metrics(self) -> list[Metric]:
@@ -39,12 +44,19 @@ class ExpectTableRowCountToBeBetween(Expectation):
     def judge(self, rows: int) -> bool:
         return within(rows, self.kw)
 
+    def required(self) -> int | None:
+        return self.kw.min_value + int(self.kw.strict_min) if self.kw.min_value else None
+
     def decide(self, values: Mapping[Metric, Any]) -> Outcome:
         failure = failed_metric(values, [self.m_rows])
         if failure:
             return Outcome(False, {}, 0, 0, failure.message)
         rows = int(values[self.m_rows])
-        return _one(self.judge(rows), {"observed_value": rows})
+        success, required = self.judge(rows), self.required()
+        if required is None or required <= 0:
+            return _one(success, {"observed_value": rows})
+        return Outcome(success, {"observed_value": rows, "details": {"required_rows": required}},
+                       min(rows, required), required)
 
 
 class ExpectTableRowCountToEqual(ExpectTableRowCountToBeBetween):
@@ -54,6 +66,9 @@ class ExpectTableRowCountToEqual(ExpectTableRowCountToBeBetween):
 
     def judge(self, rows: int) -> bool:
         return rows == self.kw.value
+
+    def required(self) -> int | None:
+        return self.kw.value
 
 
 class ExpectTableColumnCountToBeBetween(Expectation):

@@ -3,8 +3,10 @@
 From one profile of the table (:mod:`dsbench.generate.profile`), for every column:
 
 - ``not_null`` (completeness.item): the share of present values, the items of every record;
-- a dominant type, for VARCHAR columns of which at least 90% cast losslessly to one type
-  (``expect_column_values_to_be_castable``, consistency.type);
+- a type (``expect_column_values_to_be_castable``, consistency.type): for VARCHAR columns the
+  dominant one, when at least 90% of the values cast losslessly to it; for typed columns (numbers,
+  dates, times, booleans) their own, which every value has, so that type consistency is measured
+  on every table whatever its column types;
 - a dominant format, for VARCHAR columns whose most frequent shape covers at least 90% of the
   values and that are not free text (``expect_column_values_to_match_regex`` with the shape's
   anchored regex, consistency.format);
@@ -27,7 +29,10 @@ From one profile of the table (:mod:`dsbench.generate.profile`), for every colum
   characters other than tab and line breaks (cleanliness.text);
 
 and for the table: records unique (the extra copies of repeated records, uniqueness.record), not
-entirely empty (completeness.empty_record) and complete (completeness.record).
+entirely empty (completeness.empty_record) and complete (completeness.record). A field the
+manifest declares and the data lacks is missing from every record: its ``exists`` check
+(``expect_column_to_exist``, completeness.item) fails, and the records-complete check lists it in
+``missing_columns``.
 
 The data states no requirement, so every expectation asks for everything (``mostly: 1.0``) and is
 ``severity: info``: it contributes its A/B measure to scoring without claiming a hard failure.
@@ -44,7 +49,7 @@ import re
 from typing import Any
 
 from dsbench.expectations.base import ExpectationConfig
-from dsbench.expectations.types import is_numeric, is_string
+from dsbench.expectations.types import base_type, is_integer, is_numeric, is_string
 from dsbench.generate.profile import CASTS, ColumnProfile, TableProfile, profile_table, shape_regex
 from dsbench.suite import Suite
 
@@ -104,6 +109,16 @@ def dominant_type(column: ColumnProfile) -> tuple[str, float] | None:
 def _round(value: float) -> float:
     """Fences as plain decimals (12 significant digits): stable text, no float noise."""
     return float(f"{value:.12g}")
+
+
+# The castable type every value of a typed column has (the type check of a column that is not text).
+OWN_TYPES = (("integer", is_integer), ("number", is_numeric), ("boolean", lambda t: base_type(t) == "BOOLEAN"),
+             ("date", lambda t: base_type(t) == "DATE"), ("datetime", lambda t: base_type(t).startswith("TIMESTAMP")),
+             ("time", lambda t: base_type(t) == "TIME"))
+
+
+def own_type(column_type: str) -> str | None:
+    return next((name for name, test in OWN_TYPES if test(column_type)), None)
 
 
 def screens(column_type: str) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -181,6 +196,11 @@ def column_expectations(role: str, column: ColumnProfile, quartile_sample_rows: 
     if column.non_null == 0:
         return configs
     configs += screen_expectations(role, column.name, column.type)
+    typed = own_type(column.type)
+    if typed is not None:
+        configs.append(_config("expect_column_values_to_be_castable",
+                               {"column": column.name, "type": typed, "mostly": 1.0},
+                               "consistency.type", f"{base}.castable", {"profile": {"column_type": column.type}}))
     if column.is_text:
         found = dominant_type(column)
         if found is not None:
@@ -213,21 +233,27 @@ def column_expectations(role: str, column: ColumnProfile, quartile_sample_rows: 
     return configs
 
 
-def suite_from_profile(profile: TableProfile, role: str | None = None, keys: set[str] = frozenset()) -> Suite:
+def suite_from_profile(profile: TableProfile, role: str | None = None, keys: set[str] = frozenset(),
+                       absent: list[str] = ()) -> Suite:
     """The data suite of a profiled table. ``role``: the name in ids (default: the table's);
-    ``keys``: the table's declared keys (no outlier checks)."""
+    ``keys``: the table's declared keys (no outlier checks); ``absent``: fields the manifest
+    declares and the data lacks."""
     table, role = profile.table, role or profile.table
     expectations: list[ExpectationConfig] = []
     skipped: list[dict[str, str]] = []
     sample = None if profile.quartiles_exact else profile.quartile_sample_rows
     for column in profile.columns:
         expectations += column_expectations(role, column, sample, keys, skipped)
+    for name in absent:
+        expectations.append(_config("expect_column_to_exist", {"column": name}, "completeness.item",
+                                    f"data.{role}.{name}.exists"))
+    complete: dict[str, Any] = {"mostly": 1.0, **({"missing_columns": list(absent)} if absent else {})}
     expectations += [
         _config("expect_table_records_to_be_unique", {"mostly": 1.0}, "uniqueness.record",
                 f"data.{role}.records.unique"),
         _config("expect_table_records_to_not_be_all_null", {"mostly": 1.0}, "completeness.empty_record",
                 f"data.{role}.records.not_all_null"),
-        _config("expect_table_records_to_be_complete", {"mostly": 1.0}, "completeness.record",
+        _config("expect_table_records_to_be_complete", complete, "completeness.record",
                 f"data.{role}.records.complete"),
     ]
     meta: dict[str, Any] = {"generator": "dsbench.generate.from_data", "rows": profile.rows}
@@ -253,12 +279,14 @@ def data_suite(dataset: Any, table_name: str | None = None) -> Suite:
     """The generated data suite of one table of ``dataset`` (a loaded :class:`~dsbench.data.Dataset`,
     or anything :func:`dsbench.load_dataset` reads)."""
     from dsbench.data.sources import Dataset, load_dataset
-    from dsbench.generate.from_manifest import declared_keys
+    from dsbench.generate.from_manifest import declared_fields, declared_keys
 
     if isinstance(dataset, Dataset):
         table = dataset.table(table_name)
         profile = profile_table(dataset, table.name, also=screen_metrics(dataset, table.name))
-        return suite_from_profile(profile, table_role(dataset, table.name), declared_keys(dataset, table.name))
+        absent = [name for name in declared_fields(dataset, table.name) if name not in table.columns]
+        return suite_from_profile(profile, table_role(dataset, table.name), declared_keys(dataset, table.name),
+                                  absent)
     with load_dataset(dataset) as loaded:
         return data_suite(loaded, table_name)
 

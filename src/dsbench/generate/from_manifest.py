@@ -15,7 +15,8 @@ One suite per table of the manifest (``generated-manifest-<table>``), from its T
 | a text field and a label field in one table | ``expect_labels_to_be_consistent`` | consistency.label |
 | ``dsbench:split: validation`` / ``test`` on a resource | its texts do not occur in the earlier splits (train, validation); its label distribution stays within 0.1 of theirs | uniqueness.split / consistency.split_labels |
 | ``required`` (and primary-key fields) | ``expect_column_values_to_not_be_null`` | completeness.value |
-| required fields together | ``expect_table_records_to_be_complete`` | completeness.record |
+| required fields together | ``expect_table_records_to_be_complete`` (a required field the data lacks: ``missing_columns``, and an ``expect_column_to_exist`` of concern completeness.value) | completeness.record |
+| ``dsbench:expectedRows: n`` on a resource | ``expect_table_row_count_to_be_between`` (min_value n: A = rows, capped at n; B = n) | completeness.scale |
 | ``unique`` | ``expect_column_values_to_be_unique`` | uniqueness.key |
 | ``primaryKey`` | ``expect_compound_columns_to_be_unique`` | uniqueness.key |
 | ``foreignKeys`` | ``expect_foreign_key_values_to_exist`` | consistency.referential |
@@ -419,18 +420,30 @@ def table_suite(dataset: Any, resource: Any, as_of: Any) -> Suite | None:
         b.add("expect_column_to_exist", {"column": field["name"]}, "completeness.field",
               f"manifest.{b.table}.{field['name']}.exists")
         if field["name"] not in b.columns:
+            if _required(field, key):  # a required value missing from every record
+                b.add("expect_column_to_exist", {"column": field["name"]}, "completeness.value",
+                      f"manifest.{b.table}.{field['name']}.required")
             b.skip(field["name"], f"declared field {field['name']!r} is not a column of the data")
             continue
         _field_expectations(b, field, key, as_of)
     _role_expectations(b, fields)
     _split_expectations(b, dataset, resource, fields)
 
-    required = [f["name"] for f in fields if f["name"] in b.columns and (
-        (isinstance(f.get("constraints"), dict) and f["constraints"].get("required") is True)
-        or f["name"] in key)]
-    if required:
-        b.add("expect_table_records_to_be_complete", {"column_list": required}, "completeness.record",
+    required = [f["name"] for f in fields if _required(f, key)]
+    present = [name for name in required if name in b.columns]
+    if present:
+        kwargs: dict[str, Any] = {"column_list": present}
+        if len(present) < len(required):
+            kwargs["missing_columns"] = [name for name in required if name not in b.columns]
+        b.add("expect_table_records_to_be_complete", kwargs, "completeness.record",
               f"manifest.{b.table}.records.required_complete")
+
+    expected = (resource.model_extra or {}).get("dsbench:expectedRows")
+    if isinstance(expected, int) and not isinstance(expected, bool) and expected > 0:
+        b.add("expect_table_row_count_to_be_between", {"min_value": expected}, "completeness.scale",
+              f"manifest.{b.table}.rows")
+    elif expected is not None:
+        b.skip("dsbench:expectedRows", f"{expected!r} is not a positive whole number")
 
     if key:
         absent = [k for k in key if k not in b.columns]
@@ -472,6 +485,11 @@ def table_suite(dataset: Any, resource: Any, as_of: Any) -> Suite | None:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _required(field: dict[str, Any], key: list[str]) -> bool:
+    constraints = field.get("constraints")
+    return (isinstance(constraints, dict) and constraints.get("required") is True) or field["name"] in key
 
 
 def _resource(dataset: Any, table: str) -> Any:

@@ -2,7 +2,8 @@
 deterministic: the same card and language give the same bytes.
 
 A renderer is a module with ``FILENAME`` (the file written beside card.json), ``MEDIA_TYPE`` and
-``render(card: dict, lang: str) -> str``. Built-in formats: html, md, junit, badge, dqv. Other
+``render(card: dict, lang: str) -> str`` (a format may take keyword arguments beside, as the JUnit
+format's ``fail_on``; see :func:`render_all`). Built-in formats: html, md, junit, badge, dqv. Other
 packages add formats through the entry-point group ``dsbench.renderers`` (name -> module).
 """
 
@@ -13,7 +14,7 @@ import importlib
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from dsbench.errors import DsbenchError
 
@@ -55,10 +56,15 @@ def check_language(lang: str) -> str:
     return lang
 
 
-def render_all(card: dict, names: Iterable[str], lang: str) -> dict[str, str]:
-    """File name -> text for every requested format; nothing is written here."""
+def render_all(card: dict, names: Iterable[str], lang: str,
+               options: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, str]:
+    """File name -> text for every requested format; nothing is written here. ``options`` gives
+    keyword arguments of some formats' ``render`` (format name -> {argument: value}), e.g.
+    ``{"junit": {"fail_on": "critical"}}``."""
     check_language(lang)
-    return {renderer(name).FILENAME: renderer(name).render(card, lang) for name in names}
+    options = options or {}
+    return {renderer(name).FILENAME: renderer(name).render(card, lang, **dict(options.get(name) or {}))
+            for name in names}
 
 
 def write_all(directory: Path, files: dict[str, str]) -> list[Path]:

@@ -1,18 +1,24 @@
-"""What the HTML and Markdown renderings of a card have in common: the selections and formatting of numbers, findings and sample values. Everything here reads only the card
-document and is deterministic."""
+"""What the renderings of a card have in common (HTML, Markdown, JUnit, badge, console): the
+selections and formatting of numbers, findings and sample values, and the words that explain a score
+(gates with threshold and observed value, grade bands, weights and their renormalisation, units,
+A/B counts and coverage). Everything here reads only the card document and is deterministic."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
-from dsbench.render.i18n import LABELS, name, score_text, t
+from dsbench.render.i18n import LABELS, name, percent_text, score_text, t
 
 MAX_VALUE = 80  # characters of one sample or observed value
 SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
 
 
 STATUSES = ("scored", "not_applicable", "not_evaluated", "external", "draft", "published")
+COUNTED = ("scored", "external")  # indicator statuses that enter the score
+UNITS = ("values", "text_values", "cells", "records", "tables", "measure")
+GENERATED = "generated-"  # the id prefix of generated suites
+DOCUMENTATION = "expect_manifest_fields_to_be_present"
 word = t  # the renderers' name for i18n.t
 
 
@@ -113,6 +119,10 @@ def finding(result: dict, lang: str) -> str:
     measure = result.get("measure") or {}
     if "unexpected_count" in found:
         return word("of", lang, a=fmt_count(found["unexpected_count"]), b=fmt_count(measure.get("evaluated")))
+    missing = missing_fields(result)
+    if missing is not None:
+        return t("missing_fields", lang, fields=value_text(", ".join(missing), 1000)) if missing \
+            else t("nothing_missing", lang)
     if "observed_value" in found:
         return f"{t('observed', lang)}{word('colon', lang)}{value_text(found['observed_value'], 200)}"
     return ""
@@ -140,7 +150,7 @@ def results_by_id(card: dict) -> dict[str, dict]:
 
 def unbound_results(card: dict) -> list[dict]:
     """Results that no indicator of the card's standard counts."""
-    bound = {e for d in card.get("dimensions", []) for i in d.get("indicators", []) for e in i.get("expectations", [])}
+    bound = {e for d in card.get("dimensions", []) for i in d.get("indicators", []) for e in fed_ids(i)}
     return sorted((r for r in card.get("results", []) if r["id"] not in bound), key=review_order)
 
 
@@ -151,27 +161,13 @@ def weakest(card: dict, count: int = 5) -> list[tuple[dict, dict]]:
     return sorted(scored, key=lambda pair: (pair[1]["score"], pair[1]["code"]))[:count]
 
 
-def gate_observed(gate: dict, lang: str) -> str:
-    """A gate's observed value: a score, per-dimension scores, or the ids of failed expectations."""
-    observed = gate.get("observed")
-    if isinstance(observed, dict):
-        return ", ".join(f"{code}: {fmt_score(value)}" for code, value in sorted(observed.items()))
-    if isinstance(observed, list):
-        if not observed:
-            return word("none", lang)
-        shown = ", ".join(value_text(item, 60) for item in observed[:3])
-        return shown + (" " + word("more", lang, n=len(observed) - 3) if len(observed) > 3 else "")
-    if isinstance(observed, (int, float)):
-        return fmt_score(observed)
-    return "—" if observed is None else value_text(observed)
-
-
 def grade_text(card: dict, lang: str) -> str:
     return card.get("grade") or t("no_grade", lang)
 
 
 def verdict(card: dict, lang: str) -> str:
-    return t("passed", lang) if card.get("passed") else t("not_passed", lang)
+    """Whether the card meets every gate of its standard, in words: "meets the standard's pass gate"."""
+    return t("verdict_pass", lang) if card.get("passed") else t("verdict_fail", lang)
 
 
 def headline(card: dict) -> str:
@@ -184,3 +180,268 @@ def scale_text(card: dict) -> str:
 
 def standard_title(card: dict, lang: str) -> str:
     return name(card["standard"].get("title") or {}, lang)
+
+
+# -- what explains a score --------------------------------------------------------------------------
+
+def missing_fields(result: dict) -> list[str] | None:
+    """The manifest fields a documentation check found missing (``result.details.missing``), or None
+    when ``result`` is not such a check."""
+    config = result.get("expectation_config") or {}
+    details = (result.get("result") or {}).get("details") or {}
+    missing = details.get("missing") if isinstance(details, dict) else None
+    if config.get("type") != DOCUMENTATION or not isinstance(missing, list):
+        return None
+    return [str(item) for item in missing]
+
+
+def is_generated(result: dict) -> bool:
+    """A result of a generated suite (its suite id, or the suite part of its id, starts "generated-")."""
+    suite = result.get("suite") or str(result.get("id", "")).partition(":")[0]
+    return str(suite).startswith(GENERATED)
+
+
+def fed_ids(indicator: dict) -> list[str]:
+    """The ids of the results that fed ``indicator`` (its ``results``)."""
+    return [str(entry["id"]) for entry in indicator.get("results") or [] if isinstance(entry, dict) and "id" in entry]
+
+
+def fed_results(card: dict, indicator: dict) -> list[dict]:
+    """The card's results that fed ``indicator``, failures first (review order)."""
+    by_id = results_by_id(card)
+    return sorted((by_id[rid] for rid in dict.fromkeys(fed_ids(indicator)) if rid in by_id), key=review_order)
+
+
+def counted_indicators(dimension: dict) -> list[dict]:
+    return [i for i in dimension.get("indicators", []) if i.get("status") in COUNTED and i.get("score") is not None]
+
+
+def indicator_exact(indicator: dict, scale: float = 100.0) -> bool | None:
+    """Whether A = B (every element counted passed); None when the indicator has no score. External
+    evidence given as a score is exact when it is the full score."""
+    if indicator.get("score") is None:
+        return None
+    passed, evaluated = indicator.get("passed"), indicator.get("evaluated")
+    if passed is None or evaluated is None:
+        return indicator["score"] >= scale
+    return passed == evaluated
+
+
+def dimension_exact(dimension: dict, scale: float = 100.0) -> bool | None:
+    """Whether every indicator counted in ``dimension`` has A = B (None: none is counted)."""
+    counted = counted_indicators(dimension)
+    return all(indicator_exact(i, scale) for i in counted) if counted else None
+
+
+def card_exact(card: dict) -> bool | None:
+    """Whether every indicator counted in the overall score has A = B."""
+    scale = card_scale(card)
+    counted = [i for d in card.get("dimensions", []) if d.get("score") is not None for i in counted_indicators(d)]
+    return all(indicator_exact(i, scale) for i in counted) if counted else None
+
+
+def card_scale(card: dict) -> float:
+    scale = card.get("scale")
+    return float(scale) if isinstance(scale, (int, float)) and not isinstance(scale, bool) and scale > 0 else 100.0
+
+
+def indicator_score(card: dict, indicator: dict) -> str:
+    """An indicator's score (0..scale), never the full scale unless A = B."""
+    scale = card_scale(card)
+    return score_text(indicator.get("score"), exact=indicator_exact(indicator, scale), scale=scale)
+
+
+def dimension_score(card: dict, dimension: dict) -> str:
+    scale = card_scale(card)
+    return score_text(dimension.get("score"), exact=dimension_exact(dimension, scale), scale=scale)
+
+
+def overall_score(card: dict) -> str:
+    return score_text(card.get("score"), exact=card_exact(card), scale=card_scale(card))
+
+
+def unit_word(unit: str | None, lang: str) -> str:
+    """The unit of an indicator in words ("cells"); external evidence has none."""
+    if unit in UNITS:
+        return t(f"unit_{unit}", lang)
+    return t("unit_external", lang) if unit is None else str(unit)
+
+
+def a_of_b(indicator: dict, lang: str) -> str:
+    """A/B with counts and unit: "2,733 of 2,752 cells"; "—" when the indicator has no counts."""
+    passed, evaluated = indicator.get("passed"), indicator.get("evaluated")
+    if passed is None or evaluated is None:
+        return "—"
+    unit = indicator.get("unit")
+    if unit in UNITS and unit != "measure":
+        return t("a_of_b", lang, a=fmt_count(passed), b=fmt_count(evaluated), unit=unit_word(unit, lang))
+    return t("a_of_b_plain", lang, a=fmt_count(passed), b=fmt_count(evaluated))
+
+
+def coverage_text(indicator: dict, lang: str) -> str:
+    """The share of the elements some bound result examined, as a percentage ("—" for measures and
+    external evidence)."""
+    return percent_text(indicator.get("coverage"), lang)
+
+
+def weight_text(weight: Any) -> str:
+    return f"{weight:g}" if isinstance(weight, (int, float)) and not isinstance(weight, bool) else "—"
+
+
+def share_text(effective: Any, lang: str) -> str:
+    """An effective weight (the share of the overall score) as a percentage, "—" when not counted."""
+    return percent_text(effective, lang)
+
+
+def lower_note(indicator: dict, lang: str) -> str:
+    """For a lower-is-better indicator, its value, the bad share, as a percentage with its unit
+    ("lower is better: 0.5 % of the records are defective"); "" otherwise. The 0..1 value itself is
+    never shown beside a 0..100 score."""
+    value = indicator.get("value")
+    if indicator.get("direction") != "lower_is_better" or not isinstance(value, (int, float)):
+        return ""
+    share = percent_text(value, lang)
+    unit = indicator.get("unit")
+    if unit in UNITS and unit != "measure":
+        return t("bad_share", lang, value=share, unit=unit_word(unit, lang))
+    return t("bad_share_plain", lang, value=share)
+
+
+def left_out(card: dict) -> tuple[int, int, int, int]:
+    """(dimensions left out, dimensions, indicators left out, indicators): left out is not counted in
+    the score (not applicable, or not evaluated), so the weights of the others were renormalised."""
+    dimensions = card.get("dimensions", [])
+    indicators = [i for d in dimensions for i in d.get("indicators", [])]
+    return (sum(1 for d in dimensions if d.get("effective_weight") is None), len(dimensions),
+            sum(1 for i in indicators if i.get("status") not in COUNTED or i.get("score") is None), len(indicators))
+
+
+def renormalisation(card: dict, lang: str) -> list[str]:
+    """The sentences that say which weights were renormalised (one when none was)."""
+    dims_out, dims, inds_out, inds = left_out(card)
+    sentences = []
+    if dims_out:
+        sentences.append(t("renormalised_dimensions", lang, n=dims_out, total=dims))
+    if inds_out:
+        sentences.append(t("renormalised_indicators", lang, n=inds_out, total=inds))
+    return sentences or [t("not_renormalised", lang)]
+
+
+def grade_bands(card: dict, lang: str, quote: Callable[[str], str] = str) -> str:
+    """The standard's grades, best first: "A ≥ 90 · B ≥ 80 · C ≥ 60 · D < 60", or "pass/fail only".
+    ``quote`` escapes each grade (Markdown escapes the grades, not the "<" of a band)."""
+    levels = [level for level in card.get("levels") or [] if isinstance(level, dict)]
+    if not levels:
+        return t("pass_fail_only", lang)
+    parts = []
+    for index, level in enumerate(levels):
+        bound, grade = level.get("min_score"), quote(str(level.get("grade")))
+        if index and index == len(levels) - 1 and isinstance(bound, (int, float)) and bound <= 0:
+            parts.append(f"{grade} < {weight_text(levels[index - 1].get('min_score'))}")
+        else:
+            parts.append(f"{grade} ≥ {weight_text(bound)}")
+    return " · ".join(parts)
+
+
+def grade_name(card: dict, lang: str) -> str:
+    """The name of the card's grade in ``lang`` ("Excellent"), or ""."""
+    for level in card.get("levels") or []:
+        if isinstance(level, dict) and level.get("grade") == card.get("grade") and level.get("name"):
+            return name(level["name"], lang)
+    return ""
+
+
+def gate_threshold(gate: dict, lang: str) -> str:
+    """A gate's threshold: a score, or the severity that must not fail."""
+    value = gate.get("threshold")
+    if gate.get("type") == "no_failed_severity":
+        return severity_word(str(value), lang)
+    return weight_text(value) if isinstance(value, (int, float)) else ("—" if value is None else str(value))
+
+
+def gate_condition(gate: dict, lang: str) -> str:
+    """What a gate asks, with its threshold: "overall score ≥ 60", "no critical expectation failed"."""
+    kind, threshold = gate.get("type"), gate_threshold(gate, lang)
+    if kind == "min_score":
+        return t("gate_min_score", lang, threshold=threshold)
+    if kind == "min_dimension_score":
+        observed = gate.get("observed")
+        if isinstance(observed, dict) and len(observed) == 1:
+            return t("gate_dimension", lang, code=next(iter(observed)), threshold=threshold)
+        return t("gate_every_dimension", lang, threshold=threshold)
+    if kind == "min_indicator_score":
+        return t("gate_indicator", lang, threshold=threshold)
+    if kind == "no_failed_severity":
+        return t("gate_no_failed", lang, severity=threshold)
+    return str(gate.get("description") or kind or "")
+
+
+def _indicator_with_score(card: dict, score: Any) -> bool | None:
+    """The exactness of the indicators scored ``score`` (a min_indicator_score gate's observed value)."""
+    scale = card_scale(card)
+    found = [indicator_exact(i, scale) for d in card.get("dimensions", []) for i in d.get("indicators", [])
+             if i.get("score") == score]
+    return all(found) if found else None
+
+
+def gate_observed(gate: dict, lang: str, card: dict | None = None) -> str:
+    """A gate's observed value: a score, per-dimension scores, or the failed expectations ("2 failed:
+    id1, id2"). With ``card``, a score is never shown as the full scale unless it is exact."""
+    observed = gate.get("observed")
+    card = card or {}
+    scale = card_scale(card)
+    kind = gate.get("type")
+    if isinstance(observed, dict):
+        dimensions = {d.get("code"): d for d in card.get("dimensions", [])}
+        return ", ".join(
+            f"{code}: " + (score_text(value, exact=dimension_exact(dimensions[code], scale), scale=scale)
+                           if code in dimensions else fmt_score(value))
+            + ("" if value is not None or code not in dimensions
+               else f" ({status_word(dimensions[code].get('status'), lang)})")
+            for code, value in sorted(observed.items()))
+    if isinstance(observed, list):
+        if not observed:
+            return t("gate_none_failed", lang) if kind == "no_failed_severity" else word("none", lang)
+        shown = ", ".join(value_text(item, 60) for item in observed[:3])
+        shown += " " + word("more", lang, n=len(observed) - 3) if len(observed) > 3 else ""
+        return t("gate_failed_ids", lang, n=len(observed), ids=shown) if kind == "no_failed_severity" else shown
+    if isinstance(observed, (int, float)) and not isinstance(observed, bool):
+        if kind == "min_score":
+            return score_text(observed, exact=card_exact(card) if card else None, scale=scale)
+        if kind == "min_indicator_score":
+            return score_text(observed, exact=_indicator_with_score(card, observed), scale=scale)
+        return fmt_score(observed)
+    return "—" if observed is None else value_text(observed)
+
+
+def gate_status(gate: dict, lang: str) -> str:
+    return t("gate_met" if gate.get("passed") else "gate_not_met", lang)
+
+
+def gate_line(gate: dict, lang: str, card: dict | None = None) -> str:
+    """"overall score ≥ 60 — observed 76.6 — met"."""
+    return t("gate_line", lang, condition=gate_condition(gate, lang), observed=gate_observed(gate, lang, card),
+             status=gate_status(gate, lang))
+
+
+def split_generated_passes(results: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(results to show, passing results of generated suites to fold), each in review order."""
+    shown, folded = [], []
+    for result in sorted(results, key=review_order):
+        (folded if result_status(result) == "pass" and is_generated(result) else shown).append(result)
+    return shown, folded
+
+
+def severity_counts(results: list[dict], lang: str) -> str:
+    """"critical 0, warning 1, info 8" of ``results``."""
+    return word("comma", lang).join(f"{severity_word(level, lang)} {sum(1 for r in results if r.get('severity') == level)}"
+                                    for level in SEVERITY_RANK)
+
+
+def results_summary(card: dict, lang: str) -> str:
+    """"75 expectations: 9 failed (critical 0, warning 0, info 9), 66 passed (66 generated checks)"."""
+    results = card.get("results", [])
+    failed = [r for r in results if result_status(r) != "pass"]
+    passed = [r for r in results if result_status(r) == "pass"]
+    return t("results_summary", lang, total=len(results), failed=len(failed), severities=severity_counts(failed, lang),
+             passed=len(passed), generated=sum(1 for r in passed if is_generated(r)))

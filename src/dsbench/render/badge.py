@@ -4,8 +4,9 @@ left, the score and grade on the right, coloured by the score.
 Colour: a card that passed its standard's gates is green from 90, yellow-green from 80, yellow from
 60 and red below; a card that did not pass is orange (score 60 or more) or red; a card without a
 score is grey. Text widths are estimated from character counts (a wide East Asian character counts
-as two), so no font is needed to render the badge. The words (grade, no grade, not passed and the
-``<title>`` read by screen readers) are in ``lang``. Built with :mod:`xml.etree.ElementTree`.
+as two), so no font is needed to render the badge. The words (grade, no grade, "pass gate not met" and
+the ``<title>`` read by screen readers, which also gives the grade bands and the verdict) are in
+``lang``. Built with :mod:`xml.etree.ElementTree`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 import unicodedata
 import xml.etree.ElementTree as ET
 
-from dsbench.render.i18n import score_text, t
+from dsbench.render import _shared as s
+from dsbench.render.i18n import t
 from dsbench.render.junit import xml_safe
 
 FILENAME = "badge.svg"
@@ -51,19 +53,20 @@ def text_width(text: str) -> int:
 
 
 def texts(card: dict, lang: str) -> tuple[str, str, str]:
-    """(left label, right message, title) of the badge."""
-    score = card.get("score")
+    """(left label, right message, title) of the badge. The score is written as the other renderings
+    write it: never the full scale unless every counted element passed."""
     grade = card.get("grade")
     passed = bool(card.get("passed"))
     standard = card["standard"]["id"]
-    message = [score_text(score)]
+    score = s.overall_score(card)
+    message = [score]
     message.append(f"{t('grade', lang).lower()} {grade}" if grade else t("no_grade", lang))
     if not passed:
-        message.append(t("not_passed", lang).lower())
-    verdict = t("passed", lang) if passed else t("not_passed", lang)
+        message.append(t("badge_fail", lang))
     title = (f"{t('title', lang)}: {card['dataset']['name']} × {standard}. "
-             f"{t('score', lang)} {score_text(score)}, "
-             f"{t('grade', lang)} {grade if grade else t('no_grade', lang)}, {verdict}.")
+             f"{t('score', lang)} {score} / {s.scale_text(card)}, "
+             f"{t('grade', lang)} {grade if grade else t('no_grade', lang)} ({s.grade_bands(card, lang)}), "
+             f"{s.verdict(card, lang)}.")
     return xml_safe(standard), xml_safe(" · ".join(message)), xml_safe(title)
 
 

@@ -50,9 +50,11 @@ def _pct(score: Any, scale: float) -> str:
     return f"{max(0.0, min(100.0, 100.0 * score / scale)):.1f}"
 
 
-def _expectation_row(result: dict, lang: str) -> dict:
+def _expectation_row(result: dict, lang: str, counts: dict[str, tuple] | None = None) -> dict:
+    """One result as a row. ``counts`` (id -> (A, B)) gives the A/B with which it fed an indicator."""
     status = s.result_status(result)
     measure = result.get("measure") or {}
+    passed, evaluated = (counts or {}).get(result.get("id"), (measure.get("passed"), measure.get("evaluated")))
     config = result.get("expectation_config") or {}
     return {
         "status": status,
@@ -62,16 +64,26 @@ def _expectation_row(result: dict, lang: str) -> dict:
         "id": result.get("id", ""),
         "suite": result.get("suite", ""),
         "severity": s.severity_word(result.get("severity", ""), lang),
-        "fraction": s.fraction_text(measure.get("passed"), measure.get("evaluated")),
+        "fraction": s.fraction_text(passed, evaluated),
         "finding": s.finding(result, lang),
         "samples": [(value, None if count is None else s.fmt_count(count))
                     for value, count in s.samples(result, TOP_VALUES)] if status != "pass" else [],
     }
 
 
-def _rows(results: list[dict], lang: str) -> tuple[list[dict], int]:
-    ordered = sorted(results, key=s.review_order)
-    return [_expectation_row(r, lang) for r in ordered[:MAX_ROWS]], max(0, len(ordered) - MAX_ROWS)
+def _rows(results: list[dict], lang: str, counts: dict[str, tuple] | None = None) -> dict:
+    """The rows of a list of results: failures first, then the passing results written by hand;
+    the passing results of generated suites apart (folded). Each list is capped at MAX_ROWS and the
+    rest counted."""
+    shown, folded = s.split_generated_passes(results)
+    return {
+        "rows": [_expectation_row(r, lang, counts) for r in shown[:MAX_ROWS]],
+        "more": max(0, len(shown) - MAX_ROWS),
+        "folded": [_expectation_row(r, lang, counts) for r in folded[:MAX_ROWS]],
+        "folded_more": max(0, len(folded) - MAX_ROWS),
+        "folded_count": len(folded),
+        "count": len(results),
+    }
 
 
 def _table_summary(table: dict, lang: str) -> str:
@@ -82,34 +94,43 @@ def _table_summary(table: dict, lang: str) -> str:
     return table.get("name", "") + s.word("colon", lang) + s.word("comma", lang).join(parts)
 
 
+def _indicator(card: dict, indicator: dict, scale: float, lang: str) -> dict:
+    bound = s.fed_results(card, indicator)
+    counts = {str(e.get("id")): (e.get("passed"), e.get("evaluated"))
+              for e in indicator.get("results") or [] if isinstance(e, dict)}
+    statuses = [s.result_status(r) for r in bound]
+    return {
+        "code": indicator["code"], "name": name(indicator["name"], lang),
+        "score": s.indicator_score(card, indicator),
+        "pct": _pct(indicator.get("score"), scale), "status": indicator.get("status", ""),
+        "status_word": s.status_word(indicator.get("status"), lang),
+        "unit": s.unit_word(indicator.get("unit"), lang),
+        "a_of_b": s.a_of_b(indicator, lang),
+        "coverage": s.coverage_text(indicator, lang),
+        # A and B in words: the card gives them in English only
+        "definition": [(label, indicator[key]) for label, key in (("A", "a"), ("B", "b"))
+                       if lang == "en" and indicator.get(key)],
+        "weight": s.weight_text(indicator.get("weight", 1)),
+        "share": s.share_text(indicator.get("effective_weight"), lang),
+        "lower": s.lower_note(indicator, lang),
+        "source": indicator.get("source"),
+        "failed": sum(x != "pass" for x in statuses),
+        "count_text": s.counted("expectation", len(bound), lang),
+        **_rows(bound, lang, counts),
+    }
+
+
 def _context(card: dict, lang: str) -> dict:
-    scale = card.get("scale") or 100
-    by_id = s.results_by_id(card)
+    scale = s.card_scale(card)
     dimensions = []
     for index, d in enumerate(card.get("dimensions", [])):
-        indicators = []
-        for i in d.get("indicators", []):
-            bound = [by_id[e] for e in i.get("expectations", []) if e in by_id]
-            rows, more = _rows(bound, lang)
-            statuses = [s.result_status(r) for r in bound]
-            indicators.append({
-                "code": i["code"], "name": name(i["name"], lang), "score": s.fmt_score(i.get("score")),
-                "pct": _pct(i.get("score"), scale), "status": i.get("status", ""),
-                "status_word": s.status_word(i.get("status"), lang),
-                "fraction": s.fraction_text(i.get("passed"), i.get("evaluated")),
-                "weight": f"{i.get('weight', 1):g}",
-                "lower_is_better": i.get("direction") == "lower_is_better",
-                "value": "—" if i.get("value") is None else f"{i['value']:.4g}",
-                "source": i.get("source"),
-                "count": len(bound), "failed": sum(x != "pass" for x in statuses),
-                "count_text": s.counted("expectation", len(bound), lang),
-                "rows": rows, "more": more,
-            })
         dimensions.append({
-            "code": d["code"], "name": name(d["name"], lang), "score": s.fmt_score(d.get("score")),
+            "code": d["code"], "name": name(d["name"], lang), "score": s.dimension_score(card, d),
             "pct": _pct(d.get("score"), scale), "status": d.get("status", ""),
-            "status_word": s.status_word(d.get("status"), lang), "weight": f"{d.get('weight', 1):g}",
-            "color": PALETTE[index % len(PALETTE)], "indicators": indicators,
+            "status_word": s.status_word(d.get("status"), lang), "weight": s.weight_text(d.get("weight", 1)),
+            "share": s.share_text(d.get("effective_weight"), lang),
+            "color": PALETTE[index % len(PALETTE)],
+            "indicators": [_indicator(card, i, scale, lang) for i in d.get("indicators", [])],
         })
     dataset = card.get("dataset", {})
     tables = [{
@@ -121,7 +142,6 @@ def _context(card: dict, lang: str) -> dict:
                   for f in table.get("files", [])],
         "content_hash": table.get("content_hash", ""),
     } for table in dataset.get("tables", [])]
-    unbound_rows, unbound_more = _rows(s.unbound_results(card), lang)
     standard = card.get("standard", {})
     failed = s.failed_results(card)
     return {
@@ -129,16 +149,20 @@ def _context(card: dict, lang: str) -> dict:
         "html_lang": "zh-CN" if lang == "zh" else lang,
         "w": functools.partial(_word, lang),
         "headline": s.headline(card),
-        "score": s.fmt_score(card.get("score")),
+        "score": s.overall_score(card),
         "scale": s.scale_text(card),
         "pct": _pct(card.get("score"), scale),
         "grade": s.grade_text(card, lang),
+        "grade_name": s.grade_name(card, lang),
+        "bands": s.grade_bands(card, lang),
         "has_grade": bool(card.get("grade")),
         "passed": bool(card.get("passed")),
         "verdict": s.verdict(card, lang),
-        "gates": [{"passed": bool(g.get("passed")), "status_word": t("pass" if g.get("passed") else "fail", lang),
-                   "type": g.get("type", ""), "description": g.get("description", ""),
-                   "observed": s.gate_observed(g, lang)} for g in card.get("gates", [])],
+        "gates": [{"passed": bool(g.get("passed")), "status_word": s.gate_status(g, lang),
+                   "type": g.get("type", ""), "condition": s.gate_condition(g, lang),
+                   "description": g.get("description", ""),
+                   "threshold": s.gate_threshold(g, lang),
+                   "observed": s.gate_observed(g, lang, card)} for g in card.get("gates", [])],
         "dataset": {"name": dataset.get("name", ""), "fingerprint": dataset.get("fingerprint", ""),
                     "tables": tables},
         "manifest_digest": card.get("manifest_digest"),
@@ -146,16 +170,21 @@ def _context(card: dict, lang: str) -> dict:
                      "status": s.status_word(standard.get("status"), lang),
                      "title": s.standard_title(card, lang), "digest": standard.get("digest", "")},
         "dimensions": dimensions,
+        "renormalisation": s.renormalisation(card, lang),
         "weakest": [{"code": i["code"], "name": name(i["name"], lang), "dimension": name(d["name"], lang),
-                     "score": s.fmt_score(i["score"]), "fraction": s.fraction_text(i.get("passed"), i.get("evaluated"))}
+                     "score": s.indicator_score(card, i), "unit": s.unit_word(i.get("unit"), lang),
+                     "a_of_b": s.a_of_b(i, lang), "coverage": s.coverage_text(i, lang),
+                     "lower": s.lower_note(i, lang)}
                     for d, i in s.weakest(card)],
         "failed_count": len(failed),
         "result_count": len(card.get("results", [])),
-        "unbound": unbound_rows, "unbound_more": unbound_more,
-        "unbound_count": unbound_more + len(unbound_rows),
+        "unbound": _rows(s.unbound_results(card), lang),
         "digest": card.get("digest", ""),
         "engine": sorted((card.get("engine") or {}).items()),
-        "suites": [(x.get("id", ""), x.get("version", ""), x.get("digest", "")) for x in card.get("suites", [])],
+        "suites": [{"id": x.get("id", ""), "version": x.get("version", ""), "digest": x.get("digest", ""),
+                    "feeds": ", ".join(map(str, x.get("feeds") or [])),
+                    "makes_applicable": ", ".join(map(str, x.get("makes_applicable") or []))}
+                   for x in card.get("suites", [])],
         "options": json.dumps(card.get("options") or {}, ensure_ascii=False, sort_keys=True),
         "card_version": card.get("card_version", ""),
     }
@@ -214,7 +243,9 @@ def _status_label(status: str, lang: str, cjk: bool) -> str:
 
 
 def _bars(figure_class: Any, labels: list[str], scores: list[Any], colors: list[str], statuses: list[str],
-          scale: float, lang: str, cjk: bool, bar_height: float) -> Any:
+          scale: float, lang: str, cjk: bool, bar_height: float, texts: list[str] | None = None) -> Any:
+    """Horizontal bars of ``scores``; ``texts`` are the values written beside them (as the tables
+    write them: never the full scale unless exact)."""
     count = max(1, len(labels))
     figure = figure_class(figsize=(8.0, 0.55 + bar_height * count), layout="constrained")
     axes = figure.add_subplot()
@@ -222,12 +253,13 @@ def _bars(figure_class: Any, labels: list[str], scores: list[Any], colors: list[
     scores = [card_number(v) for v in scores]
     values = [0.0 if v is None else v for v in scores]
     axes.barh(positions, values, color=colors, height=0.68)
-    for y, value, status in zip(positions, scores, statuses):
+    texts = texts or [s.score_text(v) for v in scores]
+    for y, value, status, text in zip(positions, scores, statuses, texts):
         if value is None:
             axes.text(scale * 0.01, y, _status_label(status, lang, cjk), va="center", ha="left",
                       color=MUTED, fontstyle="italic")
         else:
-            axes.text(value + scale * 0.01, y, f"{value:.1f}", va="center", ha="left", color="#1f2328")
+            axes.text(value + scale * 0.01, y, text, va="center", ha="left", color="#1f2328")
     axes.set_yticks(positions, labels)
     axes.set_ylim(len(labels) - 0.5, -0.5)
     axes.set_xlim(0, scale * 1.09)  # room for the value of a full bar
@@ -286,9 +318,10 @@ def charts(card: dict, lang: str) -> dict[str, Any] | None:
     indicators = [i for d in dimensions for i in d.get("indicators", [])]
     with matplotlib.rc_context(settings):
         dimension_figure = _bars(Figure, dimension_labels, [d.get("score") for d in dimensions], colors,
-                                 [d.get("status", "") for d in dimensions], scale, lang, font is not None, 0.38)
+                                 [d.get("status", "") for d in dimensions], scale, lang, font is not None, 0.38,
+                                 [s.dimension_score(card, d) for d in dimensions])
         indicator_figure = _bars(Figure, indicator_labels, [i.get("score") for i in indicators],
                                  indicator_colors, [i.get("status", "") for i in indicators], scale, lang,
-                                 font is not None, 0.26)
+                                 font is not None, 0.26, [s.indicator_score(card, i) for i in indicators])
         return {"dimensions": Markup(figure_svg(dimension_figure, "chart-d", s.word("dimension_chart", lang))),
                 "indicators": Markup(figure_svg(indicator_figure, "chart-i", s.word("indicator_chart", lang)))}

@@ -104,6 +104,70 @@ LABELS: dict[str, dict[str, str]] = {
     "junit_observed": {"en": "observed", "zh": "观测值"},
     "failed": {"en": "expectation failed", "zh": "检查未通过"},
     "raised": {"en": "expectation raised an exception", "zh": "检查执行出错"},
+    # what explains a score (gates, grade bands, weights, units, coverage)
+    "verdict_pass": {"en": "meets the standard's pass gate", "zh": "达到标准的通过门槛"},
+    "verdict_fail": {"en": "does not meet the standard's pass gate", "zh": "未达到标准的通过门槛"},
+    "badge_fail": {"en": "pass gate not met", "zh": "未达通过门槛"},
+    "gate_met": {"en": "met", "zh": "达到"},
+    "gate_not_met": {"en": "not met", "zh": "未达到"},
+    "gate_min_score": {"en": "overall score ≥ {threshold}", "zh": "总分 ≥ {threshold}"},
+    "gate_every_dimension": {"en": "every dimension ≥ {threshold}", "zh": "每个维度 ≥ {threshold}"},
+    "gate_dimension": {"en": "dimension {code} ≥ {threshold}", "zh": "维度 {code} ≥ {threshold}"},
+    "gate_indicator": {"en": "indicator score ≥ {threshold}", "zh": "指标得分 ≥ {threshold}"},
+    "gate_no_failed": {"en": "no {severity} expectation failed", "zh": "没有{severity}级检查项未通过"},
+    "gate_line": {"en": "{condition} — observed {observed} — {status}",
+                  "zh": "{condition} — 观测值 {observed} — {status}"},
+    "gate_failed_ids": {"en": "{n} failed: {ids}", "zh": "{n} 项未通过：{ids}"},
+    "gate_none_failed": {"en": "none failed", "zh": "无未通过项"},
+    "threshold": {"en": "Threshold", "zh": "阈值"},
+    "grades": {"en": "Grades", "zh": "等级划分"},
+    "pass_fail_only": {"en": "pass/fail only", "zh": "仅判定是否通过"},
+    "effective_weight": {"en": "Effective weight", "zh": "有效权重"},
+    "effective_note": {"en": "effective weight: the share of the overall score",
+                       "zh": "有效权重：占总分的比例"},
+    "renormalised_dimensions": {
+        "en": "{n} of {total} dimensions are not applicable or not evaluated; the weights of the others "
+              "were renormalised.",
+        "zh": "{total} 个维度中有 {n} 个不适用或未评估，其余维度的权重已重新归一化。"},
+    "renormalised_indicators": {
+        "en": "{n} of {total} indicators are not applicable or not evaluated; within each dimension the "
+              "weights of the others were renormalised.",
+        "zh": "{total} 个指标中有 {n} 个不适用或未评估，各维度内其余指标的权重已重新归一化。"},
+    "not_renormalised": {"en": "Every dimension and indicator counts; no weight was renormalised.",
+                         "zh": "所有维度和指标均计入，权重未重新归一化。"},
+    "unit": {"en": "Unit", "zh": "单位"},
+    "unit_values": {"en": "present values", "zh": "非空值"},
+    "unit_text_values": {"en": "present text values", "zh": "非空文本值"},
+    "unit_cells": {"en": "cells", "zh": "单元格"},
+    "unit_records": {"en": "records", "zh": "记录"},
+    "unit_tables": {"en": "tables", "zh": "表"},
+    "unit_measure": {"en": "measure", "zh": "测度"},
+    "unit_external": {"en": "external evidence", "zh": "外部证据"},
+    "a_of_b": {"en": "{a} of {b} {unit}", "zh": "{b} 个{unit}中的 {a} 个"},
+    "a_of_b_plain": {"en": "{a} of {b}", "zh": "{a} / {b}"},
+    "a_b": {"en": "A / B", "zh": "A / B"},
+    "coverage": {"en": "Coverage", "zh": "覆盖率"},
+    "coverage_of": {"en": "coverage {value}", "zh": "覆盖率 {value}"},
+    "percent": {"en": "{value} %", "zh": "{value}%"},
+    "bad_share": {"en": "lower is better: the rate is {value} of the {unit}",
+                  "zh": "越低越好：比率为{unit}的 {value}"},
+    "bad_share_plain": {"en": "lower is better: {value}", "zh": "越低越好：{value}"},
+    "results_fed": {"en": "Results that fed it", "zh": "计入的检查结果"},
+    "passing_generated": {"en": "passing generated checks: {n}", "zh": "通过的自动生成检查：{n} 项"},
+    "passed_summary": {"en": "{passed} of {total} expectations passed; the {generated} generated checks among "
+                             "them are counted, not listed.",
+                       "zh": "{total} 项检查中 {passed} 项通过；其中 {generated} 项自动生成的检查只计数、不列出。"},
+    "results_summary": {"en": "{total} expectations: {failed} failed ({severities}), {passed} passed "
+                              "({generated} generated checks)",
+                        "zh": "{total} 项检查：{failed} 项未通过（{severities}），{passed} 项通过（其中自动生成 {generated} 项）"},
+    "missing_fields": {"en": "missing: {fields}", "zh": "缺少：{fields}"},
+    "nothing_missing": {"en": "nothing missing", "zh": "无缺失"},
+    "junit_below": {"en": "not failing: below --fail-on {level}", "zh": "不计为失败：低于 --fail-on {level}"},
+    "weights": {"en": "Weights", "zh": "权重说明"},
+    "indicators_detail": {"en": "Indicators: unit, A / B, coverage, weights and the results that fed them",
+                          "zh": "指标：单位、A / B、覆盖率、权重及计入的检查结果"},
+    "overall": {"en": "overall", "zh": "总分"},
+    "makes_applicable": {"en": "only this suite made applicable", "zh": "仅由此套件变为适用"},
     # the words of a table's column headers, in lower case (leaderboard and calibration report)
     "col_rank": {"en": "rank", "zh": "排名"},
     "col_dataset": {"en": "dataset", "zh": "数据集"},
@@ -229,5 +293,38 @@ def name(names: dict[str, str] | Any, lang: str) -> str:
     return names.get(lang) or names.get("en") or names.get("zh") or ""
 
 
-def score_text(score: float | None, digits: int = 1) -> str:
-    return "—" if score is None else f"{score:.{digits}f}"
+MORE_DIGITS = 3  # decimals a score or a percentage may gain so as not to look like its bound
+
+
+def _bounded(value: float, digits: int, low: float, high: float, low_exact: bool, high_exact: bool) -> str:
+    """``value`` with ``digits`` decimals, or more, so that it never reads as ``low`` or ``high``
+    unless it is that bound exactly (``low_exact``, ``high_exact``); beyond MORE_DIGITS more
+    decimals it reads "<high" or ">low"."""
+    for places in range(digits, digits + MORE_DIGITS + 1):
+        text = f"{value:.{places}f}"
+        shown = float(text)
+        if (shown >= high and not high_exact) or (shown <= low and not low_exact):
+            continue
+        return text
+    return f"<{high:g}" if value > (low + high) / 2 else f">{low:g}"
+
+
+def score_text(score: float | None, digits: int = 1, *, exact: bool | None = None, scale: float = 100.0) -> str:
+    """A score (0..scale) as text: ``digits`` decimals, and never the full scale unless ``exact``
+    (A = B: every element counted passed), nor 0 unless it is 0. 2,999,618 of 3,000,000 reads
+    "99.99", not "100.0". ``exact`` None: not known, the score is shown as it is rounded."""
+    if score is None or isinstance(score, bool) or not isinstance(score, (int, float)) or score != score:
+        return "—"
+    score = float(score)
+    if exact is None:
+        return f"{score:.{digits}f}"
+    return _bounded(score, digits, 0.0, float(scale), score <= 0, bool(exact) or score > scale)
+
+
+def percent_text(fraction: float | None, lang: str, digits: int = 1) -> str:
+    """A fraction (0..1) as a percentage in ``lang``: "0.5 %"; never 0 or 100 unless exactly so."""
+    if fraction is None or isinstance(fraction, bool) or not isinstance(fraction, (int, float)) \
+            or fraction != fraction:
+        return "—"
+    value = 100.0 * float(fraction)
+    return t("percent", lang, value=_bounded(value, digits, 0.0, 100.0, fraction <= 0, fraction >= 1))

@@ -311,3 +311,122 @@ def test_a_bad_language_is_refused_with_one_line_before_any_work(tmp_path, capsy
     assert exit_.value.code == 2
     assert err.count("\n") == 1 and "--lang" in err and "'english'" in err, err
     assert not out.exists()
+
+
+# ------------------------------------------------------------------------------------------ validity
+
+def _validity_standard(path: Path) -> Path:
+    """GB/T 36344 with two indicators more: 0499 binds a concern no check produces
+    (consistency.crossmodal), 0498 binds class balance, which label flips move."""
+    document = yaml.safe_load((ROOT / "standards" / "gbt-36344-2018.yaml").read_text(encoding="utf-8"))
+    document["id"], document["version"] = "gbt-validity-test", "test"
+    dimension = next(d for d in document["dimensions"] if d["code"] == "04")
+    dimension["indicators"] += [
+        {"code": "0499", "name": {"zh": "跨模态一致性", "en": "Cross-modal consistency"}, "weight": 1,
+         "concerns": ["consistency.crossmodal"], "unit": "records", "a": "records whose modalities agree",
+         "b": "records"},
+        {"code": "0498", "name": {"zh": "类别均衡", "en": "Class balance"}, "weight": 1,
+         "concerns": ["balance.label"], "unit": "measure", "a": "balance", "b": "the largest balance"}]
+    return _write_standard(path, document)
+
+
+@pytest.fixture(scope="module")
+def validity(tmp_path_factory):
+    """calibrate --validity on penguins and a card (skipped: injecting needs the data)."""
+    root = tmp_path_factory.mktemp("validity")
+    standard = _validity_standard(root / "standard.yaml")
+    card = dsbench.evaluate(DATASETS / "penguins", standard)
+    card_path = root / "penguins-card" / "gbt-validity-test" / "card.json"
+    card.save(card_path)
+    out = root / "out"
+    run = run_cli("calibrate", "--standard", standard, DATASETS / "penguins", card_path, "--validity",
+                  "-o", out, "--jobs", "1")
+    assert run.code == 0, run.err
+    document = json.loads((out / "calibration.json").read_text(encoding="utf-8"))
+    return run, document, (out / "calibration.md").read_text(encoding="utf-8"), standard, root
+
+
+def _validity_row(document: dict, code: str) -> dict:
+    return next(i for i in document["validity"]["indicators"] if i["code"] == code)
+
+
+def test_validity_duplicated_checks_move_no_indicator(validity):
+    _, document, _, _, _ = validity
+    section = document["validity"]
+    assert [d["name"] for d in section["datasets"]] == ["penguins"]
+    assert section["flagged"]["moved_by_duplicated_checks"] == []
+    assert all(i["moved_by_duplicated_checks"] == [] for i in section["indicators"])
+    penguins = section["datasets"][0]
+    assert penguins["scores"]["duplicated_checks"] == penguins["scores"]["clean"]
+    assert all(i["scores"]["penguins"]["duplicated_checks"] == i["scores"]["penguins"]["clean"]
+               for i in section["indicators"])
+
+
+def test_validity_nulls_lower_the_completeness_indicators_as_an_independent_evaluation_does(validity):
+    _, document, _, standard, root = validity
+    section = document["validity"]
+    assert section["rate"] == 0.05 and section["seed"] == 0 and section["untested"] == []
+    for code in ("0201", "0202"):  # item and record completeness
+        row = _validity_row(document, code)
+        assert "nulls" in row["lowered_by"] and "nulls" not in row["insensitive_to"]
+        assert row["effects"]["nulls"]["lowered"] == ["penguins"]
+    # The injected copy, made and evaluated here on its own.
+    from dsbench.inject import inject
+
+    copy = inject(DATASETS / "penguins", root / "nulls-copy", seed=0, nulls=0.05)
+    card = dsbench.evaluate(copy.output, standard).document
+    assert section["datasets"][0]["injected"]["nulls"] == copy.counts["nulls"]
+    assert section["datasets"][0]["scores"]["nulls"] == round(card["score"], 6)
+    for code, score in _code_scores(card).items():
+        assert _validity_row(document, code)["scores"]["penguins"]["nulls"] == \
+            (None if score is None else round(score, 6)), code
+    assert "duplicates" in _validity_row(document, "0303")["lowered_by"]  # duplicate records
+    assert "out_of_range" in _validity_row(document, "0302")["lowered_by"]  # declared ranges
+
+
+def test_validity_an_indicator_bound_to_a_concern_nothing_produces_is_insensitive_to_every_family(validity):
+    _, document, markdown, _, _ = validity
+    row = _validity_row(document, "0499")
+    assert row["insensitive_to"] == ["nulls", "duplicates", "out_of_range", "label_flips"]
+    assert row["lowered_by"] == row["raised_by"] == row["applicability_changed_by"] == []
+    assert "0499" in document["validity"]["flagged"]["insensitive_to_all"]
+    assert "0201" not in document["validity"]["flagged"]["insensitive_to_all"]
+    assert "- **insensitive to every family**: " in markdown and "`0499`" in markdown.split("## Validity")[1]
+
+
+def test_validity_a_raised_indicator_is_flagged_and_cards_are_skipped(validity):
+    run, document, markdown, _, _ = validity
+    section = document["validity"]
+    row = _validity_row(document, "0498")  # class balance: flipped labels move the classes towards uniform
+    clean, flipped = row["scores"]["penguins"]["clean"], row["scores"]["penguins"]["label_flips"]
+    assert flipped > clean and "label_flips" in row["raised_by"] and "raised_by_defect" in row["flags"]
+    assert row["effects"]["label_flips"]["raised"] == ["penguins"]
+    assert "0498" in section["flagged"]["raised_by_defect"]
+    assert section["skipped"] == [{"name": "penguins-card", "reason": "a card: injecting defects needs the data"}]
+    assert "- skipped: penguins-card (a card: injecting defects needs the data)" in markdown
+    summary = [line for line in run.out.splitlines() if line.startswith("validity (5 % injected, 1 datasets)")]
+    assert len(summary) == 1 and "0498 (label flips)" in summary[0]
+
+
+def test_validity_in_chinese_uses_no_english_label_words(validity):
+    from dsbench.calibration import Calibration
+    from dsbench.validity import WORDS
+
+    _, document, markdown, _, _ = validity
+    english = _english_words() | {word.lower() for entry in WORDS.values()
+                                  for word in re.findall(r"[A-Za-z]{2,}", entry["en"])}
+    chinese = Calibration(document).markdown("zh").split(f"## {WORDS['validity']['zh']}")[1]
+    labels = [line for line in chinese.splitlines() if line.startswith(("## ", "- **"))]
+    labels += [line for index, line in enumerate(chinese.splitlines()[:-1])
+               if line.startswith("| ") and chinese.splitlines()[index + 1].startswith("| ---")]
+    words = {w.lower() for line in labels for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"`[^`]*`", "", line))}
+    assert len(labels) >= 6 and not words & english - {"penguins"}
+    assert _table_numbers(chinese) == _table_numbers(markdown.split("## Validity")[1])
+
+
+def test_validity_a_bad_rate_is_refused_with_one_line_before_any_work(tmp_path):
+    out = tmp_path / "out"
+    run = run_cli("calibrate", "--standard", TEST_STANDARD, DATASETS / "penguins", "--validity",
+                  "--validity-rate", "0", "-o", out)
+    assert run.code == 2 and len(run.err.splitlines()) == 1 and "--validity-rate" in run.err and run.out == ""
+    assert not out.exists()

@@ -381,16 +381,17 @@ def test_a_failing_check_raises_no_applicable_indicator_and_a_critical_one_fails
 @pytest.mark.xfail(strict=True, reason="a failing check that makes an indicator applicable adds that "
                    "indicator's (high) score to the renormalised mean: the overall score and the grade rise")
 def test_a_failing_check_gains_no_grade(sources, clean):
-    # reviews scores 79.86 (grade C) under GB/T 36344; a business rule that fails on one record in 100
-    # makes 0104 applicable at 99.
+    # Under ISO/IEC 25012, reviews scores 100 in every dimension but Con (Con-I-3 = 25: the texts
+    # repeat), grade B. A critical business rule that fails on one record in 100 makes Con-I-6
+    # applicable at 99: Con rises to 62, the overall score above 90 (grade A), and the card fails.
     rule = {"name": "rule", "table": "reviews", "expectations": [
         {"type": "expect_table_rows_to_satisfy", "kwargs": {"predicate": "review_id <> 7"},
          "concern": "consistency.rule"}]}
-    before = clean["reviews"]["gbt-36344-2018"]
-    after = cards_of(sources["reviews"], [rule])["gbt-36344-2018"]
+    before = clean["reviews"]["iso-iec-25012"]
+    after = cards_of(sources["reviews"], [rule])["iso-iec-25012"]
     assert not results_of(after, "rule")[0]["success"] and after["passed"] is False
-    levels = [level.grade for level in load_standard("gbt-36344-2018").levels]  # best first
-    assert levels.index(after["grade"]) >= levels.index(before["grade"])
+    levels = [level.grade for level in load_standard("iso-iec-25012").levels]  # best first
+    assert levels.index(after["grade"]) >= levels.index(before["grade"]), (before["grade"], after["grade"])
 
 
 # ------------------------------------------------------------------------------------------ injected defects

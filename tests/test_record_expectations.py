@@ -98,12 +98,17 @@ def test_records_unique_matches_pandas_duplicated(people, columns, condition):
     # SQL: g <> 'c' drops the row whose g is missing, as pandas' != does not.
     frame = people[people["g"].notna() & (people["g"] != "c")] if condition else people
     frame = frame[columns or list(people.columns)]
-    repeated = int(frame.duplicated(keep=False).sum())  # pandas: missing equals missing, like GROUP BY
-    assert result["measure"] == {"passed": len(frame) - repeated, "evaluated": len(frame)}
-    assert result["result"]["unexpected_count"] == repeated
+    # pandas: missing equals missing, like GROUP BY. The extra copies (all but the first of each
+    # group) are unexpected; every row of a group is counted in the details.
+    extra = int(frame.duplicated(keep="first").sum())
+    repeated = int(frame.duplicated(keep=False).sum())
+    reference = frame[frame.duplicated(keep=False)].value_counts(dropna=False)
+    assert result["measure"] == {"passed": len(frame) - extra, "evaluated": len(frame)}
+    assert result["result"]["unexpected_count"] == extra
+    assert result["result"]["details"] == {"duplicate_groups": len(reference), "rows_in_duplicate_groups": repeated,
+                                           "extra_copies": extra}
     counts = result["result"]["partial_unexpected_counts"]
     assert sum(c["count"] for c in counts) == repeated
-    reference = frame[frame.duplicated(keep=False)].value_counts(dropna=False)
     assert sorted(c["count"] for c in counts) == sorted(int(n) for n in reference.values)
 
 
@@ -360,7 +365,7 @@ def test_new_types_are_registered_with_concerns():
     types = dsbench.expectation_types()
     expected = {
         "expect_table_records_to_be_complete": "completeness.record",
-        "expect_table_records_to_not_be_all_null": "completeness.record",
+        "expect_table_records_to_not_be_all_null": "completeness.empty_record",
         "expect_table_records_to_be_unique": "uniqueness.record",
         "expect_foreign_key_values_to_exist": "consistency.referential",
         "expect_column_values_to_be_castable": "consistency.type",

@@ -159,3 +159,34 @@ def test_context_deterministic_and_language_independent():
 def test_iris_of_odd_codes_are_encoded():
     assert dqv.indicator_iri("iso-iec-25012", "Com-I-2") == "urn:dsbench:standard:iso-iec-25012:indicator:Com-I-2"
     assert dqv.indicator_iri("my std", "a/b#c") == "urn:dsbench:standard:my%20std:indicator:a%2Fb%23c"
+
+
+def test_measurements_gates_and_grade_bands_explain_the_score():
+    card = json.loads((ROOT / "reports" / "penguins" / "gbt-36344-2018" / "card.json").read_text(encoding="utf-8"))
+    graph = parse(card)
+    by_code = {str(graph.value(graph.value(m, DQV.isMeasurementOf), SKOS.notation)): m
+               for m in graph.subjects(RDF.type, DQV.QualityMeasurement)}
+    for _, indicator in indicators(card):
+        if indicator["code"] not in by_code:
+            continue
+        node = by_code[indicator["code"]]
+        assert graph.value(node, DSBENCH.unit) == Literal(indicator["unit"])
+        assert graph.value(node, DSBENCH.effectiveWeight).toPython() == pytest.approx(indicator["effective_weight"])
+        if indicator["coverage"] is None:
+            assert graph.value(node, DSBENCH.coverage) is None
+        else:
+            assert graph.value(node, DSBENCH.coverage).toPython() == pytest.approx(indicator["coverage"])
+    cert = next(graph.subjects(RDF.type, DQV.QualityCertificate))
+    gates = list(graph.objects(cert, DSBENCH.gate))
+    assert len(gates) == len(card["gates"])
+    found = {str(graph.value(g, DSBENCH.gateType)): g for g in gates}
+    minimum = next(g for g in card["gates"] if g["type"] == "min_score")
+    node = found["min_score"]
+    assert graph.value(node, DSBENCH.threshold).toPython() == pytest.approx(minimum["threshold"])
+    assert graph.value(node, DSBENCH.observed).toPython() == pytest.approx(card["score"])
+    assert graph.value(node, DSBENCH.passed).toPython() is minimum["passed"]
+    assert graph.value(found["no_failed_severity"], DSBENCH.threshold) == Literal("critical")
+    scheme = URIRef(f"urn:dsbench:standard:{card['standard']['id']}:grades")
+    bands = {str(graph.value(c, SKOS.notation)): graph.value(c, DSBENCH.minScore).toPython()
+             for c in graph.subjects(SKOS.inScheme, scheme)}
+    assert bands == {level["grade"]: level["min_score"] for level in card["levels"]}

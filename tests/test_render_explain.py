@@ -91,7 +91,9 @@ def test_a_near_full_score_is_never_shown_as_100(lang):
             text = "\n".join(line for line in text.splitlines() if "result:" not in line)
         assert not FULL.search(text), (fmt, FULL.search(text), text[max(0, FULL.search(text).start() - 200):][:300])
         assert "99.99" in text, fmt
-    counts = (f"{NEAR_A:,} of {NEAR_B:,}" if lang == "en" else f"{NEAR_B:,} 个{t('unit_cells', lang)}中的 {NEAR_A:,} 个")
+    counts = f"{NEAR_A:,} of {NEAR_B:,}" if lang == "en" else f"{NEAR_B:,} 个单元格中的 {NEAR_A:,} 个"
+    item = indicator(card, ONLY)
+    assert (item["passed"], item["evaluated"], item["unit"]) == (NEAR_A, NEAR_B, "cells")
     for fmt in ("html", "md", "console"):
         assert counts in renderings(card, lang)[fmt], fmt
     assert "99.99 ·" in badge.texts(card, lang)[1]
@@ -160,7 +162,8 @@ def test_gate_lines_in_words():
     score_gate, severity_gate = card["gates"]
     assert _shared.gate_line(score_gate, "en", card) == \
         f"overall score ≥ {score_gate['threshold']:g} — observed {card['score']:.1f} — met"
-    assert _shared.gate_line(severity_gate, "en", card) == "no critical expectation failed — observed none failed — met"
+    assert _shared.gate_line(severity_gate, "en", card) == \
+        "no critical expectation failed — observed none failed — met"
     failed = with_failed_gate(card, ["id1", "id2"])["gates"][1]
     assert _shared.gate_line(failed, "en", card) == \
         "no critical expectation failed — observed 2 failed: id1, id2 — not met"
@@ -279,7 +282,8 @@ def test_long_result_lists_are_limited_in_markdown():
     text = markdown.render(card, "en")
     for item in (i for d in card["dimensions"] for i in d["indicators"]):
         shown, folded = _shared.split_generated_passes(_shared.fed_results(card, item))
-        row = next(line for line in text.splitlines() if line.startswith(f"| {item['code']} |") and line.count("|") > 10)
+        row = next(line for line in text.splitlines()
+                   if line.startswith(f"| {item['code']} |") and line.count("|") > 10)
         if len(shown) > markdown.RESULTS_SHOWN:
             assert f"… and {len(shown) - markdown.RESULTS_SHOWN} more" in row
         if folded:
@@ -365,8 +369,8 @@ def test_passing_generated_checks_are_folded():
         rid = htmllib.unescape(re.search(r'<span class="eid">(.*?)</span>', row).group(1))
         assert rid not in generated, rid
     # failures come first in each indicator's list
-    for details in re.findall(r'<details class="indicator".*?<summary>.*?</summary>(.*?)(?:<details class="generated">|</details>)',
-                              page, re.S):
+    lists = r'<details class="indicator".*?<summary>.*?</summary>(.*?)(?:<details class="generated">|</details>)'
+    for details in re.findall(lists, page, re.S):
         statuses = re.findall(r'<tr class="(pass|fail|error)">', details)
         assert statuses == sorted(statuses, key=lambda x: {"error": 0, "fail": 1, "pass": 2}[x])
     text = markdown.render(card, "en")

@@ -118,8 +118,7 @@ def print_card(card: Any, where: Any = None, lang: str = "en") -> None:
         console.print(table)
         for _, i in weakest:  # a lower-is-better indicator's value: its bad share, as a percentage
             if s.lower_note(i, lang):
-                console.print(f"  {escape(i['code'])} {escape(name(i['name'], lang))}{t('colon', lang)}"
-                              f"{escape(s.lower_note(i, lang))}")
+                console.print(f"  {escape(i['code'])} {escape(name(i['name'], lang))} — {escape(s.lower_note(i, lang))}")
     if document.get("results"):
         console.print(escape(s.results_summary(document, lang)))
     if where is not None:

@@ -226,10 +226,10 @@ def profile_table(dataset: Any, table_name: str | None = None, also: Iterable[Me
         if is_numeric(column_type):
             floating = base_type(column_type) in ("DOUBLE", "FLOAT")
             finite = f" AND isfinite({col})" if floating else ""
-            distinct = "NULL" if floating or base_type(column_type).startswith("DECIMAL") else \
+            approximate = "NULL" if floating or base_type(column_type).startswith("DECIMAL") else \
                 f"approx_count_distinct({col})"
             selects.append(f"struct_pack(q := quantile_cont({col}, [0.25, 0.5, 0.75]) FILTER (WHERE {sampled}{finite}), "
-                           f"low := min({col}) FILTER (WHERE true{finite}), values := {distinct})")
+                           f"low := min({col}) FILTER (WHERE true{finite}), values := {approximate})")
         else:
             selects.append("NULL")
     extra = _fusable(dataset, table.view, also)

@@ -9,6 +9,7 @@ import json
 from typing import Any, Callable
 
 from dsbench.render.i18n import LABELS, name, percent_text, score_text, t
+from dsbench.scorecard import card_number
 
 MAX_VALUE = 80  # characters of one sample or observed value
 SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
@@ -219,11 +220,12 @@ def counted_indicators(dimension: dict) -> list[dict]:
 def indicator_exact(indicator: dict, scale: float = 100.0) -> bool | None:
     """Whether A = B (every element counted passed); None when the indicator has no score. External
     evidence given as a score is exact when it is the full score."""
-    if indicator.get("score") is None:
+    score = card_number(indicator.get("score"))
+    if score is None:
         return None
-    passed, evaluated = indicator.get("passed"), indicator.get("evaluated")
+    passed, evaluated = card_number(indicator.get("passed")), card_number(indicator.get("evaluated"))
     if passed is None or evaluated is None:
-        return indicator["score"] >= scale
+        return score >= scale
     return passed == evaluated
 
 
@@ -434,8 +436,8 @@ def split_generated_passes(results: list[dict]) -> tuple[list[dict], list[dict]]
 
 def severity_counts(results: list[dict], lang: str) -> str:
     """"critical 0, warning 1, info 8" of ``results``."""
-    return word("comma", lang).join(f"{severity_word(level, lang)} {sum(1 for r in results if r.get('severity') == level)}"
-                                    for level in SEVERITY_RANK)
+    counts = {level: sum(1 for r in results if r.get("severity") == level) for level in SEVERITY_RANK}
+    return word("comma", lang).join(f"{severity_word(level, lang)} {n}" for level, n in counts.items())
 
 
 def results_summary(card: dict, lang: str) -> str:

@@ -7,15 +7,18 @@ The graph holds:
 - one ``dqv:QualityMeasurement`` (a ``qb:Observation``) per indicator that is ``scored`` or
   ``external``: ``dqv:computedOn`` the dataset, ``dqv:isMeasurementOf`` its metric, ``dqv:value`` the
   indicator's value as ``xsd:double`` (the standard's measure: A/B, or 1 − A/B for a lower-is-better
-  indicator), and dsbench's score (0..scale), passed and evaluated counts; not-applicable and
+  indicator), and dsbench's score (0..scale), passed and evaluated counts, unit, coverage and
+  effective weight (the share of the overall score); not-applicable and
   not-evaluated indicators have no measurement (they are never 0);
 - one ``dqv:Metric`` per indicator of the standard (``skos:notation`` its code, ``skos:prefLabel`` in
   zh and en, ``dqv:inDimension``), one ``dqv:Dimension`` per dimension (``dqv:inCategory`` the
   standard) and the standard as a ``dqv:Category``;
 - the outcome as a ``dqv:QualityCertificate`` (an ``oa:Annotation`` motivated by
   ``dqv:qualityAssessment``, ``oa:hasTarget`` the dataset, ``oa:hasBody`` the grade as a
-  ``skos:Concept`` of the standard's grades, or a textual body "no grade"), with the overall score
-  and whether the gates passed;
+  ``skos:Concept`` of the standard's grades, or a textual body "no grade"), with the overall score,
+  whether the gates passed and each gate (``dsbench:gate``: its type, threshold, observed value or
+  failed expectations, and whether it passed); every grade band of the standard is a ``skos:Concept``
+  with its ``dsbench:minScore``;
 - provenance: every measurement and the certificate ``prov:wasDerivedFrom`` the card
   (``urn:dsbench:card:<digest>``) and ``prov:wasGeneratedBy`` one ``prov:Activity`` (the evaluation),
   associated with a ``prov:SoftwareAgent`` per engine (dsbench, DuckDB, pyarrow) and its version,
@@ -156,6 +159,11 @@ def graph(card: dict) -> list[dict]:
             for key in ("passed", "evaluated"):
                 if indicator.get(key) is not None:
                     node[f"dsbench:{key}"] = _number(indicator[key])
+            if indicator.get("unit"):
+                node["dsbench:unit"] = indicator["unit"]
+            for key, term in (("coverage", "coverage"), ("effective_weight", "effectiveWeight")):
+                if isinstance(indicator.get(key), (int, float)) and not isinstance(indicator.get(key), bool):
+                    node[f"dsbench:{term}"] = _double(indicator[key])
             if indicator.get("source"):
                 node["dcterms:source"] = indicator["source"]
             nodes.append(node)
@@ -198,8 +206,40 @@ def graph(card: dict) -> list[dict]:
     if card.get("score") is not None:
         cert["dsbench:score"] = _double(card["score"])
         cert["dsbench:scale"] = _double(card.get("scale") or 100.0)
+    gates = []
+    for index, gate in enumerate(card.get("gates") or []):
+        node = {"@id": f"{certificate}:gate:{index + 1}", "@type": "dsbench:Gate",
+                "dsbench:gateType": gate.get("type"),
+                "dsbench:passed": {"@value": bool(gate.get("passed")), "@type": "xsd:boolean"}}
+        threshold = gate.get("threshold")
+        if isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
+            node["dsbench:threshold"] = _double(threshold)
+        elif threshold is not None:
+            node["dsbench:threshold"] = str(threshold)
+        observed = gate.get("observed")
+        if isinstance(observed, (int, float)) and not isinstance(observed, bool):
+            node["dsbench:observed"] = _double(observed)
+        elif isinstance(observed, list):
+            node["dsbench:failed"] = [str(item) for item in observed]
+        if gate.get("description"):
+            node["dcterms:description"] = gate["description"]
+        gates.append(node)
+    if gates:
+        cert["dsbench:gate"] = [_ref(gate["@id"]) for gate in gates]
     nodes.append(cert)
     nodes.append(body)
+    nodes.extend(gates)
+    for level in card.get("levels") or []:  # the grade bands
+        if not isinstance(level, dict) or not level.get("grade"):
+            continue
+        band = {"@id": grade_iri(sid, level["grade"]), "@type": "skos:Concept", "skos:notation": level["grade"],
+                "skos:inScheme": _ref(f"{standard_iri(sid)}:grades"), "skos:prefLabel": _labels(level.get("name"))}
+        if isinstance(level.get("min_score"), (int, float)):
+            band["dsbench:minScore"] = _double(level["min_score"])
+        if band["@id"] == body["@id"]:
+            body.update(band)
+        else:
+            nodes.append(band)
 
     used = [_ref(data), _ref(standard_iri(sid))]
     suites = []

@@ -19,10 +19,13 @@ One property runs on 25,000-row tables whose text column has few distinct values
 engine evaluates conditions once per distinct value (the ``values`` path of the planner), next to a
 many-valued column evaluated row by row with the combined regex screen.
 
-Part 2 checks invariants of the scoring model (``dsbench.scoring``) on generated standards and
-results: scores stay within 0..scale (None when nothing applies) and match sum(A)/sum(B); a
-not-applicable or not-evaluated indicator changes nothing else; more failures never raise a score;
-the order of results does not change the card.
+Part 2 checks the scoring model (``dsbench.scoring``) on generated standards, tables and results
+against a reference that counts cells and rows one by one from each result's explicit set of
+flagged rows (dsbench counts them from the signatures of ``dsbench.defects``): every indicator is
+its unit's A/B, scores stay within 0..scale (None when nothing applies); a not-applicable or
+not-evaluated indicator changes nothing else; an exact copy of a result changes nothing, a check
+that finds nothing changes no applicable indicator, a failing check never raises one and a failing
+critical check fails a critical gate; the order of results does not change the card.
 
 Hypothesis runs derandomized with fixed budgets and no example database, so CI sees the same
 examples on every run; DSBENCH_PROPERTY_SCALE=10 runs ten times as many locally. Discrepancies
@@ -581,9 +584,14 @@ def record_cases(draw):
         for columns in (None, draw(st.lists(st.sampled_from(names), min_size=1, max_size=4, unique=True))):
             chosen, mostly = columns or names, draw(MOSTLY)
             kwargs = {"mostly": mostly} if columns is None else {"column_list": columns, "mostly": mostly}
-            if bad is None:
-                keys = Counter(tuple(canon(r[c]) for c in chosen) for r in rows)
-                test = (lambda r, cs=chosen, keys=keys: keys[tuple(canon(r[c]) for c in cs)] > 1)
+            if bad is None:  # the extra copies: rows whose record was seen before (in row order)
+                seen: set = set()
+
+                def test(r, cs=chosen, seen=seen):
+                    key = tuple(canon(r[c]) for c in cs)
+                    extra = key in seen
+                    seen.add(key)
+                    return extra
             else:
                 test = (lambda r, cs=chosen, bad=bad: bad([r[c] for c in cs]))
             cases.append((kind, kwargs, rows_reference(rows, test, mostly)))
@@ -740,6 +748,9 @@ NAME = {"zh": "名", "en": "name"}
 INTEGER_WEIGHTS = st.integers(1, 5)
 DECIMAL_WEIGHTS = st.one_of(INTEGER_WEIGHTS, st.sampled_from([0.1, 0.2, 0.3, 0.5, 0.7, 1.3, 2.5]),
                             st.floats(0.01, 10))
+UNITS = ["values", "text_values", "cells", "records", "tables", "measure"]
+COLUMNS = ["c0", "c1", "c2"]
+TEXT = ["c1"]  # the text column of the generated table
 
 
 @st.composite
@@ -757,6 +768,8 @@ def standard_documents(draw, weights: st.SearchStrategy = INTEGER_WEIGHTS) -> di
             indicator = {"code": f"I{next(codes)}", "name": NAME, "weight": draw(weights), "concerns": mine}
             if external:
                 indicator["evidence"] = "external"
+            else:
+                indicator["unit"] = draw(st.sampled_from(UNITS))
             if draw(st.booleans()):
                 indicator["direction"] = "lower_is_better"
             if draw(st.booleans()):
@@ -787,20 +800,95 @@ def standard_documents(draw, weights: st.SearchStrategy = INTEGER_WEIGHTS) -> di
             "dimensions": dimensions, "gates": gates, "levels": levels}
 
 
+# A table is a presence matrix (row -> column -> present?). A result is a Measured plus, for one
+# that flags rows, the explicit set of rows it flags: the reference counts cells and rows from
+# these sets directly; dsbench counts them from the signatures built below.
+
 @st.composite
-def measured_results(draw, document: dict) -> list[Measured]:
+def presence_tables(draw) -> list[dict[str, bool]]:
+    return draw(st.lists(st.fixed_dictionaries({c: st.booleans() for c in COLUMNS}), max_size=12))
+
+
+@st.composite
+def measured_results(draw, document: dict, table: list[dict[str, bool]]) -> list[tuple[Measured, set[int]]]:
     bound = [c for d in document["dimensions"] for i in d["indicators"] for c in i["concerns"]]
     concerns = st.sampled_from(bound + [UNBOUND_CONCERN, None]) if bound else st.sampled_from([UNBOUND_CONCERN, None])
     results = []
-    for index in range(draw(st.integers(0, 14))):
+    for index in range(draw(st.integers(0, 10))):
         concern = draw(concerns)
+        kind = draw(st.sampled_from(["rows", "rows", "rows", "scope", "measure"]))
+        columns = draw(st.sampled_from([(), ("c0",), ("c1",), ("c2",), ("c0", "c1")]))
         errored = draw(st.integers(0, 9)) == 0
-        evaluated = 0 if errored else draw(st.one_of(st.integers(0, 3), st.integers(0, 500)))
-        passed = draw(st.integers(0, evaluated))
-        success = False if errored else draw(st.booleans())
         severity = draw(st.sampled_from(["critical", "warning", "info"]))
-        results.append(Measured(f"r{index}", concern, severity, success, passed, evaluated, errored))
+        flagged: set[int] = set()
+        by_row, identity = False, None
+        if kind == "rows" and not errored:
+            examined = [r for r, row in enumerate(table) if len(columns) != 1 or row[columns[0]]]
+            flagged = set(draw(st.lists(st.sampled_from(examined), unique=True))) if examined else set()
+            by_row = bool(flagged) and draw(st.integers(0, 4)) > 0  # else counted without signatures
+            identity = None if by_row or not flagged else draw(st.sampled_from(["same", f"own{index}"]))
+            evaluated = len(examined)
+            passed = evaluated - len(flagged)
+            success = not flagged or draw(st.booleans())
+        else:
+            evaluated = 0 if errored else draw(st.one_of(st.integers(0, 3), st.integers(0, 500)))
+            passed = draw(st.integers(0, evaluated))
+            success = False if errored else draw(st.booleans())
+        results.append((Measured(f"r{index}", concern, severity, success, passed, evaluated, errored, "t", kind,
+                                 columns, len(flagged), by_row, identity), flagged))
     return results
+
+
+def elements_of(table: list[dict[str, bool]], results: list[tuple[Measured, set[int]]]) -> dict[str, dict]:
+    """What dsbench.defects would record for the table: its counts and the signature groups."""
+    atoms = sorted(r.id for r, _ in results if r.by_row)
+    flags = {r.id: rows for r, rows in results}
+    groups: dict[tuple, dict] = {}
+    for index, row in enumerate(table):
+        signature = tuple(i for i, atom in enumerate(atoms) if index in flags[atom])
+        if signature:
+            group = groups.setdefault(signature, {"atoms": list(signature), "rows": 0, "missing": {}})
+            group["rows"] += 1
+            for column in COLUMNS:
+                if not row[column]:
+                    group["missing"][column] = group["missing"].get(column, 0) + 1
+    return {"t": {"rows": len(table), "present": {c: sum(row[c] for row in table) for c in COLUMNS},
+                  "text": TEXT, "absent": [], "atoms": atoms, "groups": list(groups.values()), "exact": True}}
+
+
+def reference_fraction(unit: str, bound: list[tuple[Measured, set[int]]],
+                       table: list[dict[str, bool]]) -> Fraction | None:
+    """A/B of an indicator, counted cell by cell and row by row from the explicit flagged sets."""
+    results = [r for r, _ in bound]
+    if unit == "measure":
+        found = [Fraction(0, 1) if r.errored else Fraction(r.passed, r.evaluated) for r in results
+                 if r.errored or r.evaluated > 0]
+        return min(found) if found else None
+    if not any(r.evaluated > 0 or r.whole for r in results):
+        return None
+
+    def defective(elements: set, rows_judged: Callable[[Measured], set]) -> int:
+        if any(r.whole for r, _ in judging):
+            return len(elements)
+        flagged = set().union(*(rows_judged(r) & elements for r, rows in judging if r.by_row))
+        opaque = {r.identity: r.flagged for r, _ in judging if r.kind == "rows" and not r.by_row and r.flagged}
+        return min(len(elements), len(flagged) + sum(opaque.values()))
+
+    if unit == "tables":
+        return Fraction(0 if any(r.whole or r.flagged for r in results) else 1, 1)
+    if unit == "records":
+        judging = bound
+        rows = set(range(len(table)))
+        bad = defective(rows, lambda r: dict((m.id, f) for m, f in bound)[r.id])
+        return Fraction(len(rows) - bad, len(rows)) if rows else None
+    total = bad = 0
+    for column in (TEXT if unit == "text_values" else COLUMNS):
+        cells = {i for i, row in enumerate(table) if unit == "cells" or row[column]}
+        total += len(cells)
+        judging = [(r, rows) for r, rows in bound if not r.columns or column in r.columns]
+        if judging:
+            bad += defective(cells, lambda r: dict((m.id, f) for m, f in bound)[r.id])
+    return Fraction(total - bad, total) if total else None
 
 
 @st.composite
@@ -823,17 +911,24 @@ def evidence_for(draw, document: dict) -> dict[str, Evidence]:
 @st.composite
 def scoring_cases(draw, weights: st.SearchStrategy = INTEGER_WEIGHTS):
     document = draw(standard_documents(weights))
-    return document, draw(measured_results(document)), draw(evidence_for(document))
+    table = draw(presence_tables())
+    return document, table, draw(measured_results(document, table)), draw(evidence_for(document))
 
 
 def indicators_of(scores) -> dict[str, Any]:
     return {i.code: i for d in scores.dimensions for i in d.indicators}
 
 
-def check_bounds_and_sums(document: dict, results: list[Measured], evidence: dict[str, Evidence]) -> None:
-    """Scores lie within 0..scale; None exactly when nothing applies; an indicator is sum(A)/sum(B)."""
+def scored(document: dict, table: list, results: list, evidence: dict, name: str = "generated.yaml"):
+    return score(standard_from_document(document, name), [r for r, _ in results], evidence,
+                 elements_of(table, results))
+
+
+def check_bounds_and_counts(document: dict, table: list, results: list, evidence: dict[str, Evidence]) -> None:
+    """Scores lie within 0..scale; None exactly when nothing applies; an indicator is A/B as counted
+    element by element; dimensions and the overall score are weighted means."""
     scale = document["scale"]
-    scores = score(standard_from_document(document, "generated.yaml"), results, evidence)
+    scores = scored(document, table, results, evidence)
     assert scores.scale == scale
     spec = {i["code"]: i for d in document["dimensions"] for i in d["indicators"]}
     for dimension in scores.dimensions:
@@ -844,14 +939,12 @@ def check_bounds_and_sums(document: dict, results: list[Measured], evidence: dic
                 fraction = None if given is None else (
                     Fraction(given.score) if given.score is not None else Fraction(given.passed, given.evaluated))
             else:
-                bound = [r for r in results if r.concern in source["concerns"]]
-                evaluated = sum(1 if r.errored else r.evaluated for r in bound)
-                passed = sum(0 if r.errored else r.passed for r in bound)
-                fraction = Fraction(passed, evaluated) if evaluated else None
+                bound = [(r, rows) for r, rows in results if r.concern in source["concerns"]]
+                fraction = reference_fraction(source["unit"], bound, table)
             if fraction is None:
                 assert indicator.score is None and indicator.status in ("not_applicable", "not_evaluated")
                 continue
-            assert indicator.status in ("scored", "external")
+            assert indicator.status in ("scored", "external"), (indicator, fraction)
             assert 0 <= indicator.score <= scale
             assert math.isclose(indicator.score, float(fraction * Fraction(scale)), rel_tol=1e-12, abs_tol=1e-12)
         counted = [i.score for i in dimension.indicators if i.score is not None]
@@ -866,14 +959,15 @@ def check_bounds_and_sums(document: dict, results: list[Measured], evidence: dic
     if dimension_scores:
         assert 0 <= scores.score <= scale
         assert min(dimension_scores) - 1e-12 * scale <= scores.score <= max(dimension_scores) + 1e-12 * scale
+        assert math.isclose(sum(d.effective_weight for d in scores.dimensions if d.score is not None), 1)
     else:
         assert scores.score is None and scores.grade is None and not scores.passed
 
 
-@settings(PROPERTY, max_examples=budget(150))
+@settings(PROPERTY, max_examples=budget(200))
 @given(case=scoring_cases())
-def test_scores_stay_within_the_scale(case):
-    check_bounds_and_sums(*case)
+def test_indicators_count_their_elements_and_stay_within_the_scale(case):
+    check_bounds_and_counts(*case)
 
 
 def without_indicator(document: dict, code: str) -> dict:
@@ -894,7 +988,7 @@ def without_indicator(document: dict, code: str) -> dict:
 
 @st.composite
 def not_applicable_cases(draw):
-    document, results, evidence = draw(scoring_cases())
+    document, table, results, evidence = draw(scoring_cases())
     indicators = [i for d in document["dimensions"] for i in d["indicators"]]
     if len(indicators) < 2:
         # the indicator removed must leave a standard with at least one indicator
@@ -903,22 +997,22 @@ def not_applicable_cases(draw):
         indicators.append(extra)
     target = draw(st.sampled_from(indicators))
     mine = set(target["concerns"])
-    # The target applies to nothing: its concerns have only results without evaluated elements.
-    results = [r for r in results if r.concern not in mine]
+    # The target applies to nothing: its concerns have only results that examined nothing.
+    results = [(r, rows) for r, rows in results if r.concern not in mine]
     for index, concern in enumerate(draw(st.lists(st.sampled_from(sorted(mine)), max_size=3)) if mine else []):
-        results.append(Measured(f"na{index}", concern, "critical", draw(st.booleans()), 0, 0, False))
+        results.append((Measured(f"na{index}", concern, "critical", True, 0, 0, False, "t", "rows"), set()))
     evidence = {code: e for code, e in evidence.items() if code != target["code"]}
-    return document, target["code"], draw(st.permutations(results)), evidence
+    return document, table, target["code"], draw(st.permutations(results)), evidence
 
 
 @settings(PROPERTY, max_examples=budget(120))
 @given(case=not_applicable_cases())
 def test_not_applicable_indicator_changes_nothing_else(case):
-    document, code, results, evidence = case
-    full = score(standard_from_document(document, "generated.yaml"), results, evidence)
+    document, table, code, results, evidence = case
+    full = scored(document, table, results, evidence)
     assert indicators_of(full)[code].score is None
     assert indicators_of(full)[code].status in ("not_applicable", "not_evaluated")
-    reduced = score(standard_from_document(without_indicator(document, code), "reduced.yaml"), results, evidence)
+    reduced = scored(without_indicator(document, code), table, results, evidence, "reduced.yaml")
     kept = indicators_of(reduced)
     for other, indicator in indicators_of(full).items():
         if other == code:
@@ -942,61 +1036,76 @@ def test_not_applicable_indicator_changes_nothing_else(case):
 
 
 @st.composite
-def failure_cases(draw):
-    document, results, evidence = draw(scoring_cases(DECIMAL_WEIGHTS))
-    worse = []
-    for result in results:
-        if result.evaluated and draw(st.booleans()):
-            result = Measured(result.id, result.concern, result.severity,
-                              result.success and draw(st.booleans()),
-                              draw(st.integers(0, result.passed)), result.evaluated, result.errored)
-        worse.append(result)
-    return document, results, worse, evidence
+def added_check_cases(draw):
+    """A case, and the same case with one more result: a copy of one of its results, a check that
+    finds nothing, or a check that flags more rows (``critical``, failing)."""
+    document, table, results, evidence = draw(scoring_cases(DECIMAL_WEIGHTS))
+    added = draw(st.sampled_from(["copy", "passing", "failing"]))
+    if added == "copy" and results:
+        original, rows = draw(st.sampled_from(results))
+        # The same rule under another id: an atom of the signatures too, or the same identity.
+        extra = Measured("copy", *[getattr(original, f) for f in ("concern", "severity", "success", "passed",
+                                                                    "evaluated", "errored", "table", "kind",
+                                                                    "columns", "flagged", "by_row", "identity")])
+        return document, table, results, evidence, added, (extra, set(rows))
+    bound = [c for d in document["dimensions"] for i in d["indicators"] for c in i["concerns"]]
+    concern = draw(st.sampled_from(bound)) if bound else UNBOUND_CONCERN
+    columns = draw(st.sampled_from([(), ("c0",), ("c1",), ("c2",)]))
+    examined = [r for r, row in enumerate(table) if len(columns) != 1 or row[columns[0]]]
+    if added == "failing" and examined:
+        rows = set(draw(st.lists(st.sampled_from(examined), min_size=1, unique=True)))
+        extra = Measured("added", concern, "critical", False, len(examined) - len(rows), len(examined), False, "t",
+                         "rows", columns, len(rows), True)
+        return document, table, results, evidence, "failing", (extra, rows)
+    extra = Measured("added", concern, "info", True, len(examined), len(examined), False, "t", "rows", columns)
+    return document, table, results, evidence, "passing", (extra, set())
 
 
-def grade_rank(document: dict, grade: str | None) -> int:
-    grades = [level["grade"] for level in document["levels"]]
-    return grades.index(grade) if grade is not None else len(grades)
-
-
-@settings(PROPERTY, max_examples=budget(150))
-@given(case=failure_cases())
-def test_more_failures_never_raise_a_score(case):
-    document, results, worse, evidence = case
-    standard = standard_from_document(document, "generated.yaml")
-    before, after = score(standard, results, evidence), score(standard, worse, evidence)
+@settings(PROPERTY, max_examples=budget(200))
+@given(case=added_check_cases())
+def test_copies_passing_checks_and_failing_checks(case):
+    """An exact copy changes nothing; a check that finds nothing changes no indicator that was
+    applicable; a failing check never raises an indicator, and a failing critical check fails a
+    standard with a critical gate."""
+    document, table, results, evidence, added, extra = case
+    before = scored(document, table, results, evidence)
+    after = scored(document, table, results + [extra], evidence)
     old, new = indicators_of(before), indicators_of(after)
     for code, indicator in old.items():
-        assert (indicator.score is None) == (new[code].score is None), code
-        if indicator.score is not None:
-            assert new[code].score <= indicator.score, code
-            if indicator.direction == "lower_is_better":
-                assert new[code].value >= indicator.value, code  # the bad share grows
-    for previous, current in zip(before.dimensions, after.dimensions, strict=True):
-        assert (previous.score is None) == (current.score is None)
-        if previous.score is not None:
-            assert current.score <= previous.score, (previous.code, previous.score, current.score)
-    if before.score is not None:
-        assert after.score <= before.score
-    assert grade_rank(document, after.grade) >= grade_rank(document, before.grade)
-    assert not after.passed or before.passed
+        if added == "copy":
+            assert (new[code].score, new[code].passed, new[code].evaluated) == \
+                (indicator.score, indicator.passed, indicator.evaluated), code
+        elif indicator.score is not None:
+            if added == "passing":
+                assert (new[code].score, new[code].passed, new[code].evaluated) == \
+                    (indicator.score, indicator.passed, indicator.evaluated), code
+            else:
+                assert new[code].score <= indicator.score, code
+    if added == "copy":
+        assert (after.score, after.grade, after.passed) == (before.score, before.grade, before.passed)
+    if added == "failing" and any(g["type"] == "no_failed_severity" and g["severity"] == "critical"
+                                  for g in document["gates"]):
+        assert not after.passed
 
 
 @settings(PROPERTY, max_examples=budget(120))
 @given(case=scoring_cases(DECIMAL_WEIGHTS), data=st.data())
 def test_order_of_results_does_not_change_the_card(case, data):
-    document, results, evidence = case
-    standard = standard_from_document(document, "generated.yaml")
+    document, table, results, evidence = case
     shuffled = data.draw(st.permutations(results))
-    assert canonical_bytes(scores_document(score(standard, shuffled, evidence))) == \
-        canonical_bytes(scores_document(score(standard, results, evidence)))
+    assert canonical_bytes(scores_document(scored(document, table, shuffled, evidence), _standard(document))) == \
+        canonical_bytes(scores_document(scored(document, table, results, evidence), _standard(document)))
+
+
+def _standard(document: dict):
+    return standard_from_document(document, "generated.yaml")
 
 
 # --- discrepancies found by the properties above --------------------------------------------------
 
 def weighted_document(weights: list[float], scale: float = 100) -> dict:
     """One dimension whose indicators have the given weights, each bound to its own concern."""
-    indicators = [{"code": f"I{i}", "name": NAME, "weight": w, "concerns": [SCORING_CONCERNS[i]]}
+    indicators = [{"code": f"I{i}", "name": NAME, "weight": w, "concerns": [SCORING_CONCERNS[i]], "unit": "records"}
                   for i, w in enumerate(weights)]
     return {"id": "generated", "version": "1", "status": "draft", "title": NAME,
             "source": {"document": "generated by the property tests"},
@@ -1005,10 +1114,13 @@ def weighted_document(weights: list[float], scale: float = 100) -> dict:
             "gates": [{"type": "min_score", "value": scale}], "levels": []}
 
 
-def all_passed(document: dict) -> list[Measured]:
+def all_passed(document: dict) -> list[tuple[Measured, set[int]]]:
     concerns = [c for d in document["dimensions"] for i in d["indicators"] for c in i["concerns"]]
-    return [Measured(f"r{i}", c, "critical", True, 10, 10) for i, c in enumerate(concerns)]
+    return [(Measured(f"r{i}", c, "critical", True, 10, 10, False, "t", "rows", ()), set())
+            for i, c in enumerate(concerns)]
 
+
+TEN_FULL_ROWS = [{c: True for c in COLUMNS}] * 10
 
 # Regressions: scoring once divided float sums, so with non-integer weights (the schema allows any
 # number > 0) a dimension whose indicators all score the full scale scored above it,
@@ -1016,10 +1128,10 @@ def all_passed(document: dict) -> list[Measured]:
 # 99.99999999999999, and a `min_score: 100` gate failed on data that passes every check.
 
 @settings(PROPERTY)
-@example(case=(weighted_document([1, 1.3]), all_passed(weighted_document([1, 1.3])), {}))
+@example(case=(weighted_document([1, 1.3]), TEN_FULL_ROWS, all_passed(weighted_document([1, 1.3])), {}))
 @given(case=scoring_cases(DECIMAL_WEIGHTS))
 def test_scores_stay_within_the_scale_with_decimal_weights(case):
-    check_bounds_and_sums(*case)
+    check_bounds_and_counts(*case)
 
 
 @settings(PROPERTY)
@@ -1027,5 +1139,5 @@ def test_scores_stay_within_the_scale_with_decimal_weights(case):
 @given(weights=st.lists(DECIMAL_WEIGHTS, min_size=1, max_size=4))
 def test_data_passing_every_check_scores_the_full_scale(weights):
     document = weighted_document(weights)
-    scores = score(standard_from_document(document, "generated.yaml"), all_passed(document))
+    scores = scored(document, TEN_FULL_ROWS, all_passed(document), {})
     assert [d.score for d in scores.dimensions] == [100] and scores.score == 100 and scores.passed

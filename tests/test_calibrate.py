@@ -23,7 +23,7 @@ import dsbench
 from dsbench.calibration import calibrate, calibrate_cards, rescore
 from dsbench.render.i18n import LABELS, t
 from dsbench.scorecard import rounded, scores_document
-from dsbench.standard import standard_from_document
+from dsbench.standard import load_standard, standard_from_document
 from tests.conftest import DATASETS, ROOT, run_cli
 
 TEST_STANDARD = ROOT / "tests" / "data" / "standards" / "draft-nondiscriminating.yaml"
@@ -76,7 +76,11 @@ def test_flags_exactly_the_deliberately_non_discriminating_indicator(report, car
     run, document, markdown, _ = report
     assert sorted(cards) == [d["name"] for d in document["datasets"]]
     assert all(_code_scores(card)["C-FLD"] == 100 for card in cards.values())
-    assert document["flagged"] == {"non_discriminating": ["C-FLD"], "never_fails": ["C-FLD"],
+    # C-VAL2 counts the missing required values over every cell: never below the gate of 70, yet
+    # different on every copy (discriminating).
+    assert all(_code_scores(card)["C-VAL2"] >= GATE for card in cards.values())
+    assert len({_code_scores(card)["C-VAL2"] for card in cards.values()}) == len(cards)
+    assert document["flagged"] == {"non_discriminating": ["C-FLD"], "never_fails": ["C-FLD", "C-VAL2"],
                                    "always_fails": [], "never_scored": []}
     assert "non-discriminating: C-FLD" in run.out.splitlines()
     rows = [line for line in markdown.splitlines() if line.startswith("| `")]
@@ -102,22 +106,28 @@ def test_scores_distributions_and_pass_rates_agree_with_the_cards(report, cards)
         passing = sum(1 for v in values if v >= GATE)
         assert (finding["passed"], finding["failed"]) == (passing, len(values) - passing)
         assert finding["pass_rate"] == pytest.approx(passing / len(cards))
-    assert [f["passed"] for f in document["indicators"] if f["code"] == "R-REC"] == [2]  # discriminates
+    # Record completeness discriminates: only the copies with few blanks keep most records complete.
+    passing = sum(_code_scores(card)["R-REC"] >= GATE for card in cards.values())
+    assert [f["passed"] for f in document["indicators"] if f["code"] == "R-REC"] == [passing]
+    assert 0 < passing < len(cards)
 
 
-def test_indicators_binding_one_concern_correlate_and_constant_ones_are_left_out(report, cards):
+def test_indicators_counting_the_same_cells_correlate_and_constant_ones_are_left_out(report, cards):
     _, document, markdown, _ = report
     correlation = document["correlation"]
     pairs = {(p["a"], p["b"]): p for p in correlation["pairs"]}
-    assert pairs[("C-VAL", "C-VAL2")]["r"] == 1.0 and pairs[("C-VAL", "C-VAL2")]["redundant"]
     assert correlation["excluded"] == [{"code": "C-FLD", "reason": "constant (one score on every dataset)"}]
     assert not any("C-FLD" in pair for pair in pairs)
     names = sorted(cards)
-    r = statistics.correlation([_code_scores(cards[n])["C-VAL"] for n in names],
-                               [_code_scores(cards[n])["R-REC"] for n in names])
-    assert pairs[("C-VAL", "R-REC")]["r"] == pytest.approx(r, abs=1e-6)
-    assert pairs[("C-VAL", "R-REC")]["redundant"] == (abs(r) >= 0.9)
-    assert "`C-VAL`–`C-VAL2` (r = 1.000)" in markdown and "constant (one score on every dataset): `C-FLD`" in markdown
+    for other in ("C-VAL2", "R-REC"):
+        r = statistics.correlation([_code_scores(cards[n])["C-VAL"] for n in names],
+                                   [_code_scores(cards[n])[other] for n in names])
+        assert pairs[("C-VAL", other)]["r"] == pytest.approx(r, abs=1e-6)
+        assert pairs[("C-VAL", other)]["redundant"] == (abs(r) >= 0.9)
+    # Every item and the required values: both count the same blanked cells.
+    assert pairs[("C-VAL", "C-VAL2")]["r"] > 0.99 and pairs[("C-VAL", "C-VAL2")]["redundant"]
+    assert f"`C-VAL`–`C-VAL2` (r = {pairs[('C-VAL', 'C-VAL2')]['r']:.3f})" in markdown
+    assert "constant (one score on every dataset): `C-FLD`" in markdown
 
 
 def test_a_gate_three_points_above_a_dataset_flips_it_at_minus_five(corpus, cards, tmp_path):
@@ -141,21 +151,26 @@ def test_a_gate_three_points_above_a_dataset_flips_it_at_minus_five(corpus, card
 
 def test_against_an_older_version_names_the_changed_datasets_and_the_rebound_indicator(corpus, tmp_path):
     # gbt-36344-2018 has grade levels (tc609's draft has none, and its documentation gate fails every
-    # copy of penguins whatever the data): its 0303 (duplicate records) rebound to record completeness.
+    # copy of penguins whatever the data): record completeness moves from 0202 to 0303 (duplicate
+    # records), whose own concern goes (a concern binds one indicator).
     document = yaml.safe_load((ROOT / "standards" / "gbt-36344-2018.yaml").read_text(encoding="utf-8"))
     document["version"] = "2018-draft"
     for dimension in document["dimensions"]:
         for indicator in dimension["indicators"]:
             if indicator["code"] == "0303":
                 indicator["concerns"] = ["completeness.record"]
+            if indicator["code"] == "0202":
+                indicator["concerns"] = ["completeness.empty_record"]
     draft = _write_standard(tmp_path / "gbt-draft.yaml", document)
     out = tmp_path / "out"
     run = run_cli("calibrate", "--standard", draft, *corpus, "--against", "gbt-36344-2018", "-o", out)
     assert run.code == 0, run.err
     against = json.loads((out / "calibration.json").read_text())["against"]
-    assert against["changes"]["indicators"] == [{"code": "0303", "change": ["rebound"],
-                                                 "old_concerns": ["uniqueness.record"],
-                                                 "new_concerns": ["completeness.record"]}]
+    assert against["changes"]["indicators"] == [
+        {"code": "0202", "change": ["rebound"], "old_concerns": ["completeness.record"],
+         "new_concerns": ["completeness.empty_record"]},
+        {"code": "0303", "change": ["rebound"], "old_concerns": ["uniqueness.record"],
+         "new_concerns": ["completeness.record"]}]
     expected_changed = []
     for path in corpus:
         name = Path(path).name
@@ -169,9 +184,11 @@ def test_against_an_older_version_names_the_changed_datasets_and_the_rebound_ind
     assert 0 < len(expected_changed) < len(corpus)
     changed = [d for d in against["datasets"] if d["outcome_changed"]]
     assert [d["name"] for d in changed] == expected_changed and against["changed"] == len(expected_changed)
-    for row in changed:
-        assert row["causes"][0]["code"] == "0303" and row["causes"][0]["change"] == ["rebound"]
-        assert f"{row['name']} (" in run.out and "; 0303)" in run.out
+    for row in changed:  # the largest contribution first: one of the two rebound indicators
+        first = row["causes"][0]
+        assert first["code"] in ("0202", "0303") and first["change"] == ["rebound"]
+        line = next(line for line in run.out.splitlines() if line.startswith("against"))
+        assert f"{row['name']} (" in line and all(c["code"] in line.split(row["name"])[1] for c in row["causes"][:2])
     assert "- indicator `0303` rebound: uniqueness.record → completeness.record" in (out / "calibration.md").read_text()
 
 
@@ -184,7 +201,7 @@ def test_rescoring_the_golden_cards_reproduces_their_scores_under_any_of_the_sta
     for (dataset, _), card in golden.items():
         for (other_dataset, standard), expected in golden.items():
             if other_dataset == dataset:
-                again = rounded(scores_document(rescore(card, standard)))
+                again = rounded(scores_document(rescore(card, standard), load_standard(standard)))
                 assert {key: expected[key] for key in again} == again, (dataset, card["standard"]["id"], standard)
 
 
@@ -205,7 +222,7 @@ def test_an_indicator_that_fails_everywhere_and_an_indicator_threshold(cards):
     document = yaml.safe_load(TEST_STANDARD.read_text(encoding="utf-8"))
     document["dimensions"][1]["indicators"].append(
         {"code": "R-DOC", "name": {"zh": "内容说明", "en": "Content documentation"}, "weight": 1,
-         "concerns": ["documentation.content"]})
+         "concerns": ["documentation.content"], "unit": "measure"})
     document["dimensions"][0]["indicators"][0]["threshold"] = 0.8  # C-VAL: 80 points
     standard = standard_from_document(document, "constructed")
     report = calibrate_cards(standard, cards).document
@@ -405,7 +422,8 @@ def test_validity_a_raised_indicator_is_flagged_and_cards_are_skipped(validity):
     assert section["skipped"] == [{"name": "penguins-card", "reason": "a card: injecting defects needs the data"}]
     assert "- skipped: penguins-card (a card: injecting defects needs the data)" in markdown
     summary = [line for line in run.out.splitlines() if line.startswith("validity (5 % injected, 1 datasets)")]
-    assert len(summary) == 1 and "0498 (label flips)" in summary[0]
+    raised = ", ".join(family.replace("_", " ") for family in sorted(row["raised_by"]))
+    assert len(summary) == 1 and f"0498 ({raised})" in summary[0]
 
 
 def test_validity_in_chinese_uses_no_english_label_words(validity):

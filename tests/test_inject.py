@@ -197,8 +197,11 @@ def test_the_card_counts_exactly_the_injected_duplicates(work, original_card):
     rid = "generated-data-penguins:data.penguins.records.unique"
     copies = half_up(0.05, ROWS)
     assert unexpected(original_card, rid) == 0
-    # Every copy and its source row are duplicates: twice the copies, as pandas counts them too.
-    assert unexpected(card, rid) == 2 * copies == int(as_text(out / "penguins.csv").duplicated(keep=False).sum())
+    # Each copy is an extra copy of its source row, as pandas counts them (keep="first"); the
+    # details also count both rows of each group.
+    assert unexpected(card, rid) == copies == int(as_text(out / "penguins.csv").duplicated(keep="first").sum())
+    details = next(r for r in card.document["results"] if r["id"] == rid)["result"]["details"]
+    assert details["rows_in_duplicate_groups"] == 2 * copies and details["duplicate_groups"] == copies
     assert indicator(card, "Con-ML-1") < indicator(original_card, "Con-ML-1")
 
 

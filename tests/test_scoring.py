@@ -264,3 +264,16 @@ def test_shipped_standards_load_and_match_the_notes():
             "Bal-ML-3", "Bal-ML-8", "Div-ML-1", "Idn-ML-1"} <= codes
     iso25012 = {i.code for _, i in load_standard("iso-iec-25012").indicators()}
     assert len(iso25012) >= 15
+
+
+def test_a_card_that_misses_its_pass_gate_gets_the_lowest_grade():
+    """No grade is won by adding checks that fail: a failed critical check fails the gate."""
+    toy = standard_from_document({**DOCUMENT, "gates": [DOCUMENT["gates"][0], DOCUMENT["gates"][-1]]}, "toy.yaml")
+    clean = [m("x-ok", "completeness.value", 100, 100, columns=["x"])]
+    elements = {"t": {**ELEMENTS["t"], "atoms": [], "groups": []}}
+    before = score(toy, clean, elements=elements)
+    assert (before.grade, before.score_grade, before.passed) == ("A", "A", True)
+    rule = m("rule", "validity.range", 89, 90, False, "critical", columns=["x"])
+    after = score(toy, clean + [rule], {}, {"t": {**elements["t"], "atoms": ["t:rule"],
+                                                  "groups": [{"atoms": [0], "rows": 1, "missing": {}}]}})
+    assert after.score_grade == "A" and (after.grade, after.passed) == ("C", False)

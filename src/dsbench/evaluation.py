@@ -163,6 +163,7 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
     # What every card shares; only the standard, its evidence and its scores differ.
     results = [m for m, _ in measured]
     suite_of = {doc["id"]: doc["suite"] for _, doc in measured}
+    examined = {m.id for m in results if m.evaluated > 0 or m.whole}
     documents = sorted((doc for _, doc in measured), key=lambda d: d["id"])
     engine = engine_versions()
     cards = []
@@ -174,7 +175,7 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
             "manifest_digest": manifest_digest,
             "standard": {"id": standard.id, "version": standard.version, "status": standard.status,
                          "title": standard.title, "digest": standard.digest},
-            "suites": suites_fed(chosen, scores, suite_of),
+            "suites": suites_fed(chosen, scores, suite_of, examined),
             "engine": engine,
             "options": {"encoding": encoding, "missing_values": missing_values, "generated_suites": generate,
                         "full_evidence": full_evidence,
@@ -188,15 +189,16 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
     return cards
 
 
-def suites_fed(suites: list[Suite], scores: Any, suite_of: dict[str, str]) -> list[dict[str, Any]]:
-    """The suites run, each with the indicators its results fed, and those it alone made applicable
-    (the indicators no other suite fed)."""
+def suites_fed(suites: list[Suite], scores: Any, suite_of: dict[str, str], examined: set[str]) -> list[dict[str, Any]]:
+    """The suites run, each with the indicators its results fed (results that examined something,
+    or judged their whole scope), and those it alone made applicable (no other suite fed them)."""
     fed: dict[str, set[str]] = {}
     for dimension in scores.dimensions:
         for indicator in dimension.indicators:
             if indicator.status == "scored":
                 for item in indicator.results:
-                    fed.setdefault(suite_of[item["id"]], set()).add(indicator.code)
+                    if item["id"] in examined:
+                        fed.setdefault(suite_of[item["id"]], set()).add(indicator.code)
     order = [i.code for d in scores.dimensions for i in d.indicators]
     entries = []
     for suite in suites:

@@ -21,9 +21,9 @@ Defects, applied in this order to each table (a cell is changed at most once):
 Rounding is half up; where fewer cells qualify than requested, all of them change and the ground
 truth says so (``requested`` beside ``count``).
 
-Selection is deterministic: each candidate is ranked by DuckDB's ``hash(row, seed, defect,
-column)`` (ties by row number) and the first ones are taken; the side of a range and the new class
-come from the same hash with another salt. The same data, seed, rates and versions (dsbench, DuckDB)
+Selection is deterministic: each candidate is ranked by DuckDB's hash of the text
+``row:seed:defect:column`` (ties by row number) and the first ones are taken, independently in each
+column; the side of a range and the new class come from the same hash with another salt. The same data, seed, rates and versions (dsbench, DuckDB)
 give byte-identical output; ``injection.json`` records the versions.
 
 Formats: a CSV table stays CSV (same delimiter, quote, header, compression; UTF-8) and is read as
@@ -61,7 +61,10 @@ OPTIONS = {"nulls": "--nulls", "duplicates": "--duplicates", "out_of_range": "--
            "label_flips": "--label-flips"}
 FORMAT = "dsbench-injection/1"
 GROUND_TRUTH = "injection.json"
-SELECTION = ("each candidate cell or row is ranked by DuckDB hash(row, seed, defect, column), ties by "
+# The hash of one text: DuckDB's hash of several arguments barely separates column names whose own
+# hashes are close, so that different columns would lose nearly the same rows.
+RANK = "hash(concat_ws(':', rowid, $seed, $defect, $col))"
+SELECTION = ("each candidate cell or row is ranked by DuckDB hash('row:seed:defect:column'), ties by "
              "row number; the first round(rate x rows, half up) are taken")
 # A label column with more distinct values than this is not a class label.
 MAX_CLASSES = 1000
@@ -408,12 +411,12 @@ class _TableWork:
         return self._scalar(f"SELECT count(*) FROM {PICK}")
 
     def _pick(self, condition: str, count: int, params: dict[str, Any]) -> None:
-        """The ``count`` rows meeting ``condition`` whose hash(rowid, seed, defect, column) is the
+        """The ``count`` rows meeting ``condition`` whose hash('rowid:seed:defect:column') is the
         smallest (ties by rowid), into the pick table. Hashes are uniform, so the winners are
         almost surely among the rows whose hash is below a bound a little above the expected
         count's; those few are sorted instead of all rows (and all of them when the bound let
         fewer through: the result is the same either way)."""
-        rank = "hash(rowid, $seed, $defect, $col)"
+        rank = RANK
         eligible = self._scalar(f"SELECT count(*) FROM {WORK} WHERE {condition}", **params)
         share = min(1.0, (count * PREFILTER_MARGIN + PREFILTER_SLACK) / eligible) if eligible else 1.0
         bounded = f" AND {rank} < $bound" if share < 1.0 else ""
@@ -425,7 +428,7 @@ class _TableWork:
 
     def salted(self, salt: str) -> str:
         """SQL: a per-row draw from the seeded hash, independent of the selection's."""
-        return f"hash(rowid, $seed, $defect || ':{salt}', $col)"
+        return f"hash(concat_ws(':', rowid, $seed, $defect || ':{salt}', $col))"
 
     # -- the defects -------------------------------------------------------------------------------
     def out_of_range(self, rate: float) -> None:

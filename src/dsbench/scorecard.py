@@ -134,6 +134,7 @@ def scores_document(scores: Any, standard: Any) -> dict[str, Any]:
         "scale": scores.scale,
         "score": scores.score,
         "grade": scores.grade,
+        "score_grade": scores.score_grade,
         "passed": scores.passed,
         "levels": [{"grade": level.grade, "name": level.name, "min_score": level.min_score}
                    for level in standard.levels],

@@ -17,7 +17,8 @@ failing check never raises one. An external indicator without evidence is *not e
 kinds are excluded and the remaining weights renormalised; dimensions and the overall score are
 weighted means (``effective_weight``: each one's share of the overall score). Lower-is-better
 indicators report their value as the bad share (1 − A/B); their score is still the good share.
-Gates and grade levels come from the standard.
+Gates and grade levels come from the standard; the grade is the band of the overall score when
+every gate holds, and the lowest grade otherwise (``score_grade`` keeps the band of the score).
 """
 
 from __future__ import annotations
@@ -122,10 +123,11 @@ class GateResult:
 class Scores:
     scale: float
     score: float | None
-    grade: str | None
+    grade: str | None  # the score's band when every gate holds, else the lowest grade
     passed: bool
     gates: list[GateResult]
     dimensions: list[DimensionScore]
+    score_grade: str | None = None  # the band the score alone reaches
 
 
 def _shares(items: Iterable[tuple[float, float | None]]) -> list[Fraction | None]:
@@ -293,11 +295,15 @@ def score(standard: Standard, results: list[Measured], evidence: dict[str, Evide
         dimension.effective_weight = None if share is None else float(share)
         for indicator, part in zip(dimension.indicators, inner):
             indicator.effective_weight = None if share is None or part is None else float(share * part)
-    grade = next((level.grade for level in standard.levels
-                  if overall is not None and overall >= level.min_score), None)
-    scores = Scores(standard.scale, overall, grade, False, [], dimensions)
+    band = next((level.grade for level in standard.levels
+                 if overall is not None and overall >= level.min_score), None)
+    scores = Scores(standard.scale, overall, band, False, [], dimensions, band)
     scores.gates = [_gate(gate, scores, results) for gate in standard.gates]
     scores.passed = overall is not None and all(g.passed for g in scores.gates)
+    if not scores.passed and band is not None:
+        # A grade is awarded with the pass gate: a card that misses it gets the lowest one, so that
+        # no grade is won by adding checks that fail (a failed critical check fails the gate).
+        scores.grade = standard.levels[-1].grade
     return scores
 
 

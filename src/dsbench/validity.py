@@ -51,8 +51,10 @@ WORDS: dict[str, dict[str, str]] = {
               "and evaluated again, and evaluated once more with every generated check duplicated. An "
               "indicator should be lowered by the defects it measures, left alone by the others and never "
               "raised; a duplicated check should move nothing.",
-        "zh": "每个数据集分别注入一类缺陷（行数的 {rate}，种子 {seed}）后重新评测，并在所有生成检查各复制一份后再评测一次。"
-              "指标应被其度量的缺陷降低、不受其他缺陷影响、且从不升高；复制检查不应改变任何指标。"},
+        "zh": "每个数据集分别注入一类缺陷（行数的 {rate}，种子 {seed}）后重新评测，"
+              "并在所有生成检查各复制一份后再评测一次。"
+              "指标应被其度量的缺陷降低、不受其他缺陷影响、且从不升高；"
+              "复制检查不应改变任何指标。"},
     "family_nulls": {"en": "nulls", "zh": "空值"},
     "family_duplicates": {"en": "duplicates", "zh": "重复记录"},
     "family_out_of_range": {"en": "out-of-range values", "zh": "越界值"},
@@ -326,7 +328,8 @@ def validity_markdown(section: dict, lang: str = "en") -> list[str]:
     lines.append(f"- **{w('moved_by_duplicated_checks', lang)}**{colon}{moved or none}")
     insensitive = comma.join(code(c) for c in flagged["insensitive_to_all"])
     lines.append(f"- **{w('insensitive_to_all', lang)}**{colon}{insensitive or none}")
-    overall = comma.join(f"{escape(x['dataset'])} ({family_name(x['family'], lang)})" for x in flagged["overall_raised"])
+    overall = comma.join(f"{escape(x['dataset'])} ({family_name(x['family'], lang)})"
+                         for x in flagged["overall_raised"])
     lines.append(f"- **{w('overall_raised', lang)}**{colon}{overall or none}")
     for item in section["skipped"]:
         lines.append(f"- {w('skipped', lang)}{colon}{escape(item['name'])} ({escape(item['reason'])})")
@@ -366,7 +369,8 @@ def validity_summary(section: dict, lang: str = "en") -> str:
     raised = comma.join(f"{c} ({comma.join(family_name(f, lang) for f in by_code[c]['raised_by'])})"
                         for c in flagged["raised_by_defect"]) or none
     moved = comma.join(flagged["moved_by_duplicated_checks"]) or none
-    overall = comma.join(f"{x['dataset']} ({family_name(x['family'], lang)})" for x in flagged["overall_raised"]) or none
+    overall = comma.join(f"{x['dataset']} ({family_name(x['family'], lang)})"
+                         for x in flagged["overall_raised"]) or none
     head = w("summary", lang, rate=_rate_text(section["rate"]), n=len(section["datasets"]))
     return (f"{head}{colon}{w('raised_by_defect', lang)}{colon}{raised}; "
             f"{w('moved_by_duplicated_checks', lang)}{colon}{moved}; {w('overall_raised', lang)}{colon}{overall}")

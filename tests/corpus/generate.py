@@ -1274,7 +1274,10 @@ def card_cases(corpus: Corpus) -> None:
     card("binary-garbage", "random bytes", lambda: rng_for("card-garbage").randbytes(3000), verify="refused",
          render="refused")
     card("json-list", "a JSON list", b"[1, 2, 3]", verify="refused", render="refused")
-    card("card-version-2", "card_version 2", card_edit(set_("card_version", "2")), verify="refused", render="refused")
+    card("card-version-1", "card_version 1 (the format before scores counted elements)",
+         card_edit(set_("card_version", "1")), verify="refused", render="refused")
+    card("card-version-9", "a card_version from the future", card_edit(set_("card_version", "9")), verify="refused",
+         render="refused")
     card("wrong-digest", "a valid card whose digest was changed",
          card_edit(set_("digest", "sha256:" + "0" * 64)), verify="scored", render="scored")
     card("edited-score", "a score edited without a new digest", card_edit(set_("score", 100.0)), verify="scored",

@@ -167,8 +167,13 @@ def grade_text(card: dict, lang: str) -> str:
 
 
 def verdict(card: dict, lang: str) -> str:
-    """Whether the card meets every gate of its standard, in words: "meets the standard's pass gate"."""
-    return t("verdict_pass", lang) if card.get("passed") else t("verdict_fail", lang)
+    """Whether the card meets every gate of its standard, in words: "meets the standard's pass gate";
+    when it does not and that lowered its grade, why."""
+    if card.get("passed"):
+        return t("verdict_pass", lang)
+    capped = card.get("score_grade") not in (None, card.get("grade"))
+    note = f"{t('comma', lang)}{t('grade_capped', lang, grade=card['score_grade'])}" if capped else ""
+    return t("verdict_fail", lang) + note
 
 
 def headline(card: dict) -> str:

@@ -107,6 +107,7 @@ LABELS: dict[str, dict[str, str]] = {
     # what explains a score (gates, grade bands, weights, units, coverage)
     "verdict_pass": {"en": "meets the standard's pass gate", "zh": "达到标准的通过门槛"},
     "verdict_fail": {"en": "does not meet the standard's pass gate", "zh": "未达到标准的通过门槛"},
+    "grade_capped": {"en": "so the lowest grade (the score alone: {grade})", "zh": "故评为最低等级（仅按得分为 {grade}）"},
     "badge_fail": {"en": "pass gate not met", "zh": "未达通过门槛"},
     "gate_met": {"en": "met", "zh": "达到"},
     "gate_not_met": {"en": "not met", "zh": "未达到"},

@@ -2,10 +2,13 @@
 
 For every bundled dataset it makes, with ``dsbench inject`` and the dataset's own files:
 
-- ``clean``: the dataset as bundled;
-- ``dirty``: 5 % nulls in every column, 2 % duplicated rows and 1 % out-of-range values in every
-  numeric column (the families a dataset cannot take, such as out-of-range values in a table
-  without numbers, are left out and said so);
+- ``bundled``: the dataset as bundled, and ``bundled-dirty`` (as ``dirty`` below);
+- ``clean``: a one-table dataset without the rows any generated check flags (its own checks find
+  nothing left to flag, after at most three rounds; a dataset of several tables is not cleaned,
+  since removing rows breaks its references);
+- ``dirty``: the clean dataset with 5 % nulls in every column, 2 % duplicated rows and 1 %
+  out-of-range values in every numeric column (the families a dataset cannot take, such as
+  out-of-range values in a table without numbers, are left out and said so);
 - ``bare``: the same files with a manifest that only says where the tables are and how to read
   them (no documentation, no declared fields or constraints);
 - one variant per defect family at 1, 2, 5, 10 and 20 %.
@@ -29,6 +32,7 @@ import json
 import shutil
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +68,75 @@ def bare_manifest(source: Path, target: Path) -> None:
                                              encoding="utf-8")
 
 
+def clean_copy(source: Path, target: Path, rounds: int = 3) -> Path | None:
+    """``source`` without the rows its generated checks flag, written as ``source`` writes them
+    (same file name, CSV with the manifest's first missing-value token, compressed alike), with
+    the manifest's ``bytes`` and ``hash`` updated; None for a dataset of several tables."""
+    import gzip
+
+    import pyarrow.csv as pv
+
+    from dsbench.data.sources import load_dataset
+    from dsbench.defects import ROW_NUMBER
+    from dsbench.engine.metrics import RowFrame, thaw
+    from dsbench.engine.sql import quote_ident
+    from dsbench.evaluation import _flagged
+    from dsbench.generate import generated_suites
+    from dsbench.inject import _declared_hash
+    from dsbench.validation import run_suites
+
+    manifest = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))
+    if len(manifest["resources"]) != 1:
+        return None
+    resource = manifest["resources"][0]
+    current = source
+    for round_ in range(rounds):
+        with load_dataset(current) as dataset:
+            suites = generated_suites(dataset)
+            table = dataset.table()
+            frame = RowFrame(ROW_NUMBER, [quote_ident(c) for c in table.columns])
+            flags = [item.expectation.defect_flag(frame) for result in run_suites(suites, dataset)
+                     for item in result.results if _flagged(item)]
+            flags = [flag for flag in flags if flag is not None]
+            if not flags:
+                break
+            extra = [f"{sql} AS {name}" for sql, name in frame.expressions.items()]
+            extra.append(f"row_number() OVER () AS {frame.row}")
+            marks = ", ".join(f"coalesce(({flag.sql}), false) AS f{i}" for i, flag in enumerate(flags))
+            flagged = " OR ".join(f"f{i}" for i in range(len(flags)))
+            columns = ", ".join(quote_ident(c) for c in table.columns)
+            result = dataset.con.execute(
+                f"SELECT {columns} FROM (SELECT {columns}, {frame.row}, {marks} FROM (SELECT *, {', '.join(extra)} "
+                f"FROM {table.view}) AS {table.view}) WHERE NOT ({flagged}) ORDER BY {frame.row}",
+                [thaw(p) for flag in flags for p in flag.params])
+            with warnings.catch_warnings():  # the copy a DB-API result's Arrow output makes: small tables
+                warnings.simplefilter("ignore")
+                rows = result.to_arrow_table()
+        if round_ == 0:
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns(resource["path"]))
+        path = target / resource["path"]
+        missing = ((resource.get("schema") or {}).get("missingValues") or [""])[0]
+        options = pv.WriteOptions(include_header=True, quoting_style="needed")
+        if path.suffix == ".gz":
+            with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
+                pv.write_csv(rows, handle, options)
+        else:
+            pv.write_csv(rows, path, options)
+        if missing:  # pyarrow writes a missing value as an empty field
+            text = path.read_text(encoding="utf-8") if path.suffix != ".gz" else None
+            if text is not None:
+                lines = text.split("\n")
+                path.write_text("\n".join([lines[0]] + [",".join(missing if cell == "" else cell
+                                                                for cell in line.split(","))
+                                                       if line else line for line in lines[1:]]), encoding="utf-8")
+        resource["bytes"] = path.stat().st_size
+        if "hash" in resource:
+            resource["hash"] = _declared_hash(resource["hash"], path)
+        (target / "datapackage.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        current = target
+    return target
+
+
 def injected(source: Path, target: Path, rates: dict[str, float]) -> str | None:
     """Inject ``rates``, leaving out the families the dataset cannot take; the note says which."""
     left_out = []
@@ -83,25 +156,27 @@ def cards_of(path: Path, standards: list[str]) -> dict[str, dict]:
     return {c.document["standard"]["id"]: c.document for c in evaluate_many(path, standards)}
 
 
-def band(standard, score: float | None) -> int | None:
-    """0 for the best grade, 1 for the next …; None without grades or a score."""
-    if not standard.levels or score is None:
-        return None
-    return next(i for i, level in enumerate(standard.levels) if score >= level.min_score)
-
-
 def study(work: Path, standards: list[str]) -> dict:
+    """Every variant's cards: ``<dataset>/<baseline>/<variant>`` with baseline ``clean`` or
+    ``bundled`` and variant ``as-is``, ``dirty``, ``bare`` or ``<family>/<rate>``."""
     variants: dict[str, dict[str, dict]] = {}
     notes: dict[str, str] = {}
     for name in DATASETS:
-        source = ROOT / "datasets" / name
-        variants[f"{name}/clean"] = cards_of(source, standards)
-        note = injected(source, work / f"{name}-dirty", DIRTY)
-        if note:
-            notes[f"{name}/dirty"] = note
-        variants[f"{name}/dirty"] = cards_of(work / f"{name}-dirty", standards)
-        bare_manifest(source, work / f"{name}-bare")
-        variants[f"{name}/bare"] = cards_of(work / f"{name}-bare", standards)
+        bundled = ROOT / "datasets" / name
+        cleaned = clean_copy(bundled, work / f"{name}-clean")
+        baselines = {"bundled": bundled, **({"clean": cleaned} if cleaned else {})}
+        if not cleaned:
+            notes[f"{name}/clean"] = "several tables: not cleaned (removing rows would break its references)"
+        for baseline, source in baselines.items():
+            key = f"{name}/{baseline}"
+            variants[f"{key}/as-is"] = cards_of(source, standards)
+            note = injected(source, work / f"{name}-{baseline}-dirty", DIRTY)
+            if note:
+                notes[f"{key}/dirty"] = note
+            variants[f"{key}/dirty"] = cards_of(work / f"{name}-{baseline}-dirty", standards)
+            bare_manifest(source, work / f"{name}-{baseline}-bare")
+            variants[f"{key}/bare"] = cards_of(work / f"{name}-{baseline}-bare", standards)
+        source = baselines.get("clean", bundled)
         for family in FAMILIES:
             for rate in RATES:
                 target = work / f"{name}-{family}-{rate}"
@@ -113,25 +188,34 @@ def study(work: Path, standards: list[str]) -> dict:
     return {"variants": variants, "notes": notes}
 
 
-def report(found: dict, standard) -> list[str]:
-    """The lines of one standard's report, and whether the profile meets the bar."""
+def band(standard, score: float | None) -> int | None:
+    """0 for the best grade, 1 for the next …; None without grades or a score."""
+    if not standard.levels or score is None:
+        return None
+    return next(i for i, level in enumerate(standard.levels) if score >= level.min_score)
+
+
+def report(found: dict, standard) -> tuple[list[str], bool]:
+    """The lines of one standard's report, and whether the profile meets the bar (on every clean
+    baseline, the dirty copy loses a band or more and the full manifest gains one at most)."""
     variants = found["variants"]
-    lines = [f"## {standard.id}", "", "| dataset | clean | dirty | bands lost | bare | bands gained by the manifest |",
-             "|---|---|---|---|---|---|"]
+    lines = [f"## {standard.id}", "", "| dataset | baseline | as is | dirty | bands lost | bare manifest | "
+             "bands gained by the full manifest |", "|---|---|---|---|---|---|---|"]
     meets = True
-    for name in DATASETS:
-        scored = {kind: rescore(variants[f"{name}/{kind}"][standard.id], standard)
-                  for kind in ("clean", "dirty", "bare")}
+    for key in sorted({k.rsplit("/", 1)[0] for k in variants if k.endswith("/as-is")}):
+        scored = {kind: rescore(variants[f"{key}/{kind}"][standard.id], standard) for kind in ("as-is", "dirty", "bare")}
         bands = {kind: band(standard, s.score) for kind, s in scored.items()}
-        lost = None if None in (bands["clean"], bands["dirty"]) else bands["dirty"] - bands["clean"]
-        gained = None if None in (bands["clean"], bands["bare"]) else bands["bare"] - bands["clean"]
-        if standard.levels and (lost is None or lost < 1 or gained is None or gained > 1):
+        lost = None if None in (bands["as-is"], bands["dirty"]) else bands["dirty"] - bands["as-is"]
+        gained = None if None in (bands["as-is"], bands["bare"]) else bands["as-is"] - bands["bare"]
+        if key.endswith("/clean") and standard.levels and (lost is None or lost < 1 or gained is None or gained > 1):
             meets = False
 
         def shown(s) -> str:
-            return "—" if s.score is None else f"{s.score:.1f} {s.grade or ('pass' if s.passed else 'fail')}"
+            grade = s.grade or ("pass" if s.passed else "fail")
+            return "—" if s.score is None else f"{s.score:.1f} {grade}"
 
-        lines.append(f"| {name} | {shown(scored['clean'])} | {shown(scored['dirty'])} | {lost} | "
+        dataset, baseline = key.split("/")
+        lines.append(f"| {dataset} | {baseline} | {shown(scored['as-is'])} | {shown(scored['dirty'])} | {lost} | "
                      f"{shown(scored['bare'])} | {gained} |")
     lines += ["", "| dataset | family | " + " | ".join(f"{int(r * 100)} %" for r in RATES) + " |",
               "|---|---|" + "---|" * len(RATES)]
@@ -142,7 +226,8 @@ def report(found: dict, standard) -> list[str]:
                 continue
             scores = [rescore(variants[k][standard.id], standard).score for k in keys]
             lines.append(f"| {name} | {family} | " + " | ".join("—" if s is None else f"{s:.1f}" for s in scores) + " |")
-    lines += ["", f"meets the bar (dirty loses >= 1 band, the manifest gains <= 1): {meets}", ""]
+    lines += ["", f"meets the bar on every clean baseline (dirty loses >= 1 band, the full manifest gains <= 1): "
+              f"{meets}", ""]
     return lines, meets
 
 

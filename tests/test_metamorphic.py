@@ -24,9 +24,8 @@ per text, a label with declared classes, two numeric columns with declared range
 defect family has an indicator that binds it on some standard: label flips make records whose text
 carries two labels (consistency.label, bound by TC609 0203).
 
-Properties that do not hold today are kept, marked xfail with the cause: the injected-defect cases in
-KNOWN below and the grade test strictly (a fix shows up as an unexpected pass that fails the run;
-then drop the mark), the makes_applicable test at the one assertion that fails.
+Properties that do not hold today are kept, marked xfail (strict) with the cause: the injected-defect
+cases in KNOWN below (a fix shows up as an unexpected pass that fails the run; then drop the mark).
 
 Hypothesis runs derandomized with small fixed budgets and no example database, as in
 tests/test_properties.py.
@@ -36,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 import shutil
 from pathlib import Path
 from typing import Any
@@ -87,9 +87,7 @@ MASKED = ("nulls blank repeated review texts, which then no longer count as near
 KNOWN = {
     ("penguins", "label_flips", "iso-iec-5259-2"): BALANCE,
     ("reviews", "label_flips", "iso-iec-5259-2"): BALANCE,
-    ("reviews", "duplicates", "iso-iec-5259-2"): BALANCE,
     ("reviews", "nulls", "iso-iec-25012"): MASKED,
-    ("reviews", "nulls", "iso-iec-5259-2"): MASKED + "; " + BALANCE,
 }
 
 
@@ -148,21 +146,30 @@ PHRASES = [
     "Packaging was plain and delivery took nine days", "Comparable to the cheaper brand at the supermarket",
     "Neither impressed nor disappointed after a month",
 ]
-LABEL_OF = ["positive"] * 12 + ["negative"] * 7 + ["neutral"] * 6  # per phrase: 48 / 28 / 24 rows
+LABEL_OF = ["positive"] * 12 + ["negative"] * 7 + ["neutral"] * 6  # the label of a review's first phrase
+
+
+def review(i: int) -> tuple[str, str]:
+    """Review i's text, two phrases no other review pairs in this order (texts that share one
+    phrase are far from near duplicates), and its label: that of its first phrase."""
+    first = i % len(PHRASES)
+    second = (i // len(PHRASES) * 5 + i * 3 + 1) % len(PHRASES)
+    second = (second + 1) % len(PHRASES) if second == first else second
+    return f"{PHRASES[first]}. {PHRASES[second]}.", LABEL_OF[first]
 
 
 def write_reviews(directory: Path, rows: int = 100) -> Path:
-    """100 product reviews: each of 25 texts four times, always with its one label; a rating in the
-    band of its label (0..5) and a price (1..500), both with declared ranges."""
+    """100 product reviews: every eighth repeats the text (and label) of the review four rows
+    before it (12 repeated texts, as a corpus scraped twice has); a rating in the band of its label
+    (0..5) and a price (1..500), both with declared ranges."""
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / "reviews.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["review_id", "text", "label", "rating", "price"])
         for i in range(rows):
-            phrase = (i * 7) % len(PHRASES)
-            label = LABEL_OF[phrase]
+            text, label = review(i - 4 if i % 8 == 7 else i)
             rating = {"positive": 3.5, "neutral": 2.5, "negative": 0.5}[label] + ((i * 3) % 4) * 0.5
-            writer.writerow([i + 1, PHRASES[phrase], label, f"{rating:.1f}", 5 + (i * 37) % 290])
+            writer.writerow([i + 1, text, label, f"{rating:.1f}", 5 + (i * 37) % 290])
     fields = [
         {"name": "review_id", "type": "integer", "constraints": {"required": True, "unique": True}},
         {"name": "text", "type": "string", "dsbench:role": "text", "constraints": {"required": True}},
@@ -353,10 +360,9 @@ def test_makes_applicable_names_the_suite_that_made_the_indicator_applicable():
     after = evaluate_many(DATASETS / "penguins", ["iso-iec-25012"], suites=[first, added], **ungenerated)[0].document
     assert indicators(before)["Acc-I-7"]["status"] == "not_applicable"
     assert indicators(after)["Acc-I-7"]["status"] == "scored"
-    if "Acc-I-7" not in next(s for s in after["suites"] if s["id"] == "added")["makes_applicable"]:
-        pytest.xfail("evaluation.suites_fed counts a suite as feeding an indicator when its bound result "
-                     "examined nothing (evaluated 0): the suite that made the indicator applicable does not "
-                     "list it under makes_applicable")
+    suites = {s["id"]: s for s in after["suites"]}
+    assert "Acc-I-7" in suites["added"]["makes_applicable"]
+    assert "Acc-I-7" not in suites["first"]["feeds"]  # its check examined nothing
 
 
 # ------------------------------------------------------------------------------------------ failing checks
@@ -409,9 +415,9 @@ def test_a_failing_check_raises_the_overall_score_only_through_an_indicator_it_m
     assert with_rule["iso-iec-25012"]["score"] > clean["reviews"]["iso-iec-25012"]["score"]  # the case above
 
 
-@pytest.mark.xfail(strict=True, reason="a failing check that makes an indicator applicable adds that "
-                   "indicator's (high) score to the renormalised mean: the overall score and the grade rise")
 def test_a_failing_check_gains_no_grade(clean, with_rule):
+    # The failing critical check makes Con-I-6 applicable at 99 and lifts the overall score, but it
+    # fails the pass gate: the card gets the lowest grade (its score_grade says what the score reached).
     levels = [level.grade for level in load_standard("iso-iec-25012").levels]  # best first
     before, after = clean["reviews"]["iso-iec-25012"]["grade"], with_rule["iso-iec-25012"]["grade"]
     assert levels.index(after) >= levels.index(before), (before, after)
@@ -469,8 +475,24 @@ def _outside_fences(run: dict[str, Any]) -> int:
     return outside
 
 
+def _flips_of_repeated_texts(run: dict[str, Any]) -> int:
+    """Flipped labels on rows whose text another row of the injected file also holds."""
+    flipped = 0
+    for table in run["truth"]["tables"].values():
+        with open(run["path"] / table["file"], newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        if not rows or "text" not in rows[0]:
+            continue
+        texts = Counter(row["text"] for row in rows)
+        for detail in table.get("defects", {}).get("label_flips", {}).values():
+            flipped += sum(texts[rows[row]["text"]] > 1 for row in detail["cells"]["rows"])  # 0-based
+    return flipped
+
+
 def bound_concerns(family: str, run: dict[str, Any]) -> set[str]:
-    concerns = set(BINDS[family])
+    concerns = set(BINDS[family]) - ({"consistency.label"} if family == "label_flips" else set())
+    if family == "label_flips" and _flips_of_repeated_texts(run):
+        concerns.add("consistency.label")
     if family == "nulls" and _empty_records(run):
         concerns.add("completeness.empty_record")
     if family == "out_of_range" and _outside_fences(run):
@@ -516,16 +538,20 @@ def test_an_injected_defect_strictly_lowers_the_indicators_that_bind_it(injected
     previous = before
     for run in injected.runs(dataset, family):
         now = indicators(run["cards"][standard])
+        # Outlier fences are drawn from the injected data itself: more injected values widen them,
+        # so an outlier indicator is lower than on the clean data but need not fall with the rate.
+        steady = binding(clean[dataset][standard], BINDS[family])
         for code in binding(clean[dataset][standard], bound_concerns(family, run)):
             assert applicable(now[code]), (run["rate"], code)
             assert now[code]["score"] < before[code]["score"], (run["rate"], code)
-            assert now[code]["score"] <= previous[code]["score"], (run["rate"], code)
+            if code in steady:
+                assert now[code]["score"] <= previous[code]["score"], (run["rate"], code)
         previous = now
 
 
 def test_every_family_binds_an_indicator_on_the_constructed_dataset(injected, clean):
     for family in FAMILIES:
-        run = injected.runs("reviews", family)[0]
+        run = injected.runs("reviews", family)[-1]
         assert any(binding(clean["reviews"][standard], bound_concerns(family, run)) for standard in STANDARDS), family
 
 

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 import dsbench.evaluation as evaluation
+from dsbench.render._shared import overall_score
 from dsbench.scorecard import CardError, ScoreCard, check_digest
 from dsbench.verification import verify_card
 from tests.conftest import DATASETS, run_cli
@@ -192,7 +193,9 @@ def test_check_appends_the_summary_to_the_github_step_summary(tmp_path):
                   env={"GITHUB_STEP_SUMMARY": str(summary)})
     assert run.code == 0
     text = summary.read_text()
-    assert text.startswith("earlier step\n") and "gbt-36344-2018" in text and "99.7" in text
+    card = card_of(DATASETS / "penguins").document
+    assert text.startswith("earlier step\n") and "gbt-36344-2018" in text
+    assert f"**Score {overall_score(card)} / 100**" in text
 
 
 @pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, '{"card_version": ' + "9" * 5_000 + "}"])

@@ -321,6 +321,19 @@ def thresholds(standard: Standard) -> list[Threshold]:
         low = levels[index + 1].min_score if index + 1 < len(levels) else 0.0
         found.append(Threshold(f"levels[{index}]", "level", _level_text(level), level.min_score, low, high,
                                with_level))
+        if level.min_indicator_score is None:
+            continue
+
+        def with_floor(value: float, index: int = index) -> Standard:
+            moved = tuple(replace(other, min_indicator_score=value) if k == index else other
+                          for k, other in enumerate(levels))
+            return replace(standard, levels=moved)
+
+        floors = [other.min_indicator_score or 0.0 for other in levels]
+        found.append(Threshold(f"levels[{index}].floor", "level",
+                               f"grade {level.grade}: every data indicator ≥ {level.min_indicator_score:g}",
+                               level.min_indicator_score, floors[index + 1] if index + 1 < len(levels) else 0.0,
+                               floors[index - 1] if index > 0 else standard.scale, with_floor))
     for dimension, indicator in standard.indicators():
         if indicator.threshold is None:
             continue

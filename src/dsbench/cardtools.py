@@ -407,7 +407,7 @@ CARD_SHAPE: dict[str, Any] = {
                 "evidence": {"*": {"passed": (_NUMBER, None), "evaluated": (_NUMBER, None),
                                    "score": (_NUMBER, None), "source": str}}},
     "scale": _NUMBER, "score": (_NUMBER, None), "grade": (str, None), "score_grade": (str, None), "passed": bool,
-    "levels": [{"grade": str, "name": _NAME, "min_score": _NUMBER}],
+    "levels": [{"grade": str, "name": _NAME, "min_score": _NUMBER, "min_indicator_score": (_NUMBER, None)}],
     "gates": [{"type": str, "passed": bool, "description": str, "threshold": _ANY, "observed": _ANY}],
     "dimensions": [{"code": str, "id": str, "name": _NAME, "weight": _NUMBER, "effective_weight": (_NUMBER, None),
                     "status": str, "score": (_NUMBER, None), "indicators": [_INDICATOR]}],

@@ -136,8 +136,8 @@ def scores_document(scores: Any, standard: Any) -> dict[str, Any]:
         "grade": scores.grade,
         "score_grade": scores.score_grade,
         "passed": scores.passed,
-        "levels": [{"grade": level.grade, "name": level.name, "min_score": level.min_score}
-                   for level in standard.levels],
+        "levels": [{"grade": level.grade, "name": level.name, "min_score": level.min_score,
+                    "min_indicator_score": level.min_indicator_score} for level in standard.levels],
         "gates": [asdict(g) for g in scores.gates],
         "dimensions": [
             {"code": d.code, "id": d.id, "name": d.name, "weight": d.weight, "effective_weight": d.effective_weight,

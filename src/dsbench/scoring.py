@@ -17,8 +17,10 @@ failing check never raises one. An external indicator without evidence is *not e
 kinds are excluded and the remaining weights renormalised; dimensions and the overall score are
 weighted means (``effective_weight``: each one's share of the overall score). Lower-is-better
 indicators report their value as the bad share (1 − A/B); their score is still the good share.
-Gates and grade levels come from the standard; the grade is the band of the overall score when
-every gate holds, and the lowest grade otherwise (``score_grade`` keeps the band of the score).
+Gates and grade levels come from the standard; the grade is the first level whose ``min_score``
+the overall score reaches and whose ``min_indicator_score`` every scored data indicator reaches,
+when every gate holds, and the lowest grade otherwise (``score_grade``: the band of the score
+alone).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from dsbench.errors import DsbenchError
-from dsbench.standard import Gate, Indicator, Standard
+from dsbench.standard import ELEMENT_UNITS, Gate, Indicator, Standard
 
 
 class EvidenceError(DsbenchError):
@@ -123,7 +125,7 @@ class GateResult:
 class Scores:
     scale: float
     score: float | None
-    grade: str | None  # the score's band when every gate holds, else the lowest grade
+    grade: str | None  # the level reached (score and indicator floors) when every gate holds, else the lowest
     passed: bool
     gates: list[GateResult]
     dimensions: list[DimensionScore]
@@ -297,14 +299,27 @@ def score(standard: Standard, results: list[Measured], evidence: dict[str, Evide
             indicator.effective_weight = None if share is None or part is None else float(share * part)
     band = next((level.grade for level in standard.levels
                  if overall is not None and overall >= level.min_score), None)
-    scores = Scores(standard.scale, overall, band, False, [], dimensions, band)
+    scores = Scores(standard.scale, overall, _grade(standard, overall, dimensions), False, [], dimensions, band)
     scores.gates = [_gate(gate, scores, results) for gate in standard.gates]
     scores.passed = overall is not None and all(g.passed for g in scores.gates)
-    if not scores.passed and band is not None:
+    if not scores.passed and scores.grade is not None:
         # A grade is awarded with the pass gate: a card that misses it gets the lowest one, so that
         # no grade is won by adding checks that fail (a failed critical check fails the gate).
         scores.grade = standard.levels[-1].grade
     return scores
+
+
+def _grade(standard: Standard, overall: float | None, dimensions: list[DimensionScore]) -> str | None:
+    """The first level whose min_score the overall score reaches and whose floor every scored data
+    indicator reaches (the last level has no bar to miss: it is the grade of everything else)."""
+    if overall is None or not standard.levels:
+        return None
+    data = [i.score for d in dimensions for i in d.indicators if i.status == "scored" and i.unit in ELEMENT_UNITS]
+    for level in standard.levels:
+        floor = level.min_indicator_score
+        if overall >= level.min_score and (floor is None or all(score >= floor for score in data)):
+            return level.grade
+    return standard.levels[-1].grade
 
 
 def load_evidence(path: str | Path, standard: Standard) -> dict[str, Evidence]:

@@ -76,6 +76,7 @@ class Level:
     grade: str
     name: dict[str, str]
     min_score: float
+    min_indicator_score: float | None = None  # every scored data (element-unit) indicator reaches it
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,10 @@ def _check_rules(document: dict, source: str) -> None:
     if minimums != sorted(minimums, reverse=True):
         raise StandardError("levels must be ordered from the highest min_score down", source=source,
                             location="levels")
+    floors = [level.get("min_indicator_score", 0) for level in document.get("levels", [])]
+    if floors != sorted(floors, reverse=True):
+        raise StandardError("a level's min_indicator_score may not exceed a higher level's", source=source,
+                            location="levels")
 
 
 def _check_numbers(value: Any, source: str, path: tuple = ()) -> None:
@@ -208,7 +213,8 @@ def standard_from_document(document: Any, source: str) -> Standard:
         for d in document["dimensions"])
     gates = tuple(Gate(g["type"], g.get("value"), g.get("dimension"), g.get("indicator"),
                        g.get("severity"), g.get("description")) for g in document.get("gates", []))
-    levels = tuple(Level(level["grade"], level["name"], float(level["min_score"]))
+    levels = tuple(Level(level["grade"], level["name"], float(level["min_score"]),
+                         float(level["min_indicator_score"]) if "min_indicator_score" in level else None)
                    for level in document.get("levels", []))
     return Standard(document["id"], document["version"], document["status"], document["title"],
                     float(document["scale"]), dimensions, gates, levels, document["profile"],

@@ -43,43 +43,11 @@ DUPLICATE_PREFIX = "duplicate-of-"
 DUPLICATED = "duplicated_checks"  # the run with every generated check duplicated
 FIELDS = ("status", "passed", "evaluated", "score", "coverage")  # what a duplicated check may not move
 
-# The words of the validity section, en and zh (the rest of the report's words are in render/i18n).
-WORDS: dict[str, dict[str, str]] = {
-    "validity": {"en": "Validity", "zh": "效度"},
-    "validity_note": {
-        "en": "Each dataset was copied with one defect family injected ({rate} of the rows, seed {seed}) "
-              "and evaluated again, and evaluated once more with every generated check duplicated. An "
-              "indicator should be lowered by the defects it measures, left alone by the others and never "
-              "raised; a duplicated check should move nothing.",
-        "zh": "每个数据集分别注入一类缺陷（行数的 {rate}，种子 {seed}）后重新评测，"
-              "并在所有生成检查各复制一份后再评测一次。"
-              "指标应被其度量的缺陷降低、不受其他缺陷影响、且从不升高；"
-              "复制检查不应改变任何指标。"},
-    "family_nulls": {"en": "nulls", "zh": "空值"},
-    "family_duplicates": {"en": "duplicates", "zh": "重复记录"},
-    "family_out_of_range": {"en": "out-of-range values", "zh": "越界值"},
-    "family_label_flips": {"en": "label flips", "zh": "标签翻转"},
-    "raised_by_defect": {"en": "raised by an injected defect", "zh": "被注入的缺陷升高"},
-    "moved_by_duplicated_checks": {"en": "moved by duplicated checks", "zh": "被复制检查改变"},
-    "insensitive_to_all": {"en": "insensitive to every family", "zh": "对所有缺陷类别不敏感"},
-    "overall_raised": {"en": "overall score raised by an injected defect", "zh": "总分被注入的缺陷升高"},
-    "skipped": {"en": "skipped", "zh": "跳过"},
-    "not_injected": {"en": "not injected", "zh": "未注入"},
-    "col_clean": {"en": "as given", "zh": "原始"},
-    "col_duplicated": {"en": "checks duplicated", "zh": "检查复制后"},
-    "col_lowered_by": {"en": "lowered by", "zh": "被降低于"},
-    "col_raised_by": {"en": "raised by", "zh": "被升高于"},
-    "col_applicability_by": {"en": "applicability changed by", "zh": "适用性改变于"},
-    "col_insensitive_to": {"en": "insensitive to", "zh": "不敏感于"},
-    "col_moved_on": {"en": "moved by duplicated checks on", "zh": "复制检查后改变于"},
-    "summary": {"en": "validity ({rate} injected, {n} datasets)", "zh": "效度（注入 {rate}，{n} 个数据集）"},
-}
-
-
 def w(key: str, lang: str, **values: Any) -> str:
-    entry = WORDS[key]
-    text = entry.get(lang) or entry["en"]
-    return text.format(**values) if values else text
+    """A word of the validity section (``validity_*`` in :mod:`dsbench.render.i18n`)."""
+    from dsbench.render.i18n import t
+
+    return t(f"validity_{key}", lang, **values)
 
 
 def family_name(family: str, lang: str) -> str:
@@ -318,8 +286,8 @@ def validity_markdown(section: dict, lang: str = "en") -> list[str]:
     def score(value: float | None, raised: bool = False) -> str:
         return "—" if value is None else f"{value:.2f}" + (" ↑" if raised else "")
 
-    lines = ["", f"## {w('validity', lang)}", "",
-             w("validity_note", lang, rate=_rate_text(section["rate"]), seed=section["seed"]), ""]
+    lines = ["", f"## {w('title', lang)}", "",
+             w("note", lang, rate=_rate_text(section["rate"]), seed=section["seed"]), ""]
     flagged = section["flagged"]
     by_code = {i["code"]: i for i in section["indicators"]}
     raised = comma.join(f"{code(c)} ({families(by_code[c]['raised_by'])})" for c in flagged["raised_by_defect"])

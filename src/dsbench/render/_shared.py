@@ -169,10 +169,15 @@ def grade_text(card: dict, lang: str) -> str:
 def verdict(card: dict, lang: str) -> str:
     """Whether the card meets every gate of its standard, in words: "meets the standard's pass gate";
     when it does not and that lowered its grade, why."""
+    lowered = card.get("score_grade") not in (None, card.get("grade"))
     if card.get("passed"):
-        return t("verdict_pass", lang)
-    capped = card.get("score_grade") not in (None, card.get("grade"))
-    note = f"{t('comma', lang)}{t('grade_capped', lang, grade=card['score_grade'])}" if capped else ""
+        if not lowered:
+            return t("verdict_pass", lang)
+        level = next((v for v in card.get("levels") or [] if v.get("grade") == card["score_grade"]), {})
+        floor = weight_text(level.get("min_indicator_score"))
+        return t("verdict_pass", lang) + t("comma", lang) + t("grade_floored", lang, grade=card["score_grade"],
+                                                                floor=floor)
+    note = f"{t('comma', lang)}{t('grade_capped', lang, grade=card['score_grade'])}" if lowered else ""
     return t("verdict_fail", lang) + note
 
 
@@ -335,18 +340,24 @@ def renormalisation(card: dict, lang: str) -> list[str]:
 
 
 def grade_bands(card: dict, lang: str, quote: Callable[[str], str] = str) -> str:
-    """The standard's grades, best first: "A ≥ 90 · B ≥ 80 · C ≥ 60 · D < 60", or "pass/fail only".
-    ``quote`` escapes each grade (Markdown escapes the grades, not the "<" of a band)."""
+    """The standard's grades, best first: "A ≥ 95, every data indicator ≥ 97 · B ≥ 90 … · D
+    otherwise", or "pass/fail only". ``quote`` escapes each grade (Markdown escapes the grades,
+    not the "<" of a band)."""
     levels = [level for level in card.get("levels") or [] if isinstance(level, dict)]
     if not levels:
         return t("pass_fail_only", lang)
     parts = []
     for index, level in enumerate(levels):
         bound, grade = level.get("min_score"), quote(str(level.get("grade")))
-        if index and index == len(levels) - 1 and isinstance(bound, (int, float)) and bound <= 0:
-            parts.append(f"{grade} < {weight_text(levels[index - 1].get('min_score'))}")
-        else:
-            parts.append(f"{grade} ≥ {weight_text(bound)}")
+        floor = level.get("min_indicator_score")
+        if index and index == len(levels) - 1 and isinstance(bound, (int, float)) and bound <= 0 and not floor:
+            parts.append(f"{grade} {t('otherwise', lang)}" if any(other.get("min_indicator_score") for other in levels)
+                         else f"{grade} < {weight_text(levels[index - 1].get('min_score'))}")
+            continue
+        text = f"{grade} ≥ {weight_text(bound)}"
+        if floor:
+            text += t("band_floor", lang, floor=weight_text(floor))
+        parts.append(text)
     return " · ".join(parts)
 
 

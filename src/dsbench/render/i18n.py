@@ -108,6 +108,8 @@ LABELS: dict[str, dict[str, str]] = {
     "verdict_pass": {"en": "meets the standard's pass gate", "zh": "达到标准的通过门槛"},
     "verdict_fail": {"en": "does not meet the standard's pass gate", "zh": "未达到标准的通过门槛"},
     "grade_capped": {"en": "so the lowest grade (the score alone: {grade})", "zh": "故评为最低等级（仅按得分为 {grade}）"},
+    "grade_floored": {"en": "the score alone reaches {grade}, but a data indicator is below that grade's floor of {floor}",
+                      "zh": "仅按得分可达 {grade}，但有数据指标低于该等级的下限 {floor}"},
     "badge_fail": {"en": "pass gate not met", "zh": "未达通过门槛"},
     "gate_met": {"en": "met", "zh": "达到"},
     "gate_not_met": {"en": "not met", "zh": "未达到"},
@@ -122,6 +124,8 @@ LABELS: dict[str, dict[str, str]] = {
     "gate_none_failed": {"en": "none failed", "zh": "无未通过项"},
     "threshold": {"en": "Threshold", "zh": "阈值"},
     "grades": {"en": "Grades", "zh": "等级划分"},
+    "band_floor": {"en": ", every data indicator ≥ {floor}", "zh": "，且每个数据指标 ≥ {floor}"},
+    "otherwise": {"en": "otherwise", "zh": "其余"},
     "pass_fail_only": {"en": "pass/fail only", "zh": "仅判定是否通过"},
     "effective_weight": {"en": "Effective weight", "zh": "有效权重"},
     "effective_note": {"en": "effective weight: the share of the overall score",
@@ -276,6 +280,35 @@ LABELS: dict[str, dict[str, str]] = {
     "summary_most_sensitive": {"en": "most sensitive", "zh": "最敏感"},
     "summary_moves": {"en": "{down} at -{step}, {up} at +{step}", "zh": "-{step} 时 {down} 个，+{step} 时 {up} 个"},
     "summary_against": {"en": "against {id} {version}: {n} changed", "zh": "与 {id} {version} 对比：{n} 个变化"},
+    # the validity section of calibrate (dsbench.validity)
+    "validity_title": {"en": "Validity", "zh": "效度"},
+    "validity_note": {
+        "en": "Each dataset was copied with one defect family injected ({rate} of the rows, seed {seed}) "
+              "and evaluated again, and evaluated once more with every generated check duplicated. An "
+              "indicator should be lowered by the defects it measures, left alone by the others and never "
+              "raised; a duplicated check should move nothing.",
+        "zh": "每个数据集分别注入一类缺陷（行数的 {rate}，种子 {seed}）后重新评测，"
+              "并在所有生成检查各复制一份后再评测一次。"
+              "指标应被其度量的缺陷降低、不受其他缺陷影响、且从不升高；"
+              "复制检查不应改变任何指标。"},
+    "validity_family_nulls": {"en": "nulls", "zh": "空值"},
+    "validity_family_duplicates": {"en": "duplicates", "zh": "重复记录"},
+    "validity_family_out_of_range": {"en": "out-of-range values", "zh": "越界值"},
+    "validity_family_label_flips": {"en": "label flips", "zh": "标签翻转"},
+    "validity_raised_by_defect": {"en": "raised by an injected defect", "zh": "被注入的缺陷升高"},
+    "validity_moved_by_duplicated_checks": {"en": "moved by duplicated checks", "zh": "被复制检查改变"},
+    "validity_insensitive_to_all": {"en": "insensitive to every family", "zh": "对所有缺陷类别不敏感"},
+    "validity_overall_raised": {"en": "overall score raised by an injected defect", "zh": "总分被注入的缺陷升高"},
+    "validity_skipped": {"en": "skipped", "zh": "跳过"},
+    "validity_not_injected": {"en": "not injected", "zh": "未注入"},
+    "validity_col_clean": {"en": "as given", "zh": "原始"},
+    "validity_col_duplicated": {"en": "checks duplicated", "zh": "检查复制后"},
+    "validity_col_lowered_by": {"en": "lowered by", "zh": "被降低于"},
+    "validity_col_raised_by": {"en": "raised by", "zh": "被升高于"},
+    "validity_col_applicability_by": {"en": "applicability changed by", "zh": "适用性改变于"},
+    "validity_col_insensitive_to": {"en": "insensitive to", "zh": "不敏感于"},
+    "validity_col_moved_on": {"en": "moved by duplicated checks on", "zh": "复制检查后改变于"},
+    "validity_summary": {"en": "validity ({rate} injected, {n} datasets)", "zh": "效度（注入 {rate}，{n} 个数据集）"},
 }
 
 

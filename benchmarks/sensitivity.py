@@ -225,8 +225,10 @@ def report(found: dict, standard) -> tuple[list[str], bool]:
             keys = [f"{name}/{family}/{rate}" for rate in RATES]
             if keys[0] not in variants:
                 continue
-            scores = [rescore(variants[k][standard.id], standard).score for k in keys]
-            lines.append(f"| {name} | {family} | " + " | ".join("—" if s is None else f"{s:.1f}" for s in scores) + " |")
+            scored = [rescore(variants[k][standard.id], standard) for k in keys]
+            lines.append(f"| {name} | {family} | " + " | ".join(
+                "—" if s.score is None else f"{s.score:.1f} {s.grade or ('pass' if s.passed else 'fail')}"
+                for s in scored) + " |")
     lines += ["", f"meets the bar on every clean baseline (dirty loses >= 1 band, the full manifest gains <= 1): "
               f"{meets}", ""]
     return lines, meets

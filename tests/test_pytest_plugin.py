@@ -21,7 +21,7 @@ DATA = {str(PENGUINS)!r}
 
 def test_meets_the_standard(dsbench_check):
     card = dsbench_check(DATA, "gbt-36344-2018", min_score=90, min_grade="B", fail_on="critical")
-    assert card.grade == "A" and card.passed
+    assert card.grade in ("A", "B") and card.passed
 
 def test_below_the_bar(dsbench_check):
     dsbench_check(DATA, "gbt-36344-2018", min_score=101)

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from dsbench.render import badge, renderer
+from dsbench.render._shared import grade_bands
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
-PASSED = ROOT / "reports" / "nycflights13" / "gbt-36344-2018" / "card.json"  # grade A, passed
+PASSED = ROOT / "reports" / "penguins" / "iso-iec-25012" / "card.json"  # grade A, passed
 NOT_PASSED = ROOT / "reports" / "penguins" / "tc609-5-2025-04" / "card.json"  # no grade, not passed
 
 
@@ -35,9 +36,9 @@ def test_passed_card(lang, grade_word, verdict):
     card = load(PASSED)
     score = f"{card['score']:.1f}"
     title, visible, root = texts(badge.render(card, lang))
-    assert card["grade"] == "A" and visible == ["gbt-36344-2018", f"{score} · {grade_word}"]
-    assert "gbt-36344-2018" in title and score in title and "A" in title and verdict in title
-    assert "A ≥ 90 · B ≥ 80 · C ≥ 60 · D < 60" in title  # the grade bands
+    assert card["grade"] == "A" and visible == ["iso-iec-25012", f"{score} · {grade_word}"]
+    assert "iso-iec-25012" in title and score in title and "A" in title and verdict in title
+    assert grade_bands(card, lang) in title and "A ≥ 95" in title  # the grade bands
     assert root.get("aria-label") == title
     assert root.get("role") == "img"
     fills = [r.get("fill") for r in root.iter(f"{SVG}rect")]

@@ -234,4 +234,4 @@ def test_score_card_repr_html_is_the_compact_summary():
     shown = card._repr_html_()
     assert shown == compact(card.document, "en")
     assert f"{card.score:.1f}" in shown and "gbt-36344-2018" in shown and "<script" not in shown
-    assert "A ≥ 90" in shown  # the grade bands
+    assert "A ≥ 95" in shown  # the grade bands

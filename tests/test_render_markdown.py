@@ -71,8 +71,9 @@ def test_content_in_each_language(lang):
 def test_passing_card_and_capped_failures():
     card = golden(FLIGHTS_GBT)
     text = markdown.render(card, "en")
-    assert f"**Score {card['score']:.1f} / 100** · Grade **{card['grade']}** (Excellent) · ✅ " \
-           f"**{t('verdict_pass', 'en')}**" in text
+    level = next(level for level in card["levels"] if level["grade"] == card["grade"])
+    assert f"**Score {card['score']:.1f} / 100** · Grade **{card['grade']}** ({level['name']['en']}) · ✅ " \
+           f"**{t('verdict_pass', 'en')}" in text
     assert "| ✅ |" in text
     failed = [r for r in card["results"] if not r["success"]]
     assert f"### Failed expectations ({len(failed)})" in text

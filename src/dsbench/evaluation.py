@@ -14,6 +14,7 @@ from dsbench.engine.runner import MetricFailure, compute
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import DataError
 from dsbench.generate import generated_suites
+from dsbench.generate.from_data import table_role
 from dsbench.scorecard import CARD_VERSION, ScoreCard, file_sha256, scores_document
 from dsbench.scoring import Evidence, Measured, load_evidence, score
 from dsbench.standard import canonical_digest, load_standard
@@ -43,7 +44,8 @@ def _relative(path: Path, root: Path) -> str:
 def fingerprint(dataset: Dataset, root: Path | None, digests: Mapping[Path, Future] | None = None) -> dict[str, Any]:
     """Rows, schema and a content hash per table (format-independent: a Parquet and a CSV copy of
     the same table agree), plus each file's bytes and sha256 (from ``digests`` when they are
-    being computed already)."""
+    being computed already). The fingerprint names each table by its role in the dataset
+    (:func:`~dsbench.generate.from_data.table_role`): a renamed file keeps it."""
     digests = digests or {}
     tables = []
     for name in sorted(dataset.tables):
@@ -60,12 +62,18 @@ def fingerprint(dataset: Dataset, root: Path | None, digests: Mapping[Path, Futu
         tables.append({"name": name, "rows": int(values[rows]), "content_hash": str(values[content]),
                        "columns": [{"name": c, "type": t} for c, t in table.columns.items()],
                        "files": sorted(files, key=lambda f: f["path"])})
-    basis = [{k: v for k, v in t.items() if k != "files"} for t in tables]
+    basis = [{**{k: v for k, v in t.items() if k != "files"}, "name": table_role(dataset, t["name"])}
+             for t in tables]
     return {"fingerprint": canonical_digest(basis), "tables": tables}
 
 
-def suite_digest(suite: Suite) -> str:
-    return canonical_digest(suite.model_dump(mode="json"))
+def suite_digest(suite: Suite, role: str | None = None) -> str:
+    """The digest of the suite as written; its table named by ``role`` (the table's role in the
+    dataset) when given, so that a renamed data file leaves the digest as it was."""
+    document = suite.model_dump(mode="json")
+    if role is not None:
+        document["table"] = role
+    return canonical_digest(document)
 
 
 # Keyword arguments that change how a result is reported, not which rows it flags.
@@ -157,6 +165,7 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
         root = _dataset_root(data, dataset)
         identity = fingerprint(dataset, root, digests)
         name = dataset_name(data, dataset)
+        digests = {s.name: suite_digest(s, table_role(dataset, s.table)) for s in chosen}
         manifest_digest = None
         if dataset.manifest_path is not None:
             manifest_digest = file_sha256(dataset.manifest_path)
@@ -175,7 +184,7 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
             "manifest_digest": manifest_digest,
             "standard": {"id": standard.id, "version": standard.version, "status": standard.status,
                          "title": standard.title, "digest": standard.digest},
-            "suites": suites_fed(chosen, scores, suite_of, examined),
+            "suites": suites_fed(chosen, scores, suite_of, examined, digests),
             "engine": engine,
             "options": {"encoding": encoding, "missing_values": missing_values, "generated_suites": generate,
                         "full_evidence": full_evidence,
@@ -189,7 +198,8 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
     return cards
 
 
-def suites_fed(suites: list[Suite], scores: Any, suite_of: dict[str, str], examined: set[str]) -> list[dict[str, Any]]:
+def suites_fed(suites: list[Suite], scores: Any, suite_of: dict[str, str], examined: set[str],
+               digests: dict[str, str]) -> list[dict[str, Any]]:
     """The suites run, each with the indicators its results fed (results that examined something,
     or judged their whole scope), and those it alone made applicable (no other suite fed them)."""
     fed: dict[str, set[str]] = {}
@@ -204,7 +214,7 @@ def suites_fed(suites: list[Suite], scores: Any, suite_of: dict[str, str], exami
     for suite in suites:
         mine = fed.get(suite.name, set())
         others = set().union(*(codes for name, codes in fed.items() if name != suite.name))
-        entries.append({"id": suite.name, "version": suite.version, "digest": suite_digest(suite),
+        entries.append({"id": suite.name, "version": suite.version, "digest": digests[suite.name],
                         "feeds": sorted(mine, key=order.index),
                         "makes_applicable": sorted(mine - others, key=order.index),
                         "skipped": list(suite.meta.get("skipped", []))})

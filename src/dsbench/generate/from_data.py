@@ -260,7 +260,7 @@ def suite_from_profile(profile: TableProfile, role: str | None = None, keys: set
     if skipped:
         meta["skipped"] = skipped
     return Suite(name=f"generated-data-{role}", version="1", table=table,
-                 description=f"Measurements generated from a profile of table {table!r} "
+                 description=f"Measurements generated from a profile of table {role!r} "
                              f"({profile.rows} rows, {len(profile.columns)} columns).",
                  expectations=expectations, meta=meta)
 

@@ -40,13 +40,21 @@ def rounded(value: Any) -> Any:
 
 
 def canonical_bytes(document: dict) -> bytes:
-    return (json.dumps(rounded(document), sort_keys=True, ensure_ascii=False, indent=1,
-                       allow_nan=False) + "\n").encode("utf-8")
+    return _dumped(rounded(document))
 
 
 def digest_of(document: dict) -> str:
-    body = {k: v for k, v in document.items() if k != "digest"}
-    return "sha256:" + hashlib.sha256(canonical_bytes(body)).hexdigest()
+    return _digest_of_rounded(rounded(document))
+
+
+def _dumped(rounded_document: dict) -> bytes:
+    return (json.dumps(rounded_document, sort_keys=True, ensure_ascii=False, indent=1,
+                       allow_nan=False) + "\n").encode("utf-8")
+
+
+def _digest_of_rounded(rounded_document: dict) -> str:
+    body = {k: v for k, v in rounded_document.items() if k != "digest"}
+    return "sha256:" + hashlib.sha256(_dumped(body)).hexdigest()
 
 
 def card_number(value: Any) -> float | None:
@@ -70,7 +78,7 @@ class ScoreCard:
 
     def __init__(self, document: dict):
         self.document = rounded(document)
-        self.document["digest"] = digest_of(self.document)
+        self.document["digest"] = _digest_of_rounded(self.document)
 
     @property
     def score(self) -> float | None:
@@ -89,7 +97,7 @@ class ScoreCard:
         return self.document["digest"]
 
     def to_json(self) -> str:
-        return canonical_bytes(self.document).decode("utf-8")
+        return _dumped(self.document).decode("utf-8")
 
     def save(self, path: str | Path) -> Path:
         from dsbench.outputs import write_atomic

@@ -200,13 +200,6 @@ class IndicatorChange:
     before: IndicatorState | None
     after: IndicatorState | None
 
-    @property
-    def delta(self) -> float | None:
-        """after − before of the score, when both cards scored it."""
-        was = card_number(self.before.score) if self.before else None
-        now = card_number(self.after.score) if self.after else None
-        return None if was is None or now is None else now - was
-
 
 @dataclass(frozen=True)
 class ResultState:

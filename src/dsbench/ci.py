@@ -17,6 +17,13 @@ FAIL_ON = ("critical", "warning")
 SEVERITIES_AT_OR_ABOVE = {"critical": {"critical"}, "warning": {"critical", "warning"}}
 
 
+def check_fail_on(fail_on: str | None, option: str = "--fail-on", optional: bool = True) -> None:
+    """Refuse a ``fail_on`` level other than critical and warning (and None when ``optional``);
+    ``option`` is its name to the user."""
+    if fail_on not in ((None, *FAIL_ON) if optional else FAIL_ON):
+        raise DsbenchError(f"{option} takes critical or warning, not {fail_on!r}")
+
+
 def standard_grades(card: dict, standard: Any = None) -> list[str]:
     """The grades of the card's standard, best first. ``standard`` (an id, a file or a loaded
     standard) is needed when the card's standard is not shipped."""
@@ -34,8 +41,7 @@ def gate_problems(card: dict, *, min_score: float | None = None, min_grade: str 
     levels). ``fail_on`` is ``critical`` (a failed critical expectation fails the check) or
     ``warning`` (a failed warning or critical one). Unknown values raise :class:`DsbenchError`.
     """
-    if fail_on not in (None, *FAIL_ON):
-        raise DsbenchError("--fail-on takes critical or warning")
+    check_fail_on(fail_on)
     problems = [] if card.get("passed") else ["the standard's gates did not pass"]
     score = card.get("score")
     if min_score is not None and (score is None or score < min_score):

@@ -239,11 +239,10 @@ def render(
 ) -> None:
     """Re-render an existing card."""
     from dsbench.cardtools import load_card
-    from dsbench.errors import DsbenchError
+    from dsbench.ci import check_fail_on
     from dsbench.render import check_language, parse_formats, render_all, write_all
 
-    if fail_on not in ("critical", "warning"):
-        raise DsbenchError("--fail-on takes critical or warning")
+    check_fail_on(fail_on)
     names, lang = parse_formats(formats), check_language(lang)
     files = render_all(load_card(card_path).document, names, lang, options={"junit": {"fail_on": fail_on}})
     for path in write_all(output or card_path.parent, files):
@@ -273,13 +272,11 @@ def check(
     """A quality gate: evaluate, then exit 1 when the standard's gates or the given bars fail.
     With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it. In the JUnit rendering a
     failed expectation below the --fail-on level (default warning) is skipped, not a failure."""
-    from dsbench.ci import gate_problems, write_step_summary
-    from dsbench.errors import DsbenchError
+    from dsbench.ci import check_fail_on, gate_problems, write_step_summary
     from dsbench.render import check_language, parse_formats, render_all, renderer, write_all
     from dsbench.report import print_card
 
-    if fail_on not in (None, "critical", "warning"):
-        raise DsbenchError("--fail-on takes critical or warning")
+    check_fail_on(fail_on)
     names, lang = parse_formats(formats), check_language(lang)
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, None, None, False, threads,
                      memory_limit, timeout)

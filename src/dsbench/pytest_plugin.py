@@ -34,14 +34,13 @@ def check(data: Any, standard: Any, *, min_score: float | None = None, min_grade
           manifest: str | Path | None = None, generate: bool = True):
     """Evaluate ``data`` against ``standard``; return the card, or ``pytest.fail`` with the reasons
     and the card's Markdown summary."""
-    from dsbench.ci import FAIL_ON, gate_problems
+    from dsbench.ci import check_fail_on, gate_problems
     from dsbench.errors import DsbenchError
     from dsbench.evaluation import evaluate
 
     error = None
     try:
-        if fail_on not in (None, *FAIL_ON):
-            raise DsbenchError("fail_on takes critical or warning")
+        check_fail_on(fail_on, "fail_on")
         card = evaluate(data, standard, manifest=manifest, evidence=evidence, suites=list(suites),
                         generate=generate)
         problems = gate_problems(card.document, min_score=min_score, min_grade=min_grade, fail_on=fail_on,

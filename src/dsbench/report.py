@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from dsbench.render._shared import manifest_missing, missing_text
 from dsbench.validation import ExpectationResult, ValidationResult
 
 MAX_CELL = 60
-DOCUMENTATION = "expect_manifest_fields_to_be_present"  # its finding: the manifest fields missing
 
 
 def _short(value: Any) -> str:
@@ -36,10 +36,9 @@ def _finding(result: ExpectationResult) -> str:
         text = f"{found['unexpected_count']} unexpected of {outcome.evaluated}"
         samples = [c["value"] for c in found.get("partial_unexpected_counts", [])[:3]]
         return text + (f" e.g. {_short(samples)}" if samples else "")
-    details = found.get("details") if isinstance(found.get("details"), dict) else {}
-    if result.config.type == DOCUMENTATION and isinstance(details.get("missing"), list):
-        missing = details["missing"]
-        return f"missing: {', '.join(map(str, missing))}" if missing else "nothing missing"
+    missing = manifest_missing(result.config.type, found)
+    if missing is not None:
+        return missing_text(missing, "en")
     if "observed_value" in found:
         return f"observed {_short(found['observed_value'])}"
     return ""

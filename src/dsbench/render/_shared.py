@@ -122,8 +122,7 @@ def finding(result: dict, lang: str) -> str:
         return word("of", lang, a=fmt_count(found["unexpected_count"]), b=fmt_count(measure.get("evaluated")))
     missing = missing_fields(result)
     if missing is not None:
-        return t("missing_fields", lang, fields=value_text(", ".join(missing), 1000)) if missing \
-            else t("nothing_missing", lang)
+        return missing_text(missing, lang, 1000)
     if "observed_value" in found:
         return f"{t('observed', lang)}{word('colon', lang)}{value_text(found['observed_value'], 200)}"
     return ""
@@ -195,15 +194,33 @@ def standard_title(card: dict, lang: str) -> str:
 
 # -- what explains a score --------------------------------------------------------------------------
 
-def missing_fields(result: dict) -> list[str] | None:
-    """The manifest fields a documentation check found missing (``result.details.missing``), or None
-    when ``result`` is not such a check."""
-    config = result.get("expectation_config") or {}
-    details = (result.get("result") or {}).get("details") or {}
+def manifest_missing(expectation_type: str | None, found: dict) -> list[str] | None:
+    """The manifest fields a documentation check found missing (``details.missing`` of its result
+    ``found``), or None when the expectation is not such a check."""
+    details = found.get("details") or {}
     missing = details.get("missing") if isinstance(details, dict) else None
-    if config.get("type") != DOCUMENTATION or not isinstance(missing, list):
+    if expectation_type != DOCUMENTATION or not isinstance(missing, list):
         return None
     return [str(item) for item in missing]
+
+
+def missing_fields(result: dict) -> list[str] | None:
+    """:func:`manifest_missing` of a card's result."""
+    return manifest_missing((result.get("expectation_config") or {}).get("type"), result.get("result") or {})
+
+
+def missing_text(missing: list[str], lang: str, limit: int | None = None) -> str:
+    """"missing: a, b" (cut at ``limit`` characters), or "nothing missing"."""
+    if not missing:
+        return t("nothing_missing", lang)
+    fields = ", ".join(missing)
+    return t("missing_fields", lang, fields=fields if limit is None else value_text(fields, limit))
+
+
+def fed_counts(indicator: dict) -> dict[str, tuple[Any, Any]]:
+    """Per result that fed ``indicator``, its (A, B) as the indicator counted it."""
+    return {str(entry.get("id")): (entry.get("passed"), entry.get("evaluated"))
+            for entry in indicator.get("results") or [] if isinstance(entry, dict)}
 
 
 def is_generated(result: dict) -> bool:

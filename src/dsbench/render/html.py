@@ -96,8 +96,7 @@ def _table_summary(table: dict, lang: str) -> str:
 
 def _indicator(card: dict, indicator: dict, scale: float, lang: str) -> dict:
     bound = s.fed_results(card, indicator)
-    counts = {str(e.get("id")): (e.get("passed"), e.get("evaluated"))
-              for e in indicator.get("results") or [] if isinstance(e, dict)}
+    counts = s.fed_counts(indicator)
     statuses = [s.result_status(r) for r in bound]
     return {
         "code": indicator["code"], "name": name(indicator["name"], lang),

@@ -29,6 +29,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any, Iterable
 
+from dsbench.ci import SEVERITIES_AT_OR_ABOVE, check_fail_on
 from dsbench.render import _shared as s
 from dsbench.render.i18n import name as localized
 from dsbench.render.i18n import t
@@ -38,9 +39,7 @@ MEDIA_TYPE = "application/xml"
 
 SAMPLES = 5
 UNSCORED = "unscored"
-# --fail-on: the severities whose failed (or raised) results are failures; the others are skipped
-FAILING = {"critical": ("critical",), "warning": ("critical", "warning")}
-DEFAULT_FAIL_ON = "warning"
+DEFAULT_FAIL_ON = "warning"  # --fail-on: failed (or raised) results of this severity or worse are failures
 
 # Everything XML 1.0 cannot carry, even escaped: C0 controls but tab/LF/CR, surrogates, U+FFFE/F.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -87,8 +86,7 @@ def failure_message(item: dict, lang: str) -> str:
         else:
             parts.append(t("junit_unexpected", lang, count=_count(result["unexpected_count"])))
     elif s.missing_fields(item) is not None:
-        missing = s.missing_fields(item)
-        parts.append(t("missing_fields", lang, fields=", ".join(missing)) if missing else t("nothing_missing", lang))
+        parts.append(s.missing_text(s.missing_fields(item), lang))
     elif "observed_value" in result:
         parts.append(f"{t('observed', lang)}: {_value(result['observed_value'])}")
     else:
@@ -124,7 +122,7 @@ def _outcome(item: dict, fail_on: str) -> str | None:
         outcome = "failure"
     else:
         return None
-    return outcome if item.get("severity") in FAILING[fail_on] else "skipped"
+    return outcome if item.get("severity") in SEVERITIES_AT_OR_ABOVE[fail_on] else "skipped"
 
 
 def _testcase(item: dict, lang: str, fail_on: str = DEFAULT_FAIL_ON) -> tuple[ET.Element, str | None]:
@@ -216,10 +214,7 @@ def _card_properties(card: dict, lang: str) -> list[tuple[str, str]]:
 def render(card: dict, lang: str, fail_on: str = DEFAULT_FAIL_ON) -> str:
     """The JUnit document. ``fail_on`` ("warning" or "critical"): a failed or raised result of that
     severity or worse is a failure (or an error); one below it is ``<skipped>``."""
-    if fail_on not in FAILING:
-        from dsbench.errors import DsbenchError
-
-        raise DsbenchError(f"fail_on takes {' or '.join(FAILING)}, not {fail_on!r}", location="--fail-on")
+    check_fail_on(fail_on, "fail_on", optional=False)
     results = list(card.get("results") or [])
     by_id = {item["id"]: item for item in results}
     root = ET.Element("testsuites", {

@@ -67,8 +67,7 @@ def _samples(result: dict) -> str:
 def _fed(card: dict, indicator: dict, lang: str) -> str:
     """The results that fed an indicator, in one cell: failures and checks written by hand first (at
     most RESULTS_SHOWN, each with its A/B), the rest counted, passing generated checks summarised."""
-    counts = {str(e.get("id")): (e.get("passed"), e.get("evaluated"))
-              for e in indicator.get("results") or [] if isinstance(e, dict)}
+    counts = s.fed_counts(indicator)
     shown, folded = s.split_generated_passes(s.fed_results(card, indicator))
     parts = []
     for result in shown[:RESULTS_SHOWN]:

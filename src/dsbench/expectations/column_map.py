@@ -312,6 +312,11 @@ class ExpectColumnValuesToNotBeInSet(ExpectColumnValuesToBeInSet):
 
 # --- uniqueness --------------------------------------------------------------------------------
 
+def repeated_groups(top: list) -> tuple[int, int]:
+    """(rows in repeated groups, repeated groups) from the rows of :meth:`DuplicatedValues.unexpected_count_metric`."""
+    return (int(top[0][2]), int(top[0][3])) if top else (0, 0)
+
+
 class DuplicatedValues(ColumnMapExpectation):
     """Rows whose key occurs more than once are unexpected. One group-by gives both the count and
     the evidence: the most repeated keys with their counts, and the total over all repeated keys.
@@ -332,18 +337,18 @@ class DuplicatedValues(ColumnMapExpectation):
         """The HAVING condition of a group of unexpected rows."""
         return "count(*) > 1"
 
-    def repeated_over(self, window: str) -> str:
-        """:meth:`repeated` as a window condition over the row's group (``OVER (…)``)."""
-        return f"count(*) OVER {window} > 1"
+    def repeated_over(self, partition: str, frame: RowFrame) -> str:
+        """Whether a row is unexpected, as window functions over its group (``PARTITION BY
+        partition``): :meth:`repeated` of the group."""
+        return f"count(*) OVER (PARTITION BY {partition}) > 1"
 
     def defect_flag(self, frame: RowFrame) -> Condition | None:
         key = self.key()[0] if self.screened() else frame.shared(self.key()[0])  # one expression: computed once
         considered = conjoin(self.rows_considered(), self.scope.condition)
         if considered is None:
-            return Condition(self.repeated_over(f"(PARTITION BY {key})"))
+            return Condition(self.repeated_over(key, frame))
         inside = f"(({considered.sql}) IS TRUE)"
-        window = f"(PARTITION BY {inside}, {key})"
-        return Condition(f"{inside} AND {self.repeated_over(window)}", considered.params * 2)
+        return Condition(f"{inside} AND {self.repeated_over(f'{inside}, {key}', frame)}", considered.params * 2)
 
     def screened(self) -> bool:
         return len(getattr(self, "cols", ())) > 1
@@ -378,7 +383,7 @@ class DuplicatedValues(ColumnMapExpectation):
         top = values.get(self.m_unexpected)
         if not isinstance(top, list):
             return super().decide(values)
-        in_groups, groups = (int(top[0][2]), int(top[0][3])) if top else (0, 0)
+        in_groups, groups = repeated_groups(top)
         outcome = super().decide({**values, self.m_unexpected: self.unexpected_in(in_groups, groups)})
         counts = [{"value": jsonable(value), "count": int(n)} for value, n, *_ in top]
         outcome.result["partial_unexpected_counts"] = counts

@@ -27,7 +27,8 @@ from dsbench.engine.sql import quote_ident
 from dsbench.errors import SuiteError
 from dsbench.expectations.base import (PARTIAL_UNEXPECTED_COUNT, Expectation, Kwargs, Outcome,
                                        failed_metric, jsonable, percent)
-from dsbench.expectations.column_map import ColumnKwargs, ColumnMapExpectation, DuplicatedValues, MapKwargs
+from dsbench.expectations.column_map import (ColumnKwargs, ColumnMapExpectation, DuplicatedValues, MapKwargs,
+                                           repeated_groups)
 from dsbench.expectations.multicolumn import RowMapExpectation
 from dsbench.expectations.types import base_type, is_integer, is_numeric, is_string, is_temporal
 
@@ -150,19 +151,16 @@ class ExpectTableRecordsToBeUnique(DuplicatedValues, RecordExpectation):
         outcome = super().decide(values)
         top = values.get(self.m_unexpected)
         if outcome.exception is None:
-            in_groups, groups = (int(top[0][2]), int(top[0][3])) if isinstance(top, list) and top else (0, 0)
+            in_groups, groups = repeated_groups(top) if isinstance(top, list) else (0, 0)
             outcome.result["details"] = {"duplicate_groups": groups, "rows_in_duplicate_groups": in_groups,
                                          "extra_copies": in_groups - groups}
         return outcome
 
-    def defect_flag(self, frame: RowFrame) -> Condition | None:
+    def repeated_over(self, partition: str, frame: RowFrame) -> str:
         # The first of each group is kept. Rows equal on every column are interchangeable, so
         # ordering by all of them (then by the row number) gives the same answer on every run.
-        inside, params = ("true", ()) if self.scope.condition is None else \
-            (f"(({self.scope.condition.sql}) IS TRUE)", self.scope.condition.params)
         order = ", ".join([*frame.columns, frame.row])
-        number = f"row_number() OVER (PARTITION BY {inside}, {self.col} ORDER BY {order})"
-        return Condition(f"{inside} AND {number} > 1", params * 2)
+        return f"row_number() OVER (PARTITION BY {partition} ORDER BY {order}) > 1"
 
 
 class PredicateKwargs(Kwargs):

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from dsbench.engine.metrics import Condition, Metric
+from dsbench.engine.metrics import Condition, Metric, RowFrame
 from dsbench.engine.sql import sql_string
 from dsbench.errors import SuiteError
 from dsbench.expectations.column_map import (BetweenMapKwargs, ColumnMapExpectation, DuplicatedValues, MapKwargs,
@@ -114,7 +114,8 @@ class ExpectLabelsToBeConsistent(TextColumn):
     def repeated(self) -> str:
         return f"min({self.label}) <> max({self.label})"  # two labels at least; cheaper than count(DISTINCT)
 
-    def repeated_over(self, window: str) -> str:
+    def repeated_over(self, partition: str, frame: RowFrame) -> str:
+        window = f"(PARTITION BY {partition})"
         return f"min({self.label}) OVER {window} <> max({self.label}) OVER {window}"
 
     def metrics(self) -> list[Metric]:

@@ -213,7 +213,7 @@ class _TablePlan:
              rates: dict[str, float | None]) -> "_TablePlan":
         from dsbench.expectations.types import is_numeric
 
-        resource = _resource(dataset, table.name)
+        resource = dataset.resource(table.name)
         extra = (resource.schema_.model_extra or {}) if resource is not None else {}
         key = _field_names(extra.get("primaryKey"))
         plan = cls(table, resource, table.format == "csv", key)
@@ -253,12 +253,6 @@ class _TablePlan:
     def declared_field(self, name: str) -> dict[str, Any]:
         fields = self.resource.schema_.fields if self.resource is not None else []
         return next((f for f in fields if isinstance(f, dict) and f.get("name") == name), {})
-
-
-def _resource(dataset: Any, name: str) -> Any:
-    if dataset.manifest is None:
-        return None
-    return next((r for r in dataset.manifest.resources if r.name == name), None)
 
 
 def _field_names(value: Any) -> list[str]:

@@ -134,6 +134,12 @@ class Dataset:
         self._sealed = True
 
     # -- lookup ----------------------------------------------------------------------------------
+    def resource(self, name: str) -> Resource | None:
+        """The manifest's resource describing table ``name``, or None (no manifest, or not in it)."""
+        if self.manifest is None:
+            return None
+        return next((r for r in self.manifest.resources if r.name == name), None)
+
     def table(self, name: str | None = None) -> Table:
         if name is None:
             if self.primary is not None:

@@ -269,8 +269,7 @@ def table_role(dataset: Any, table_name: str | None = None) -> str:
     """The table's name in generated ids: its manifest resource name; ``table`` when the dataset is
     one table without a manifest (a file name often carries a version or a date); else its name."""
     table = dataset.table(table_name)
-    manifest = dataset.manifest
-    if manifest is not None and any(resource.name == table.name for resource in manifest.resources):
+    if dataset.resource(table.name) is not None:
         return table.name
     return "table" if len(dataset.tables) == 1 else table.name
 

@@ -492,25 +492,20 @@ def _required(field: dict[str, Any], key: list[str]) -> bool:
     return (isinstance(constraints, dict) and constraints.get("required") is True) or field["name"] in key
 
 
-def _resource(dataset: Any, table: str) -> Any:
-    manifest = dataset.manifest
-    return next((r for r in manifest.resources if r.name == table), None) if manifest is not None else None
-
-
 def _fields(resource: Any) -> list[dict[str, Any]]:
     return [f for f in resource.schema_.fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
 
 
 def declared_fields(dataset: Any, table: str) -> list[str]:
     """The field names the manifest declares for ``table``, in order ([] without one)."""
-    resource = _resource(dataset, table)
+    resource = dataset.resource(table)
     return [f["name"] for f in _fields(resource)] if resource is not None else []
 
 
 def declared_keys(dataset: Any, table: str) -> set[str]:
     """The fields of ``table`` that the manifest declares as identifiers: primary key, unique
     fields and the fields of its foreign keys."""
-    resource = _resource(dataset, table)
+    resource = dataset.resource(table)
     if resource is None:
         return set()
     extra = resource.schema_.model_extra or {}

@@ -172,6 +172,19 @@ def test_gate_lines_in_words():
     assert _shared.gate_observed(many, "en") == "5 failed: id0, id1, id2 … and 2 more"
 
 
+def test_an_indicator_gate_names_its_indicator():
+    card = golden(FLIGHTS_GBT)
+    indicator = next(i for d in card["dimensions"] for i in d["indicators"] if i["code"] == "0402")
+    gate = {"type": "min_indicator_score", "passed": False, "description": "", "threshold": 90,
+            "observed": {"0402": indicator["score"]}}
+    assert indicator["passed"] < indicator["evaluated"]
+    assert _shared.gate_line(gate, "en", card) == \
+        f"indicator 0402 ≥ 90 — observed 0402: {indicator['score']:.1f} — not met"
+    assert _shared.gate_line(gate, "zh", card).startswith("指标 0402 ≥ 90 — 观测值 0402: ")
+    # An indicator a gate names that the card lacks reads as a number; one not scored says so.
+    assert _shared.gate_observed({**gate, "observed": {"9999": None}}, "en", card) == "9999: —"
+
+
 def test_failed_gate_ids_are_escaped():
     card = with_failed_gate(hostile(), [SCRIPT, PIPE])
     page = html.render(card, "en")

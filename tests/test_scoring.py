@@ -171,6 +171,7 @@ def test_gates_each_type_with_threshold_and_observed(toy):
     assert [g.passed for g in scores.gates] == [True, True, True, True, True]
     assert [g.threshold for g in scores.gates] == [80, 70, 95, 75, "critical"]
     assert scores.gates[0].observed == pytest.approx(overall)
+    assert scores.gates[3].observed == {"A2": by_code(scores)["A2"].score}  # the indicator the gate names
     assert scores.passed and scores.grade == "B"
     failing = RESULTS + [m("crit", "completeness.value", 0, 100, success=False, severity="critical",
                            kind="scope", columns=["x"])]

@@ -265,7 +265,7 @@ def _gate(gate: Gate, scores: Scores, results: list[Measured]) -> GateResult:
         value = found.score if found else None
         ok = value is not None and value >= gate.value
         return GateResult(gate.type, ok, describe or f"indicator {gate.indicator} >= {gate.value:g}",
-                          gate.value, value)
+                          gate.value, {gate.indicator: value})
     failed = sorted(r.id for r in results if r.severity == gate.severity and not r.success)
     return GateResult(gate.type, not failed, describe or f"no {gate.severity} expectation failed",
                       gate.severity, failed)

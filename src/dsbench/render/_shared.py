@@ -405,18 +405,12 @@ def gate_condition(gate: dict, lang: str) -> str:
             return t("gate_dimension", lang, code=next(iter(observed)), threshold=threshold)
         return t("gate_every_dimension", lang, threshold=threshold)
     if kind == "min_indicator_score":
-        return t("gate_indicator", lang, threshold=threshold)
+        observed = gate.get("observed")
+        code = next(iter(observed)) if isinstance(observed, dict) and len(observed) == 1 else "—"
+        return t("gate_indicator", lang, code=code, threshold=threshold)
     if kind == "no_failed_severity":
         return t("gate_no_failed", lang, severity=threshold)
     return str(gate.get("description") or kind or "")
-
-
-def _indicator_with_score(card: dict, score: Any) -> bool | None:
-    """The exactness of the indicators scored ``score`` (a min_indicator_score gate's observed value)."""
-    scale = card_scale(card)
-    found = [indicator_exact(i, scale) for d in card.get("dimensions", []) for i in d.get("indicators", [])
-             if i.get("score") == score]
-    return all(found) if found else None
 
 
 def gate_observed(gate: dict, lang: str, card: dict | None = None) -> str:
@@ -426,13 +420,17 @@ def gate_observed(gate: dict, lang: str, card: dict | None = None) -> str:
     card = card or {}
     scale = card_scale(card)
     kind = gate.get("type")
-    if isinstance(observed, dict):
-        dimensions = {d.get("code"): d for d in card.get("dimensions", [])}
+    if isinstance(observed, dict):  # scores of dimensions, or of the one indicator a gate names
+        if kind == "min_indicator_score":
+            parts = {i.get("code"): i for d in card.get("dimensions", []) for i in d.get("indicators", [])}
+            exact = indicator_exact
+        else:
+            parts, exact = {d.get("code"): d for d in card.get("dimensions", [])}, dimension_exact
         return ", ".join(
-            f"{code}: " + (score_text(value, exact=dimension_exact(dimensions[code], scale), scale=scale)
-                           if code in dimensions else fmt_score(value))
-            + ("" if value is not None or code not in dimensions
-               else f" ({status_word(dimensions[code].get('status'), lang)})")
+            f"{code}: " + (score_text(value, exact=exact(parts[code], scale), scale=scale)
+                           if code in parts else fmt_score(value))
+            + ("" if value is not None or code not in parts
+               else f" ({status_word(parts[code].get('status'), lang)})")
             for code, value in sorted(observed.items()))
     if isinstance(observed, list):
         if not observed:
@@ -443,8 +441,6 @@ def gate_observed(gate: dict, lang: str, card: dict | None = None) -> str:
     if isinstance(observed, (int, float)) and not isinstance(observed, bool):
         if kind == "min_score":
             return score_text(observed, exact=card_exact(card) if card else None, scale=scale)
-        if kind == "min_indicator_score":
-            return score_text(observed, exact=_indicator_with_score(card, observed), scale=scale)
         return fmt_score(observed)
     return "—" if observed is None else value_text(observed)
 

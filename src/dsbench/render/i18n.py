@@ -116,7 +116,7 @@ LABELS: dict[str, dict[str, str]] = {
     "gate_min_score": {"en": "overall score ≥ {threshold}", "zh": "总分 ≥ {threshold}"},
     "gate_every_dimension": {"en": "every dimension ≥ {threshold}", "zh": "每个维度 ≥ {threshold}"},
     "gate_dimension": {"en": "dimension {code} ≥ {threshold}", "zh": "维度 {code} ≥ {threshold}"},
-    "gate_indicator": {"en": "indicator score ≥ {threshold}", "zh": "指标得分 ≥ {threshold}"},
+    "gate_indicator": {"en": "indicator {code} ≥ {threshold}", "zh": "指标 {code} ≥ {threshold}"},
     "gate_no_failed": {"en": "no {severity} expectation failed", "zh": "没有{severity}级检查项未通过"},
     "gate_line": {"en": "{condition} — observed {observed} — {status}",
                   "zh": "{condition} — 观测值 {observed} — {status}"},

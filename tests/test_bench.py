@@ -23,7 +23,8 @@ import pytest
 
 from dsbench.corpus import CorpusEntry, dataset_inputs, evaluate_corpus, load_corpus, pair_inputs
 from dsbench.evaluation import engine_versions, evaluate
-from dsbench.leaderboard import FILES, leaderboard_rows, render_html, render_leaderboard, write_leaderboard
+from dsbench.leaderboard import (FILES, Row, leaderboard_rows, render_html, render_leaderboard, render_markdown,
+                                 write_leaderboard)
 from dsbench.render.i18n import LABELS, t
 from dsbench.standard import load_standard
 from tests.conftest import DATASETS, run_cli
@@ -187,6 +188,14 @@ def test_csv_markdown_and_html_agree_with_the_cards(runs):
                 assert cells[:5] == [row["rank"], row["dataset"], f"{document['score']:.2f}",
                                      document["grade"] or "", "yes" if document["passed"] else "no"]
                 assert cells[5:5 + len(standards[standard].dimensions)] == dimensions
+
+
+def test_a_score_just_below_a_grade_band_is_not_rounded_up_to_it():
+    standard = load_standard("gbt-36344-2018")  # A from 95
+    rows = [Row(standard.id, "near", 1, 94.9996, "B", True, {}), Row(standard.id, "plain", 2, 93.4567, "B", True, {})]
+    table = render_markdown(rows, [standard])
+    assert "| near | 94.9996 |" in table and "95.00" not in table
+    assert "| plain | 93.46 |" in table
 
 
 def test_the_html_page_is_self_contained_with_two_charts_per_standard(runs):

@@ -105,6 +105,31 @@ def test_an_exact_full_score_reads_100():
         assert FULL.search(text), fmt
 
 
+def test_score_text_stays_on_its_side_of_every_bound():
+    # A grade band at 95: 94.996 misses it and never reads "95.0"; 95 itself reaches it.
+    assert score_text(94.996, exact=False, bounds=[95, 90, 80]) == "94.996"
+    assert score_text(94.99407583, exact=False, bounds=[95]) == "94.99"
+    assert score_text(95.0, exact=False, bounds=[95]) == "95.0"
+    assert score_text(94.96, exact=False, bounds=[90, 80]) == "95.0"  # no bound at 95: plain rounding
+    assert score_text(94.9999999, exact=False, bounds=[95]) == "<95"  # beyond three more decimals
+    assert score_text(89.96, bounds=[90]) == "89.96"  # exactness unknown: the bounds still hold
+    assert score_text(96.996, exact=True, bounds=[97]) == "96.996"  # a floor of an indicator
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_score_just_below_a_grade_band_never_reads_as_reaching_it(lang):
+    card = near_full(94_996, 100_000)  # overall 94.996; GB/T's A band starts at 95
+    assert f"{card['score']:.1f}" == "95.0" and 95 in [level["min_score"] for level in card["levels"]]
+    texts = renderings(card, lang)
+    score = t("score", lang)
+    assert f"{score} 94.996 / 100" in texts["md"] and f"{score.lower()} 94.996 / 100" in texts["console"]
+    assert f"{score} 94.996 / 100" in texts["badge"] and badge.texts(card, lang)[1].startswith("94.996 ·")
+    assert f"{score}\n94.996 / 100" in texts["junit"]  # the property named score
+    assert _shared.overall_score(card) == "94.996" and "94.996" in texts["html"]
+    gate = next(g for g in card["gates"] if g["type"] == "min_score")
+    assert _shared.gate_observed(gate, lang, card) == "94.996"
+
+
 def test_charts_write_the_scores_as_the_tables_do(monkeypatch):
     pytest.importorskip("matplotlib")
     written: list[list[str]] = []

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from dsbench.render.i18n import name, t
+from dsbench.render.i18n import score_text as bounded_score_text
 from dsbench.scorecard import card_number
 from dsbench.standard import Standard
 
@@ -149,12 +150,20 @@ def render_markdown(rows: Sequence[Row], standards: Sequence[Standard], lang: st
         lines += ["", f"## {escape(_heading(standard, lang))}", "", "| " + " | ".join(header) + " |",
                   "| " + " | ".join(rules) + " |"]
         for row in mine:
-            cells = ["" if row.rank is None else str(row.rank), escape(row.dataset), score_text(row.score),
+            cells = ["" if row.rank is None else str(row.rank), escape(row.dataset), _score(row.score, standard),
                      escape(row.grade or ""), _passed_text(row.passed, lang),
                      *(score_text(row.dimensions.get(d.id)) for d in standard.dimensions),
                      *([escape(row.error or "")] * errors)]
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _score(score: float | None, standard: Standard) -> str:
+    """An overall score, on the same side of every grade band and min_score gate as it is."""
+    if score is None:
+        return ""
+    bounds = [level.min_score for level in standard.levels] + [g.value for g in standard.gates if g.type == "min_score"]
+    return bounded_score_text(score, 2, bounds=bounds)
 
 
 # --------------------------------------------------------------------------------------------- html
@@ -231,7 +240,7 @@ def render_html(rows: Sequence[Row], standards: Sequence[Standard], lang: str = 
             "dimensions": [_dimension_label(d, lang) for d in standard.dimensions],
             "errors": any(r.error for r in mine),
             "rows": [{"rank": "" if r.rank is None else r.rank, "dataset": r.dataset,
-                      "score": score_text(r.score), "grade": r.grade or "",
+                      "score": _score(r.score, standard), "grade": r.grade or "",
                       "passed": _passed_text(r.passed, lang), "passed_class": _passed_class(r.passed),
                       "dimensions": [score_text(r.dimensions.get(d.id)) for d in standard.dimensions],
                       "error": r.error or ""} for r in mine],

@@ -6,7 +6,7 @@ A/B counts and coverage). Everything here reads only the card document and is de
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from dsbench.render.i18n import LABELS, name, percent_text, score_text, t
 from dsbench.scorecard import card_number
@@ -274,19 +274,42 @@ def card_scale(card: dict) -> float:
     return float(scale) if isinstance(scale, (int, float)) and not isinstance(scale, bool) and scale > 0 else 100.0
 
 
+def _numbers(values: Iterable[Any]) -> list[float]:
+    return [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+
+
+def _gate_bounds(card: dict, kind: str, code: str | None = None) -> list[float]:
+    """The thresholds of the card's gates of ``kind`` (that judge ``code``, when given)."""
+    return _numbers(g.get("threshold") for g in card.get("gates") or [] if g.get("type") == kind
+                    and (code is None or code in (g.get("observed") or {})))
+
+
+def overall_bounds(card: dict) -> list[float]:
+    """What the overall score is held against: the grade bands and the min_score gates."""
+    return _numbers(level.get("min_score") for level in card.get("levels") or []) + _gate_bounds(card, "min_score")
+
+
 def indicator_score(card: dict, indicator: dict) -> str:
-    """An indicator's score (0..scale), never the full scale unless A = B."""
+    """An indicator's score (0..scale), never the full scale unless A = B, and on the right side of
+    the grade floors, the gates naming it and its own threshold."""
     scale = card_scale(card)
-    return score_text(indicator.get("score"), exact=indicator_exact(indicator, scale), scale=scale)
+    threshold = indicator.get("threshold")
+    bounds = _numbers(level.get("min_indicator_score") for level in card.get("levels") or [])
+    bounds += _gate_bounds(card, "min_indicator_score", indicator.get("code"))
+    bounds += _numbers([threshold * scale]) if _numbers([threshold]) else []
+    return score_text(indicator.get("score"), exact=indicator_exact(indicator, scale), scale=scale, bounds=bounds)
 
 
 def dimension_score(card: dict, dimension: dict) -> str:
     scale = card_scale(card)
-    return score_text(dimension.get("score"), exact=dimension_exact(dimension, scale), scale=scale)
+    return score_text(dimension.get("score"), exact=dimension_exact(dimension, scale), scale=scale,
+                      bounds=_gate_bounds(card, "min_dimension_score", dimension.get("code")))
 
 
 def overall_score(card: dict) -> str:
-    return score_text(card.get("score"), exact=card_exact(card), scale=card_scale(card))
+    """The overall score, never the full scale unless every counted indicator has A = B, nor on the
+    wrong side of a grade band or a gate (94.996 with A from 95 reads "94.996")."""
+    return score_text(card.get("score"), exact=card_exact(card), scale=card_scale(card), bounds=overall_bounds(card))
 
 
 def unit_word(unit: str | None, lang: str) -> str:
@@ -423,12 +446,11 @@ def gate_observed(gate: dict, lang: str, card: dict | None = None) -> str:
     if isinstance(observed, dict):  # scores of dimensions, or of the one indicator a gate names
         if kind == "min_indicator_score":
             parts = {i.get("code"): i for d in card.get("dimensions", []) for i in d.get("indicators", [])}
-            exact = indicator_exact
+            shown = indicator_score
         else:
-            parts, exact = {d.get("code"): d for d in card.get("dimensions", [])}, dimension_exact
+            parts, shown = {d.get("code"): d for d in card.get("dimensions", [])}, dimension_score
         return ", ".join(
-            f"{code}: " + (score_text(value, exact=exact(parts[code], scale), scale=scale)
-                           if code in parts else fmt_score(value))
+            f"{code}: " + (shown(card, {**parts[code], "score": value}) if code in parts else fmt_score(value))
             + ("" if value is not None or code not in parts
                else f" ({status_word(parts[code].get('status'), lang)})")
             for code, value in sorted(observed.items()))
@@ -440,7 +462,8 @@ def gate_observed(gate: dict, lang: str, card: dict | None = None) -> str:
         return t("gate_failed_ids", lang, n=len(observed), ids=shown) if kind == "no_failed_severity" else shown
     if isinstance(observed, (int, float)) and not isinstance(observed, bool):
         if kind == "min_score":
-            return score_text(observed, exact=card_exact(card) if card else None, scale=scale)
+            return score_text(observed, exact=card_exact(card) if card else None, scale=scale,
+                              bounds=overall_bounds(card) or _numbers([gate.get("threshold")]))
         return fmt_score(observed)
     return "—" if observed is None else value_text(observed)
 

@@ -3,7 +3,8 @@ card itself (every standard gives them in zh and en)."""
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Any, Iterable
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"en": "Data quality score card", "zh": "数据质量评分卡"},
@@ -330,29 +331,40 @@ def name(names: dict[str, str] | Any, lang: str) -> str:
 MORE_DIGITS = 3  # decimals a score or a percentage may gain so as not to look like its bound
 
 
-def _bounded(value: float, digits: int, low: float, high: float, low_exact: bool, high_exact: bool) -> str:
+def _bounded(value: float, digits: int, low: float, high: float, low_exact: bool, high_exact: bool,
+             bounds: Iterable[float] = ()) -> str:
     """``value`` with ``digits`` decimals, or more, so that it never reads as ``low`` or ``high``
-    unless it is that bound exactly (``low_exact``, ``high_exact``); beyond MORE_DIGITS more
-    decimals it reads "<high" or ">low"."""
+    unless it is that bound exactly (``low_exact``, ``high_exact``), and reads on the same side of
+    each of ``bounds`` (a grade band, a gate, a floor) as it is: 94.996 against a band at 95 reads
+    "94.996", not "95.0". Beyond MORE_DIGITS more decimals it reads "<bound" or ">bound"."""
+    bounds = sorted({float(b) for b in bounds if low < b < high})
     for places in range(digits, digits + MORE_DIGITS + 1):
         text = f"{value:.{places}f}"
         shown = float(text)
         if (shown >= high and not high_exact) or (shown <= low and not low_exact):
             continue
+        if any((shown >= bound) != (value >= bound) for bound in bounds):
+            continue
         return text
+    crossed = next((b for b in bounds if (float(f"{value:.{places}f}") >= b) != (value >= b)), None)
+    if crossed is not None:
+        return f"<{crossed:g}" if value < crossed else f">{crossed:g}"
     return f"<{high:g}" if value > (low + high) / 2 else f">{low:g}"
 
 
-def score_text(score: float | None, digits: int = 1, *, exact: bool | None = None, scale: float = 100.0) -> str:
+def score_text(score: float | None, digits: int = 1, *, exact: bool | None = None, scale: float = 100.0,
+               bounds: Iterable[float] = ()) -> str:
     """A score (0..scale) as text: ``digits`` decimals, and never the full scale unless ``exact``
     (A = B: every element counted passed), nor 0 unless it is 0. 2,999,618 of 3,000,000 reads
-    "99.99", not "100.0". ``exact`` None: not known, the score is shown as it is rounded."""
+    "99.99", not "100.0". Nor does it read as reaching one of ``bounds`` (the grade bands, gates or
+    floors it is held against) that it misses, or as missing one it reaches. ``exact`` None: not
+    known, the score is shown as it is rounded (against ``bounds`` still)."""
     if score is None or isinstance(score, bool) or not isinstance(score, (int, float)) or score != score:
         return "—"
     score = float(score)
     if exact is None:
-        return f"{score:.{digits}f}"
-    return _bounded(score, digits, 0.0, float(scale), score <= 0, bool(exact) or score > scale)
+        return _bounded(score, digits, -math.inf, math.inf, True, True, bounds)
+    return _bounded(score, digits, 0.0, float(scale), score <= 0, bool(exact) or score > scale, bounds)
 
 
 def percent_text(fraction: float | None, lang: str, digits: int = 1) -> str:

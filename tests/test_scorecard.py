@@ -178,6 +178,7 @@ def test_cli_writes_renderings_beside_the_card_and_nothing_on_bad_options(tmp_pa
     names = sorted(p.name for p in out.iterdir())
     assert names == ["badge.svg", "card.dqv.jsonld", "card.html", "card.json", "card.junit.xml", "card.md"]
     assert "得分" in (out / "card.md").read_text() or "得分" in (out / "card.html").read_text()
+    assert "达到标准的通过门槛" in run.out  # the console summary speaks the language asked for too
     again = run_cli("render", out / "card.json", "--format", "md,badge", "-o", tmp_path / "again")
     assert again.code == 0 and sorted(p.name for p in (tmp_path / "again").iterdir()) == ["badge.svg", "card.md"]
     for bad in (["--format", "pdf"], ["--lang", "fr"]):

@@ -203,7 +203,7 @@ def evaluate(
                      full_evidence, threads, memory_limit, timeout)
     path = (output / "card.json") if output else _default_card_path(card)
     _write_card(card, path, names, lang)
-    print_card(card, path)
+    print_card(card, path, lang=lang)
     if database is not None:
         _record_history(card, database)
 

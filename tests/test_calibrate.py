@@ -22,6 +22,7 @@ import yaml
 import dsbench
 from dsbench.calibration import calibrate, calibrate_cards, rescore
 from dsbench.render.i18n import LABELS, t
+from dsbench.render.markdown import escape
 from dsbench.scorecard import rounded, scores_document
 from dsbench.standard import load_standard, standard_from_document
 from tests.conftest import DATASETS, ROOT, run_cli
@@ -242,6 +243,44 @@ def test_a_bad_standard_file_is_refused_with_one_line_and_no_output(option, tmp_
     assert run.code == 2
     assert len(run.err.splitlines()) == 1 and str(bad) in run.err and run.out == ""
     assert not out.exists()
+
+
+
+def test_an_unreadable_dataset_is_an_error_row_and_the_others_are_still_calibrated(corpus, cards, tmp_path):
+    """As bench does: a corrupt file becomes an error row (named, with its one-line reason), the
+    report is made from the other datasets and written, and the exit code is 1."""
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 this is not a Parquet file")  # a magic number, then nothing readable
+    chosen = corpus[:2]
+    names = [Path(path).name for path in chosen]
+    out = tmp_path / "out"
+    run = run_cli("calibrate", "--standard", TEST_STANDARD, *chosen, broken, "-o", out, "--jobs", "2")
+    assert run.code == 1, run.err
+    document = json.loads((out / "calibration.json").read_text())
+    [error] = document["errors"]
+    assert error["name"] == "broken" and str(broken) in error["error"] and "\n" not in error["error"]
+    assert [d["name"] for d in document["datasets"]] == names
+    # Everything else is the report of the readable datasets alone.
+    alone = calibrate_cards(TEST_STANDARD, {name: cards[name] for name in names}).document
+    assert alone["errors"] == [] and {**document, "errors": []} == alone
+    markdown = (out / "calibration.md").read_text()
+    assert "| dataset | score | grade | passed | error |" in markdown
+    assert f"| broken | — | — | — | {escape(error['error'])} |" in markdown
+    assert f"  broken: error: {error['error']}" in run.out.splitlines()
+    assert "broken: cannot be evaluated: " in run.err
+    # In one process, the same report.
+    assert calibrate(TEST_STANDARD, [*chosen, str(broken)], jobs=1).document == document
+
+
+def test_a_corpus_of_only_unreadable_datasets_is_reported_and_fails(tmp_path):
+    broken = tmp_path / "broken.csv.gz"
+    broken.write_bytes(b"\x1f\x8b\x08\x00 truncated gzip")
+    report = calibrate(TEST_STANDARD, [str(broken)], jobs=1)
+    assert report.errors.keys() == {"broken"} and report.document["datasets"] == []
+    assert all(f["pass_rate"] is None and f["flags"] == ["never_scored"] for f in report.document["indicators"])
+    assert "| broken | — | — | — |" in report.markdown()
+    run = run_cli("calibrate", "--standard", TEST_STANDARD, broken, "-o", tmp_path / "out")
+    assert run.code == 1 and (tmp_path / "out" / "calibration.json").is_file()
 
 
 # ------------------------------------------------------------------------------------------ languages

@@ -42,7 +42,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from dsbench.errors import DsbenchError
+from dsbench.errors import DsbenchError, shortened
 from dsbench.render.i18n import t
 from dsbench.scoring import Evidence, Measured, Scores, score
 from dsbench.standard import Dimension, Indicator, Standard, load_standard
@@ -133,30 +133,35 @@ def _evaluate_entry(entry, standard: Standard, threads: int | None) -> tuple[dic
                         missing_values=None if entry.missing_values is None else list(entry.missing_values),
                         threads=threads)
     except DsbenchError as error:
-        return None, str(error) if error.source else f"{entry.path}: {error}"
+        return None, shortened(str(error) if error.source else f"{entry.path}: {error}")
     except Exception as error:  # noqa: BLE001 - reported as this dataset's problem, on one line
-        return None, f"{entry.path}: cannot evaluate: {type(error).__name__}: {' '.join(str(error).split())}"
+        return None, shortened(f"{entry.path}: cannot evaluate: {type(error).__name__}: {error}")
     return card.document, None
 
 
-def evaluate_items(items: Sequence, standard: Standard, jobs: int | None = None) -> list[dict]:
-    """One card per corpus item, in order: a card item's own, or a fresh evaluation under
-    ``standard`` (in ``jobs`` worker processes, default one per CPU, each with its share of the
-    CPUs). The first dataset that cannot be evaluated stops the run with its error."""
+def evaluate_items(items: Sequence, standard: Standard, jobs: int | None = None) -> list[tuple[dict | None, str | None]]:
+    """Per corpus item, in order, (card, None) or (None, the one-line reason it could not be made):
+    a card item's own card, or a fresh evaluation under ``standard`` (in ``jobs`` worker processes,
+    default one per CPU, each with its share of the CPUs). A dataset that cannot be loaded or
+    evaluated does not stop the others, as in ``dsbench bench``."""
     from dsbench.corpus import spawn_pool, worker_share
 
     todo = [item for item in items if not isinstance(item, CardItem)]
     workers, threads = worker_share(jobs, len(todo))
     if workers > 1:
+        outcomes = []
         with spawn_pool(workers) as pool:
-            outcomes = list(pool.map(_evaluate_entry, todo, [standard] * len(todo), [threads] * len(todo)))
+            futures = [pool.submit(_evaluate_entry, item, standard, threads) for item in todo]
+            for item, future in zip(todo, futures):
+                try:
+                    outcomes.append(future.result())
+                except Exception as error:  # noqa: BLE001 - a worker that died (killed, out of memory)
+                    outcomes.append((None, shortened(f"{item.path}: the worker process failed: "
+                                                     f"{type(error).__name__}: {error}")))
     else:
         outcomes = [_evaluate_entry(item, standard, None) for item in todo]
-    problem = next((message for _, message in outcomes if message), None)
-    if problem:
-        raise DsbenchError(problem)
-    made = iter(card for card, _ in outcomes)
-    return [item.card if isinstance(item, CardItem) else next(made) for item in items]
+    made = iter(outcomes)
+    return [(item.card, None) if isinstance(item, CardItem) else next(made) for item in items]
 
 
 # -- numbers ------------------------------------------------------------------------------------------
@@ -246,7 +251,7 @@ def indicator_findings(standard: Standard, names: list[str], scored: list[Scores
             "scored": len(values),
             "not_applicable": sum(1 for i in per_dataset if i.status == "not_applicable"),
             "not_evaluated": sum(1 for i in per_dataset if i.status == "not_evaluated"),
-            "passed": passed, "failed": failed, "pass_rate": _num(passed / total),
+            "passed": passed, "failed": failed, "pass_rate": _num(passed / total) if total else None,
             "distribution": distribution(values),
             "scores": {name: _num(i.score) if _counted(i.status) else None
                        for name, i in zip(names, per_dataset)},
@@ -497,6 +502,11 @@ class Calibration:
 
     document: dict[str, Any]
 
+    @property
+    def errors(self) -> dict[str, str]:
+        """The datasets that could not be evaluated: name -> one-line reason."""
+        return {row["name"]: row["error"] for row in self.document.get("errors", [])}
+
     def to_json(self) -> str:
         from dsbench.outputs import dump_json
 
@@ -519,8 +529,11 @@ class Calibration:
 
 
 def calibrate_cards(standard: str | Path | Standard, cards: dict[str, dict],
-                    against: str | Path | Standard | None = None) -> Calibration:
-    """The calibration report of ``standard`` over cards (dataset name -> card document)."""
+                    against: str | Path | Standard | None = None,
+                    errors: dict[str, str] | None = None) -> Calibration:
+    """The calibration report of ``standard`` over cards (dataset name -> card document).
+    ``errors`` (dataset name -> one-line reason) are the datasets of the corpus that could not be
+    evaluated: listed in the report, left out of every statistic."""
     standard = load_standard(standard)
     names = sorted(cards)
     results = []
@@ -535,6 +548,7 @@ def calibrate_cards(standard: str | Path | Standard, cards: dict[str, dict],
         "definitions": {"step": STEP, "min_shared": MIN_SHARED, "redundant_at": REDUNDANT_AT},
         "datasets": [{"name": name, "fingerprint": cards[name]["dataset"]["fingerprint"], **_verdict(s)}
                      for name, s in zip(names, scored)],
+        "errors": [{"name": name, "error": message} for name, message in sorted((errors or {}).items())],
         "indicators": findings,
         "flagged": {flag: [f["code"] for f in findings if flag in f["flags"]]
                     for flag in ("non_discriminating", "never_fails", "always_fails", "never_scored")},
@@ -556,7 +570,8 @@ def calibrate(standard: str | Path | Standard, corpus: Sequence[str], *,
               against: str | Path | Standard | None = None, jobs: int | None = None,
               validity: float | None = None, seed: int = 0) -> Calibration:
     """Evaluate each dataset of ``corpus`` once (card.json items are used as they are) and report
-    how ``standard`` behaves on it; with ``against``, how it differs from that older version; with
+    how ``standard`` behaves on it (a dataset that cannot be loaded or evaluated is an entry of the
+    report's ``errors``, with its one-line reason, and the others are still evaluated); with ``against``, how it differs from that older version; with
     ``validity`` (a rate), how each indicator responds to defects injected at that rate with
     ``seed`` and to duplicated checks (:mod:`dsbench.validity`; dataset items only)."""
     from dsbench.validity import check_rate, validity_report
@@ -566,10 +581,13 @@ def calibrate(standard: str | Path | Standard, corpus: Sequence[str], *,
     if validity is not None:
         validity = check_rate(validity)
     items = corpus_items(corpus)
-    cards = evaluate_items(items, standard, jobs)
-    report = calibrate_cards(standard, {item.name: card for item, card in zip(items, cards)}, old)
+    outcomes = evaluate_items(items, standard, jobs)
+    evaluated = [(item, card) for item, (card, _) in zip(items, outcomes) if card is not None]
+    errors = {item.name: message for item, (card, message) in zip(items, outcomes) if card is None}
+    report = calibrate_cards(standard, {item.name: card for item, card in evaluated}, old, errors)
     if validity is not None:
-        report.document["validity"] = validity_report(standard, items, cards, validity, seed, jobs)
+        report.document["validity"] = validity_report(standard, [item for item, _ in evaluated],
+                                                      [card for _, card in evaluated], validity, seed, jobs)
     return report
 
 
@@ -619,10 +637,14 @@ def calibration_markdown(document: dict, lang: str = "en") -> str:
     lines = [f"# {title}",
              "", w("calibration_corpus", n=len(document["datasets"]), digest=code(st["digest"])), "",
              f"## {w('calibration_datasets')}", ""]
-    lines += table([w("col_dataset"), w("col_score"), w("col_grade"), w("col_passed")],
-                   [[escape(d["name"]), _fmt(d["score"]), escape(d["grade"] or "—"),
-                     w("yes" if d["passed"] else "no")]
-                    for d in document["datasets"]], "lrll")
+    failed = document.get("errors", [])
+    rows = [(d["name"], [escape(d["name"]), _fmt(d["score"]), escape(d["grade"] or "—"),
+                         w("yes" if d["passed"] else "no")] + ([""] if failed else []))
+            for d in document["datasets"]]
+    rows += [(e["name"], [escape(e["name"]), "—", "—", "—", escape(e["error"])]) for e in failed]
+    lines += table([w("col_dataset"), w("col_score"), w("col_grade"), w("col_passed")]
+                   + ([w("col_error")] if failed else []),
+                   [cells for _, cells in sorted(rows, key=lambda row: row[0])], "lrll" + ("l" if failed else ""))
     lines += ["", f"## {w('findings')}", ""]
     for flag, codes in document["flagged"].items():
         listed = comma.join(code(c) for c in codes) or none
@@ -732,6 +754,8 @@ def calibration_summary(document: dict, lang: str = "en") -> list[str]:
     lines = [w("summary_title", id=st["id"], version=st["version"], n=len(document["datasets"]))]
     for d in document["datasets"]:
         lines.append(f"  {d['name']}{colon}{_verdict_text(d, lang)}")
+    for e in document.get("errors", []):
+        lines.append(f"  {e['name']}{colon}{w('error')}{colon}{e['error']}")
     for flag, codes in document["flagged"].items():
         lines.append(f"{_flag(flag, lang)}{colon}{comma.join(codes) or none}")
     redundant = [f"{p['a']}~{p['b']} (r={_fmt(p['r'], 3)})" for p in document["correlation"]["pairs"] if p["redundant"]]

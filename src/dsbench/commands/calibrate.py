@@ -1,5 +1,10 @@
 """``dsbench calibrate``: a report on a standard itself, from a corpus of datasets (see
-dsbench.calibration for what it measures and how)."""
+dsbench.calibration for what it measures and how).
+
+Exit codes: 0 every dataset was evaluated; 1 some dataset could not be loaded or evaluated (the
+report lists it with its reason and is made from the others, as ``dsbench bench`` does); 2 bad
+corpus, standard or option (one line on stderr; nothing is written).
+"""
 
 from __future__ import annotations
 
@@ -62,3 +67,6 @@ def register(app: Typer) -> None:
             typer.echo(line)
         for path in paths:
             typer.echo(f"wrote {path}")
+        for name, message in report.errors.items():  # as bench: the report is written, the run fails
+            typer.echo(f"{name}: cannot be evaluated: {message}", err=True)
+        raise typer.Exit(1 if report.errors else 0)

@@ -32,12 +32,23 @@ class Suite(BaseModel):
     description: str | None = None
     table: str | None = Field(None, description="the table of a multi-table dataset the suite checks")
     expectations: list[ExpectationConfig] = Field(default_factory=list)
+    result_format: Any = Field(None, exclude_if=lambda value: value is None, description=(
+        "the default GX result format of its results (BOOLEAN_ONLY, BASIC, SUMMARY, COMPLETE or "
+        "a mapping with 'result_format'); an expectation's own or the run's wins"))
     meta: dict[str, Any] = Field(default_factory=dict)
     _source: str | None = PrivateAttr(None)  # the file it was read from, for messages
 
     @property
     def source(self) -> str | None:
         return self._source
+
+    @field_validator("result_format")
+    @classmethod
+    def known_result_format(cls, value: Any) -> Any:
+        from dsbench.result_format import parse_result_format
+
+        parse_result_format(value)  # a ValueError names the problem
+        return value
 
     @field_validator("version", mode="before")
     @classmethod
@@ -89,6 +100,8 @@ class Suite(BaseModel):
             expectations.append(item)
         meta = dict(self.meta)
         meta.setdefault(GX_RESERVED_META, {}).update({"version": self.version, "table": self.table})
+        if self.result_format is not None:
+            meta[GX_RESERVED_META]["result_format"] = self.result_format
         return {"name": self.name, "expectations": expectations, "meta": meta,
                 "notes": self.description}
 
@@ -157,6 +170,8 @@ def _from_gx(document: dict) -> dict[str, Any]:
         suite["version"] = ours["version"]
     if ours.get("table") is not None:
         suite["table"] = ours["table"]
+    if ours.get("result_format") is not None:
+        suite["result_format"] = ours["result_format"]
     if isinstance(document.get("notes"), str):
         suite["description"] = document["notes"]
     return suite

@@ -37,12 +37,21 @@ class Kwargs(BaseModel):
 
     row_condition: str | None = None
     condition_parser: str | None = None
-    # Accepted for GX compatibility; they do not change what dsbench computes.
+    # How much of the result is reported (dsbench.result_format); never what is computed.
     result_format: Any = None
+    # Accepted for GX compatibility; they do not change what dsbench computes.
     catch_exceptions: bool | None = None
     include_config: bool | None = None
     batch_id: str | None = None
     meta: dict[str, Any] | None = None
+
+    @field_validator("result_format")
+    @classmethod
+    def known_result_format(cls, value: Any) -> Any:
+        from dsbench.result_format import parse_result_format
+
+        parse_result_format(value)  # a ValueError names the problem
+        return value
 
     @field_validator("row_condition", mode="before")
     @classmethod
@@ -205,6 +214,16 @@ class Expectation:
         the rows the expectation counts as unexpected (window functions and subqueries allowed), or
         None when it can count them but not point at them."""
         return None
+
+    def row_flag(self, frame: RowFrame) -> Condition | None:
+        """A condition true on exactly the unexpected rows, where ``frame.row`` numbers the rows
+        in file order (row-level evidence, see dsbench.row_evidence), or None when the rows cannot
+        be pointed at. By default the rows :meth:`defect_flag` flags, for expectations that flag rows."""
+        return self.defect_flag(frame) if self.defect_kind == "rows" else None
+
+    def gx_value(self, value: Any) -> Any:
+        """An unexpected row's reported value as GX lists it in ``unexpected_list``."""
+        return value
 
 
 def _gx_condition(text: str) -> str:

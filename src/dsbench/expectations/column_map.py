@@ -18,7 +18,7 @@ from dsbench.engine.metrics import Condition, Metric, RowFrame, conjoin
 from dsbench.errors import SuiteError
 from dsbench.expectations.base import (EVIDENCE_SAMPLE, PARTIAL_UNEXPECTED_COUNT, Expectation, Kwargs, Outcome,
                                        failed_metric, jsonable, percent)
-from dsbench.expectations.types import is_numeric, is_string, type_matches
+from dsbench.expectations.types import base_type, is_numeric, is_string, type_matches
 
 
 class ColumnKwargs(Kwargs):
@@ -765,10 +765,41 @@ class ExpectColumnValuesToBeIncreasing(ColumnMapExpectation):
                                  label=f"order_breaks({self.kw.column})")
 
     def evidence(self, outcome: Outcome) -> list[Metric]:
-        return []  # an order break is a pair of rows, not a value
+        """The first values out of order with the value before them, in row order."""
+        if outcome.result.get("unexpected_count", 0) == 0:
+            return []
+        from dsbench.row_evidence import unexpected_rows_metric
+
+        self.m_partial = unexpected_rows_metric(self, (), EVIDENCE_SAMPLE - 1)
+        return [self.m_partial] if self.m_partial is not None else []
+
+    def add_evidence(self, outcome: Outcome, values: Mapping[Metric, Any]) -> None:
+        sample = values.get(getattr(self, "m_partial", None))
+        if isinstance(sample, list):  # (row number, value) -> (value,)
+            values = {**values, self.m_partial: [row[1:2] for row in sample]}
+        super().add_evidence(outcome, values)
 
     def defect_flag(self, frame: RowFrame) -> Condition | None:
-        return None  # a break is judged in file order, which a window over the table does not promise
+        return None  # counted alone in scoring, as before row numbers (see row_flag)
+
+    def row_flag(self, frame: RowFrame) -> Condition | None:
+        """A present value in scope out of order with the previous present value in scope, rows
+        taken in file order (``frame.row``); as the streamed count, a NaN is out of order with
+        nothing (Arrow's comparisons), though DuckDB sorts it above every number."""
+        considered = Condition(f"{self.col} IS NOT NULL") & self.scope.condition
+        inside = f"(({considered.sql}) IS TRUE)"
+        previous = (f"lag(CASE WHEN {inside} THEN {self.col} END IGNORE NULLS) "
+                    f"OVER (ORDER BY {frame.row})")
+        if self.decreasing:
+            operator = ">=" if self.kw.strictly else ">"
+        else:
+            operator = "<=" if self.kw.strictly else "<"
+        test = f"{self.col} {operator} {previous}"
+        params = considered.params * 2
+        if base_type(self.column_type(self.kw.column)) in ("FLOAT", "DOUBLE"):
+            test = f"NOT isnan({self.col}) AND NOT isnan({previous}) AND {test}"
+            params = considered.params * 3
+        return Condition(f"{inside} AND {test}", params)
 
 
 class ExpectColumnValuesToBeDecreasing(ExpectColumnValuesToBeIncreasing):

@@ -7,7 +7,7 @@ elements evaluated, with the same ``mostly`` semantics as single-column map expe
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -84,6 +84,12 @@ class RowMapExpectation(ColumnMapExpectation):
 
     def value_sql(self) -> str:
         return self.record()
+
+    def gx_value(self, value: Any) -> Any:
+        """GX lists a pair's unexpected values as [A, B], other rows as {column: value}."""
+        if hasattr(self.kw, "column_A") and isinstance(value, dict):
+            return [value.get(self.kw.column_A), value.get(self.kw.column_B)]
+        return value
 
 
 class ExpectColumnPairValuesToBeEqual(RowMapExpectation):

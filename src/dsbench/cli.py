@@ -51,6 +51,17 @@ def _parse_tables(items: list[str]) -> dict[str, str]:
     return tables
 
 
+def _progress(label: str, quiet: bool):
+    """The progress display of a run (stderr, on a terminal only; see dsbench.progress): close it
+    before printing results; main() closes it however the command ends."""
+    from dsbench import progress
+
+    return progress.display(label, enabled=not quiet)
+
+
+QUIET = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (and, for check, why it "
+                     "failed); no progress display.")
+
 # The engine options of validate, evaluate and check.
 THREADS = typer.Option(None, "--threads", min=1, help="DuckDB threads (default: one per core).")
 MEMORY_LIMIT = typer.Option(None, "--memory-limit", help="DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to disk.")
@@ -69,7 +80,7 @@ def validate(
     missing_values: Optional[str] = typer.Option(
         None, "--missing-values", help="Comma-separated tokens read as missing in CSV (default: the "
         "manifest's, else only the empty string)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (no progress display)."),
     explain: bool = typer.Option(False, "--explain", help="Also print every query that ran, with its time."),
     threads: Optional[int] = THREADS,
     memory_limit: Optional[str] = MEMORY_LIMIT,
@@ -82,12 +93,14 @@ def validate(
     from dsbench.validation import validate as run_validation
 
     tokens = None if missing_values is None else missing_values.split(",")
+    shown = _progress("validate", quiet)
     result = run_validation(data, suite, tables=_parse_tables(table), encoding=encoding,
                             missing_values=tokens, full_evidence=full_evidence, threads=threads,
                             memory_limit=memory_limit, timeout=timeout)
     document = result.to_dict()
     if output is not None:
         write_atomic(output, dump_json(document))
+    shown.close()
     if not quiet:
         from dsbench.report import print_validation
 
@@ -189,6 +202,7 @@ def evaluate(
                                  ".dsbench/history.duckdb (see `dsbench history`)."),
     history_db: Optional[Path] = typer.Option(None, "--history-db", metavar="DB", help="Record the card in "
                                               "this history database instead (implies --history)."),
+    quiet: bool = QUIET,
 ) -> None:
     """Score DATA against a standard and write its score card and renderings."""
     from dsbench.history import DEFAULT_DATABASE, check_database
@@ -199,21 +213,26 @@ def evaluate(
     database = history_db or (DEFAULT_DATABASE if history else None)
     if database is not None:
         check_database(database)
+    shown = _progress("evaluate", quiet)
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, encoding, missing_values,
                      full_evidence, threads, memory_limit, timeout)
     path = (output / "card.json") if output else _default_card_path(card)
+    shown.stage = "rendering"
     _write_card(card, path, names, lang)
-    print_card(card, path, lang=lang)
+    shown.close()
+    if not quiet:
+        print_card(card, path, lang=lang)
     if database is not None:
-        _record_history(card, database)
+        _record_history(card, database, quiet)
 
 
-def _record_history(card, database: Path) -> None:
+def _record_history(card, database: Path, quiet: bool = False) -> None:
     from dsbench.history import record
 
     recorded = record(card, database)
     if recorded.created:
-        typer.echo(f"history: recorded as run {recorded.run_id} in {database}")
+        if not quiet:
+            typer.echo(f"history: recorded as run {recorded.run_id} in {database}")
     else:
         typer.echo(f"history: this card ({card.digest}) is run {recorded.run_id} in {database} already; "
                    "not recorded again", err=True)
@@ -268,6 +287,7 @@ def check(
     threads: Optional[int] = THREADS,
     memory_limit: Optional[str] = MEMORY_LIMIT,
     timeout: Optional[float] = TIMEOUT,
+    quiet: bool = QUIET,
 ) -> None:
     """A quality gate: evaluate, then exit 1 when the standard's gates or the given bars fail.
     With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it. In the JUnit rendering a
@@ -278,14 +298,18 @@ def check(
 
     check_fail_on(fail_on)
     names, lang = parse_formats(formats), check_language(lang)
+    shown = _progress("check", quiet)
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, None, None, False, threads,
                      memory_limit, timeout)
+    shown.stage = "rendering"
     if output is not None:  # render everything first, then write: a rendering that fails leaves no file
         files = render_all(card.document, names, lang, options={"junit": {"fail_on": fail_on or "warning"}})
         card.save(output / "card.json")
         write_all(output, files)
     write_step_summary(renderer("md").render(card.document, lang))
-    print_card(card, output / "card.json" if output else None, lang=lang)
+    shown.close()
+    if not quiet:
+        print_card(card, output / "card.json" if output else None, lang=lang)
     problems = gate_problems(card.document, min_score=min_score, min_grade=min_grade, fail_on=fail_on,
                              standard=standard)
     for problem in problems:
@@ -399,6 +423,8 @@ def main(argv: list[str] | None = None) -> None:
     except ImportError:  # pragma: no cover - typer < 0.20
         from click.exceptions import UsageError
 
+    from dsbench import progress
+
     try:
         code = app(args=argv, standalone_mode=False)
     except UsageError as error:
@@ -417,6 +443,8 @@ def main(argv: list[str] | None = None) -> None:
         message = " ".join(str(error).split()) or type(error).__name__
         typer.echo(f"dsbench: error: {type(error).__name__}: {message}", err=True)
         sys.exit(2)
+    finally:  # a run that failed leaves no progress display behind
+        progress.close()
     sys.exit(code if isinstance(code, int) else 0)
 
 

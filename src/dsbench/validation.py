@@ -7,6 +7,7 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
+from dsbench import progress
 from dsbench.data.manifest import pydantic_location
 from dsbench.data.sources import Dataset, LoadOptions, describe_duckdb_error, load_dataset
 from dsbench.engine.metrics import Metric
@@ -138,7 +139,9 @@ def run_suites(suites: list[Suite], dataset: Dataset, full_evidence: bool = Fals
                 if not o.success and o.exception is None}
     wanted = [m for metrics in evidence.values() for m in metrics]
     if wanted:
+        progress.stage("evidence")  # its queries are shown as evidence
         evidence_values = _compute(dataset, wanted, log)[0]
+        progress.stage(None)
         for i in evidence:
             everything[i].add_evidence(outcomes[i], evidence_values)
 

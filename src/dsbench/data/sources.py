@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 import duckdb
 
+from dsbench import progress
 from dsbench.data.encoding import NATIVE, canonical_codec, detect_encoding, open_bytes, transcode_to_utf8
 from dsbench.data.manifest import Manifest, Resource, find_manifest, read_manifest
 from dsbench.engine.sql import quote_ident
@@ -172,6 +173,7 @@ class Dataset:
         columns = {row[0]: row[1] for row in description}
         table = Table(name, view, source, fmt, files, columns)
         self.tables[name] = table
+        progress.advance("tables")
         return table
 
     def add_path(self, path: str | Path, *, name: str | None = None,

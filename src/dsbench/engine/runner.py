@@ -10,6 +10,7 @@ from typing import Any, Iterable, Iterator
 
 import duckdb
 
+from dsbench import progress
 from dsbench.engine.metrics import FUSED_KINDS, Metric, thaw
 from dsbench.engine.planner import Plan, Query, plan_metrics
 
@@ -135,7 +136,7 @@ def run_plan(con: duckdb.DuckDBPyConnection, plan: Plan, log: RunLog | None = No
     that takes too long) errors only the expectations that depend on it."""
     log = log if log is not None else RunLog()
     values: dict[Metric, Any] = {}
-    for query in plan.queries:
+    for query in progress.track("queries", plan.queries):
         try:
             values.update(_execute(con, query, log, timeout))
         except (duckdb.Error, ValueError, TypeError, OverflowError, QueryTimeout) as error:

@@ -374,3 +374,172 @@ def test_a_csv_without_manifest_gets_empty_fields_and_no_manifest(work):
     assert entry["count"] == half_up(0.1, ROWS) and set(entry["cells"]["new"]) == {None}
     island = as_text(out / "penguins.csv")["island"]
     assert sorted(island[island == ""].index) == entry["cells"]["rows"]  # only "" is missing without a manifest
+
+
+# ------------------------------------------------------------------------------ CSV dialects kept
+def penguin_rows(missing: str | None = "") -> list[list]:
+    """The penguins rows with NA as ``missing`` (None: left out of the quoting, as csv writes it)."""
+    import csv
+
+    with open(PENGUINS / "penguins.csv", newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    return [header] + [[missing if v == "NA" else v for v in row] for row in rows]
+
+
+def nonnumeric_rows() -> list[list]:
+    """Numbers as numbers, so that csv.QUOTE_NONNUMERIC quotes the names and the texts only."""
+    rows = penguin_rows(None)
+    return [rows[0]] + [[v if v is None or not v.replace(".", "", 1).isdigit() else float(v) for v in row]
+                        for row in rows[1:]]
+
+
+# name -> (file name, csv.writer options, rows, compressed)
+SHAPES = {
+    "all quoted": ("quoted.csv", {"quoting": 1}, penguin_rows, False),  # csv.QUOTE_ALL; NA as ""
+    "minimal quoting, CRLF": ("minimal.csv", {"lineterminator": "\r\n"}, lambda: penguin_rows("NA"), False),
+    "all quoted, semicolons, CRLF": ("semicolon.csv", {"quoting": 1, "delimiter": ";", "lineterminator": "\r\n"},
+                                     penguin_rows, False),
+    "texts quoted, numbers not": ("nonnumeric.csv", {"quoting": 2}, nonnumeric_rows, False),  # QUOTE_NONNUMERIC
+    "single quotes": ("single.csv", {"quoting": 1, "quotechar": "'"}, penguin_rows, False),
+    "all quoted, gzip": ("zipped.csv.gz", {"quoting": 1}, penguin_rows, True),
+}
+
+
+def write_shape(directory: Path, shape: str) -> Path:
+    import csv
+    import gzip
+    import io
+
+    name, options, rows, compressed = SHAPES[shape]
+    text = io.StringIO()
+    csv.writer(text, **{"lineterminator": "\n", **options}).writerows(rows())
+    path = directory / name
+    data = text.getvalue().encode("utf-8")
+    path.write_bytes(gzip.compress(data) if compressed else data)
+    return path
+
+
+def plain_bytes(path: Path) -> bytes:
+    import gzip
+
+    return gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_at_rate_zero_a_csv_comes_back_byte_for_byte_whatever_its_quoting(tmp_path, shape):
+    source = write_shape(tmp_path, shape)
+    original = plain_bytes(source)
+    first = original.split(b"\n", 1)[0]
+    assert first.startswith(b"species") != ("quoted" in shape or "quotes" in shape)  # the shape is real
+    assert (b"\r\n" in original) == ("CRLF" in shape)
+    inject(source, tmp_path / "out", nulls=0, duplicates=0)
+    assert plain_bytes(tmp_path / "out" / source.name) == original
+
+
+def test_a_header_quoted_alone_and_a_last_line_without_terminator_come_back(tmp_path):
+    rows = penguin_rows("NA")
+    text = ",".join(f'"{name}"' for name in rows[0]) + "\n" + "\n".join(",".join(row) for row in rows[1:])
+    source = tmp_path / "header.csv"
+    source.write_bytes(text.encode("utf-8"))  # no line terminator after the last row
+    inject(source, tmp_path / "out", nulls=0)
+    assert (tmp_path / "out" / "header.csv").read_bytes() == source.read_bytes()
+
+
+def test_a_manifest_dialect_comes_back_and_its_defects_are_written_in_it(tmp_path):
+    import csv
+    import io
+    import re
+
+    rows = penguin_rows("NA")
+    text = io.StringIO()
+    csv.writer(text, delimiter=";", quotechar="'", quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "penguins.csv").write_bytes(text.getvalue().encode("utf-8"))
+    manifest = json.loads((PENGUINS / "datapackage.json").read_text(encoding="utf-8"))
+    resource = manifest["resources"][0]
+    resource["dialect"] = {"delimiter": ";", "quoteChar": "'", "header": True, "lineTerminator": "\r\n"}
+    for key in ("bytes", "hash"):
+        resource.pop(key, None)
+    (data / "datapackage.json").write_text(json.dumps(manifest), encoding="utf-8")
+    inject(data, tmp_path / "zero", nulls=0)
+    assert (tmp_path / "zero" / "penguins.csv").read_bytes() == (data / "penguins.csv").read_bytes()
+
+    out = tmp_path / "defects"
+    inject(data, out, seed=2, nulls=0.05, duplicates=0.02, out_of_range=0.03, label_flips=0.1)
+    written = (out / "penguins.csv").read_bytes().decode("utf-8")
+    lines = written.split("\r\n")
+    assert lines[-1] == "" and "\n" not in "".join(lines)  # CRLF after every line, and only there
+    quoted = re.compile(r"'[^']*'(;'[^']*')*")
+    assert all(quoted.fullmatch(line) for line in lines[:-1])  # every field still quoted, with '
+    assert len(lines) - 2 == truth(out)["tables"]["penguins"]["rows"]["after"]
+    # Read back as the dialect says, the copy differs from the source exactly in the ground truth.
+    header, *parsed = list(csv.reader(io.StringIO(written, newline=""), delimiter=";", quotechar="'"))
+    assert header == rows[0]
+    listed = cells(truth(out)["tables"]["penguins"]["defects"])
+    changed = {(r, c) for r, row in enumerate(parsed[:ROWS]) for c, name in enumerate(header)
+               if row[c] != rows[r + 1][c]}
+    assert {(r, header.index(c)) for r, c in listed} == changed and changed
+    for (r, c), (old, new) in listed.items():
+        assert (old, new) == (rows[r + 1][header.index(c)], parsed[r][header.index(c)])
+    with dsbench.load_dataset(out) as injected, dsbench.load_dataset(data) as original:
+        assert injected.tables["penguins"].columns == original.tables["penguins"].columns
+
+
+def test_an_all_quoted_file_takes_its_nulls_as_quoted_empty_values(tmp_path):
+    source = write_shape(tmp_path, "all quoted")
+    inject(source, tmp_path / "out", nulls=0.1, columns=["island", "body_mass_g"])
+    text = (tmp_path / "out" / "quoted.csv").read_text(encoding="utf-8")
+    assert all(field.startswith('"') and field.endswith('"') for line in text.splitlines()
+               for field in line.split(","))  # no field of penguins holds a comma
+    injected = pd.read_csv(tmp_path / "out" / "quoted.csv")
+    entry = truth(tmp_path / "out")["tables"]["quoted"]["defects"]["nulls"]["island"]
+    assert entry["count"] == half_up(0.1, ROWS) and set(entry["cells"]["new"]) == {""}
+    assert sorted(injected.index[injected["island"].isna()]) == entry["cells"]["rows"]
+
+
+# ------------------------------------------------------------------------ out-of-range values exact
+PRICES = ["12.35", "3.10", "7.05", "19.99", "1.10", "8.30", "15.75", "2.20"] * 25  # 200 rows, 2 decimals
+
+
+def test_out_of_range_values_have_the_columns_decimals_and_are_out_of_range(tmp_path):
+    """1.10 … 19.99: the range arithmetic in binary floating point gives 39.879999999999995 above
+    and -18.789999999999996 below; the values written are 39.88 and -18.79."""
+    import re
+
+    low, high = min(map(float, PRICES)), max(map(float, PRICES))
+    assert (repr(high + (high - low) + 1), repr(low - (high - low) - 1)) == ("39.879999999999995", "-18.789999999999996")
+    source = tmp_path / "prices.csv"
+    source.write_text("item,price\n" + "".join(f"i{n},{p}\n" for n, p in enumerate(PRICES)), encoding="utf-8")
+    parquet = tmp_path / "prices.parquet"
+    duckdb.connect().execute("COPY (SELECT * FROM read_csv(?)) TO ? (FORMAT parquet)", [str(source), str(parquet)])
+    for data in (source, parquet):
+        out = tmp_path / f"out-{data.suffix[1:]}"
+        inject(data, out, out_of_range=0.2)
+        entry = truth(out)["tables"]["prices"]["defects"]["out_of_range"]["price"]
+        assert entry["bounds"]["minimum"] == low and entry["bounds"]["maximum"] == high
+        assert entry["written"] == {"above": "39.88", "below": "-18.79"}
+        new = entry["cells"]["new"]
+        assert len(new) == half_up(0.2, len(PRICES)) and set(new) == {"39.88", "-18.79"}
+        assert all(re.fullmatch(r"-?\d+\.\d{1,2}", v) and (float(v) > high or float(v) < low) for v in new)
+        written = pd.read_csv(out / "prices.csv", dtype=str)["price"] if data is source \
+            else pd.read_parquet(out / "prices.parquet")["price"].map(repr)
+        assert sorted(written[entry["cells"]["rows"]]) == sorted(new)
+
+
+def test_out_of_range_values_past_declared_bounds_keep_the_columns_decimals(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "prices.csv").write_text("item,price\n" + "".join(f"i{n},{p}\n" for n, p in enumerate(PRICES)),
+                                     encoding="utf-8")
+    manifest = {"name": "prices", "resources": [{"name": "prices", "path": "prices.csv", "schema": {"fields": [
+        {"name": "item", "type": "string"},
+        {"name": "price", "type": "number", "constraints": {"minimum": 0.1, "maximum": 20.005}}]}}]}
+    (data / "datapackage.json").write_text(json.dumps(manifest), encoding="utf-8")
+    out = tmp_path / "out"
+    inject(data, out, out_of_range=0.1)
+    entry = truth(out)["tables"]["prices"]["defects"]["out_of_range"]["price"]
+    # 20.005 + 19.905 + 1 = 40.91 exactly; 0.1 - 19.905 - 1 = -20.805 (-20.804999999999996 in binary
+    # floating point), rounded away from the range to -20.81
+    assert entry["written"] == {"above": "40.91", "below": "-20.81"}
+    assert set(entry["cells"]["new"]) <= {"40.91", "-20.81"} and entry["count"] == 20

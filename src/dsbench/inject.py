@@ -26,9 +26,9 @@ Selection is deterministic: each candidate is ranked by DuckDB's hash of the tex
 column; the side of a range and the new class come from the same hash with another salt. The same data, seed, rates and versions (dsbench, DuckDB)
 give byte-identical output; ``injection.json`` records the versions.
 
-Formats: a CSV table stays CSV (same delimiter, quote, header, compression; UTF-8) and is read as
-text, so every untouched cell keeps its exact characters and the output loads with the same column
-types; a Parquet table stays Parquet; other tables (JSON, Arrow, DuckDB, in-memory frames) are
+Formats: a CSV table stays CSV (same delimiter, quote, escape, header line, line terminator,
+quoting style, compression; UTF-8) and is read as text, so every untouched cell keeps its exact
+characters and the output loads with the same column types; a Parquet table stays Parquet; other tables (JSON, Arrow, DuckDB, in-memory frames) are
 written as Parquet. The manifest is copied with the ``bytes`` and ``hash`` it declares for each
 file updated and a ``dsbench:injected`` key added, and nothing else changed, so the injected
 dataset is evaluated with the same generated suites as the original. A dataset without a manifest
@@ -41,6 +41,7 @@ leaves nothing at the output path.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import math
@@ -49,7 +50,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any, Sequence
 from urllib.parse import urlparse
@@ -255,6 +256,24 @@ class _TablePlan:
         return next((f for f in fields if isinstance(f, dict) and f.get("name") == name), {})
 
 
+def _drop_final_newline(path: Path, newline: str) -> None:
+    """Remove the line terminator that ends the file, as the source file had none after its last
+    line (unless that line is empty: without its terminator, it would not be a line)."""
+    ending = newline.encode("utf-8")
+    size = path.stat().st_size
+    with open(path, "rb+") as handle:
+        handle.seek(max(0, size - 2 * len(ending)))
+        tail = handle.read()
+        if tail.endswith(ending) and not tail.endswith(ending * 2) and size > len(ending):
+            handle.truncate(size - len(ending))
+
+
+def _exact(value: Any) -> Decimal:
+    """A bound as an exact decimal: a float by its shortest representation (59.6, not
+    59.60000000000000142…)."""
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value if isinstance(value, int) else str(value))
+
+
 def _field_names(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -264,6 +283,110 @@ def _field_names(value: Any) -> list[str]:
 def _count(rate: float, rows: int) -> int:
     """round(rate × rows), half up, computed exactly (0.05 × 350 is 17.5, not 17.499…)."""
     return int((Decimal(repr(rate)) * rows).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+# -- the layout of a CSV file ----------------------------------------------------------------------
+LAYOUT_SAMPLE_CHARS = 1 << 18  # the head of the file whose records show how it is written
+LAYOUT_SAMPLE_RECORDS = 1000
+MAX_DECIMALS = 20  # decimals an out-of-range value is written with, at most
+
+
+@dataclass
+class _CsvLayout:
+    """How a CSV file is written, beyond its dialect, as seen in its first records: the line
+    terminator, the columns whose every value is quoted (a file quoting all fields, or all text
+    fields, as csv.QUOTE_ALL and QUOTE_NONNUMERIC write them), the header line as it reads,
+    and whether the last line ends with a terminator; and how a column writes an empty value: quoted
+    ("") or not (a column without one in the sample: quoted when the column is)."""
+
+    newline: str = "\n"
+    quoted: set[int] = field(default_factory=set)
+    empty_quoted: dict[int, bool] = field(default_factory=dict)
+    header: str | None = None
+    final_newline: bool = True
+
+    def quotes_empty(self, column: int) -> bool:
+        return self.empty_quoted.get(column, column in self.quoted)
+
+
+def _csv_layout(path: str, delimiter: str, quote: str, escape: str, header: bool) -> _CsvLayout:
+    """The layout of the CSV file at ``path`` (plain or gzip; a zstd file gets the defaults) from its
+    first records. A column counts as quoted when every one of its non-empty values in the sample
+    is quoted and at least one of them is quoted without needing it (no delimiter, quote or line
+    break): a file quoting only where needed then never has a quoted column."""
+    import gzip
+
+    layout = _CsvLayout()
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".gz", ".gzip") and suffix in COMPRESSIONS:
+        return layout
+    opener = gzip.open if suffix in (".gz", ".gzip") else open
+    try:
+        with opener(path, "rb") as handle:
+            head = handle.read(LAYOUT_SAMPLE_CHARS + 1)
+        if suffix not in (".gz", ".gzip"):
+            with open(path, "rb") as handle:
+                handle.seek(max(0, os.path.getsize(path) - 1))
+                layout.final_newline = handle.read(1) in (b"\n", b"\r", b"")
+    except OSError:
+        return layout
+    whole = len(head) <= LAYOUT_SAMPLE_CHARS
+    text = head[:LAYOUT_SAMPLE_CHARS].decode("utf-8", errors="ignore").removeprefix("\ufeff")
+    records = _sample_records(text, delimiter, quote, escape, whole, layout)
+    if header and records:
+        layout.header = records.pop(0)[0]
+    if not quote or not records:
+        return layout
+    special = re.compile("[" + re.escape(delimiter + quote + (escape or "")) + "\r\n]")
+    width = max(len(fields) for _, fields in records)
+    for column in range(width):
+        values = [fields[column] for _, fields in records if column < len(fields)]
+        quoted = [value for was_quoted, value in values if was_quoted]
+        if len(quoted) == sum(1 for was_quoted, value in values if was_quoted or value) \
+                and any(value and not special.search(value) for value in quoted):
+            layout.quoted.add(column)
+        empties = {was_quoted for was_quoted, value in values if not value}
+        if len(empties) == 1:
+            layout.empty_quoted[column] = empties.pop()
+    return layout
+
+
+def _sample_records(text: str, delimiter: str, quote: str, escape: str, whole: bool,
+                    layout: _CsvLayout) -> list[tuple[str, list[tuple[bool, str]]]]:
+    """The complete records at the start of ``text``: (the record's text, its fields as (quoted,
+    value)); the first line terminator found goes into ``layout``. Stops at anything it cannot
+    read as the dialect says (the sample then ends there)."""
+    if quote:
+        q, e = re.escape(quote), re.escape(escape or quote)
+        body = f"[^{q}]*(?:{q}{q}[^{q}]*)*" if escape in ("", quote) else f"[^{q}{e}]*(?:{e}.[^{q}{e}]*)*"
+        quoted_field = re.compile(f"{q}({body}){q}", re.DOTALL)
+    plain_field = re.compile(f"[^{re.escape(delimiter + quote)}\r\n]*")
+    records: list[tuple[str, list[tuple[bool, str]]]] = []
+    position, seen_newline = 0, False
+    while position < len(text) and len(records) < LAYOUT_SAMPLE_RECORDS:
+        start, fields = position, []
+        while True:
+            match = quoted_field.match(text, position) if quote and text.startswith(quote, position) else None
+            if match is not None:
+                fields.append((True, match.group(1)))
+            else:
+                match = plain_field.match(text, position)
+                fields.append((False, match.group()))
+            position = match.end()
+            if text.startswith(delimiter, position):
+                position += len(delimiter)
+                continue
+            ending = next((n for n in ("\r\n", "\n", "\r") if text.startswith(n, position)), None)
+            if ending is None and not (whole and position == len(text)):
+                return records  # malformed or cut off by the sample's end
+            if ending is not None and ending == "\r" and position + 1 == len(text) and not whole:
+                return records  # perhaps the first half of a \r\n
+            if ending is not None and not seen_newline:
+                layout.newline, seen_newline = ending, True
+            records.append((text[start:position], fields))
+            position += len(ending or "")
+            break
+    return records
 
 
 # -- the work on one table, in DuckDB --------------------------------------------------------------
@@ -285,6 +408,7 @@ class _TableWork:
         self.tokens: list[str] = []
         self.missing_token: str | None = None
         self.dialect: dict[str, Any] = {}
+        self.layout = _CsvLayout()
         try:
             if plan.text:
                 self._load_text(dataset)
@@ -344,6 +468,12 @@ class _TableWork:
             sniff["sep"] = "\t"
         if declared is not None and declared.header is not None:
             sniff["header"] = declared.header
+        declared_quote = getattr(declared, "quoteChar", None)
+        if declared_quote is not None:
+            sniff["quote"] = declared_quote
+        declared_escape = declared.escape_char() if hasattr(declared, "escape_char") else None
+        if declared_escape is not None:
+            sniff["escape"] = declared_escape
         arguments = "".join(f", {name} := ${name}" for name in sniff)
         try:
             found = self.run(f"SELECT Delimiter, Quote, Escape, HasHeader FROM sniff_csv($path{arguments})",
@@ -354,11 +484,18 @@ class _TableWork:
         quote = quote or ""  # a file without quoting is read, and written, without
         escape = escape or quote  # with quoting and no escape character, quotes are doubled
         self.dialect = {"delimiter": delimiter, "quote": quote, "escape": escape, "header": bool(header)}
+        # How the file is written beyond its dialect (line ends, which columns are always quoted, the
+        # header line), so that the copy is written the same way.
+        self.layout = _csv_layout(paths[0], delimiter, quote, escape, bool(header))
+        if len(paths) > 1:
+            self.layout.final_newline = _csv_layout(paths[-1], delimiter, quote, escape, False).final_newline
         reader: dict[str, Any] = {}
         while True:
             try:
+                # A quoted empty value ("") stays an empty text, apart from an empty field (NULL), so
+                # that each is written back as it was.
                 relation = self.con.read_csv(paths if len(paths) > 1 else paths[0], all_varchar=True,
-                                             na_values=[""], null_padding=True, sep=delimiter,
+                                             na_values=[""], allow_quoted_nulls=False, null_padding=True, sep=delimiter,
                                              quotechar=quote, escapechar=escape, header=bool(header), **reader)
                 relation.create_view(SOURCE)
                 break
@@ -493,26 +630,42 @@ class _TableWork:
 
     def _outside_values(self, name: str, low: Any, high: Any, sides: list[str]) -> dict[str, tuple[Any, str]]:
         """The value written above and below the range, as (value, its text in the column's type),
-        for each side whose value the column's type can hold."""
+        for each side whose value the column's type can hold. The arithmetic is decimal, at the
+        column's number of decimal places (rounded away from the range), so that a value reads as
+        the column's do (``-5.61``, not ``-5.609999999999999``); a CSV cell is written with exactly
+        those places."""
         from dsbench.expectations.types import is_integer
 
         column_type = self.plan.table.columns[name]
-        if isinstance(low, Decimal) or isinstance(high, Decimal):
-            low, high = Decimal(str(low)), Decimal(str(high))
-        spread = max(high - low, 0)
-        targets = {"above": high + spread + 1, "below": low - spread - 1}
+        exact_low, exact_high = _exact(low), _exact(high)
+        spread = max(exact_high - exact_low, Decimal(0))
+        targets = {"above": exact_high + spread + 1, "below": exact_low - spread - 1}
         if is_integer(column_type):
-            targets = {"above": math.floor(targets["above"]), "below": math.ceil(targets["below"])}
+            targets = {"above": Decimal(math.floor(targets["above"])), "below": Decimal(math.ceil(targets["below"]))}
+        else:
+            quantum = Decimal(1).scaleb(-self._decimals(name))
+            targets = {"above": targets["above"].quantize(quantum, rounding=ROUND_CEILING),
+                       "below": targets["below"].quantize(quantum, rounding=ROUND_FLOOR)}
         values = {}
         for side in sides:
             target = targets[side]
             beyond = ">" if side == "above" else "<"
+            literal = format(target, "f")
             text, outside = self._row(
                 f"SELECT CAST(v AS VARCHAR), v {beyond} $bound FROM (SELECT TRY_CAST($target AS {column_type}) AS v)",
-                target=target, bound=high if side == "above" else low)
+                target=literal, bound=high if side == "above" else low)
             if text is not None and outside:
-                values[side] = (target, text)
+                values[side] = (literal, literal if self.plan.text else text)
         return values
+
+    def _decimals(self, name: str) -> int:
+        """The most decimal places a present value of the column has (as written in CSV, else as
+        DuckDB writes it), at most MAX_DECIMALS; values in exponent notation are not counted."""
+        slot = self.slots[name] if self.plan.text else f"CAST({self.value(name)} AS VARCHAR)"
+        places = self._scalar(
+            f"SELECT max(length(regexp_extract({slot}, '^\\s*[-+]?[0-9]*\\.([0-9]+)\\s*$', 1))) "
+            f"FROM {WORK} WHERE {self.present(name)}", tokens=self.tokens)
+        return min(places or 0, MAX_DECIMALS)
 
     def label_flips(self, rate: float) -> None:
         for name in self.plan.label_flips:
@@ -563,7 +716,10 @@ class _TableWork:
         for name in self.plan.nulls:
             slot = self.slots[name]
             if self.plan.text:
-                new = "$token" if self.missing_token else "CAST(NULL AS VARCHAR)"
+                # An empty value written as the column writes them: "" (an empty text), else an
+                # empty field (NULL), when "" is a missing value.
+                quoted_empty = self.layout.quotes_empty(self.names.index(name)) and "" in self.tokens
+                new = "$token" if self.missing_token or quoted_empty else "CAST(NULL AS VARCHAR)"
             else:
                 new = f"CASE WHEN false THEN {slot} END"  # NULL of the column's own type
             requested = _count(rate, self.rows)
@@ -588,20 +744,58 @@ class _TableWork:
 
         select = ", ".join(f"{slot} AS {quote_ident(name)}" for name, slot in self.slots.items())
         query = f"SELECT {select} FROM {WORK} ORDER BY rowid"
-        if self.plan.text:
-            compression = COMPRESSIONS.get(path.suffix.lower(), "none")
-            dialect = dict(self.dialect)
-            if not dialect["quote"] and self._new_texts_need_quotes(dialect["delimiter"]):
-                dialect.update(quote='"', escape='"')
-            # DuckDB quotes every value holding a '#', lest a line start like a comment; only a
-            # first column that starts with one needs that.
-            first = next(iter(self.slots.values()))
-            comment = "#" if self._scalar(f"SELECT count(*) FROM {WORK} WHERE starts_with({first}, '#')") else ""
-            self.run(f"COPY ({query}) TO $path (FORMAT csv, DELIMITER $delimiter, QUOTE $quote, "
-                     "ESCAPE $escape, HEADER $header, NULLSTR '', COMMENT $comment, COMPRESSION $compression)",
-                     path=str(path), compression=compression, comment=comment, **dialect)
-        else:
+        if not self.plan.text:
             self.run(f"COPY ({query}) TO $path (FORMAT parquet)", path=str(path))
+            return
+        compression = COMPRESSIONS.get(path.suffix.lower(), "none")
+        dialect = dict(self.dialect)
+        if not dialect["quote"] and self._new_texts_need_quotes(dialect["delimiter"]):
+            dialect.update(quote='"', escape='"')
+        # DuckDB quotes every value holding a '#', lest a line start like a comment; only a
+        # first column that starts with one needs that.
+        first = next(iter(self.slots.values()))
+        comment = "#" if self._scalar(f"SELECT count(*) FROM {WORK} WHERE starts_with({first}, '#')") else ""
+        quoted = [quote_ident(name) for index, name in enumerate(self.names) if index in self.layout.quoted]
+        options = ("FORMAT csv, DELIMITER $delimiter, QUOTE $quote, ESCAPE $escape, HEADER $header, NULLSTR '', "
+                   "COMMENT $comment, NEW_LINE $newline" + (f", FORCE_QUOTE ({', '.join(quoted)})" if quoted else ""))
+        params = {**dialect, "comment": comment, "newline": self.layout.newline}
+        # The header line as it was: DuckDB quotes a column's name as it quotes its values, while
+        # a file may quote its header alone (or every name, and only the text columns' values).
+        own_header = dialect["header"] and self.layout.header is not None and \
+            self._written_header(query, options, params, path) != self.layout.header
+        if own_header and compression not in ("none", "gzip"):
+            own_header = False  # rewriting the header needs a compressor at hand: zstd keeps DuckDB's
+        if not own_header:
+            self.run(f"COPY ({query}) TO $path ({options}, COMPRESSION $compression)", path=str(path),
+                     compression=compression, **params)
+            if compression == "none" and not self.layout.final_newline:
+                _drop_final_newline(path, self.layout.newline)
+            return
+        body = path.with_name(path.name + ".body")
+        try:
+            self.run(f"COPY ({query}) TO $path ({options}, COMPRESSION 'none')", path=str(body),
+                     **{**params, "header": False})
+            if not self.layout.final_newline:
+                _drop_final_newline(body, self.layout.newline)
+            with open(path, "wb") as file, open(body, "rb") as data:
+                # gzip without a file name or time in its header: the same bytes on every run
+                out = gzip.GzipFile(fileobj=file, mode="wb", compresslevel=6, mtime=0) \
+                    if compression == "gzip" else file
+                out.write((self.layout.header + self.layout.newline).encode("utf-8"))
+                shutil.copyfileobj(data, out, 1 << 20)
+                if out is not file:
+                    out.close()
+        finally:
+            body.unlink(missing_ok=True)
+
+    def _written_header(self, query: str, options: str, params: dict[str, Any], path: Path) -> str:
+        """The header line DuckDB writes for this table with these options."""
+        probe = path.with_name(path.name + ".header")
+        try:
+            self.run(f"COPY ({query} LIMIT 0) TO $path ({options}, COMPRESSION 'none')", path=str(probe), **params)
+            return probe.read_bytes().decode("utf-8").removesuffix(self.layout.newline)
+        finally:
+            probe.unlink(missing_ok=True)
 
     def _new_texts_need_quotes(self, delimiter: str) -> bool:
         """Whether a value the injection wrote (a label class or a missing-value token from the

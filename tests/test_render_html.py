@@ -68,8 +68,8 @@ def test_content_in_each_language(lang):
     assert "dsbench verify card.json" in text
     assert card["dataset"]["fingerprint"] in text
     assert "penguins" in text and "344" in text  # table name and rows
-    for gate in card["gates"]:
-        assert gate["description"] in text
+    for gate in card["gates"]:  # the standard describes a gate in English only
+        assert (gate["description"] in text) == (lang == "en")
     gate = next(g for g in card["gates"] if g["type"] == "min_dimension_score")
     assert f"01: {gate['observed']['01']:.1f}" in text  # the gate's observed dimension scores
 
@@ -153,9 +153,10 @@ def test_cjk_font_is_found_when_installed():
     pytest.importorskip("matplotlib")
     from matplotlib import font_manager
 
+    font = html.cjk_font()  # adds an installed CJK font that matplotlib's font cache predates
     installed = {f.name for f in font_manager.fontManager.ttflist}
     expected = next((f for f in html.CJK_FONTS if f in installed), None)
-    assert html.cjk_font() == expected
+    assert font == expected or (expected is None and font in installed)
 
 
 def test_large_card_is_small_and_quick():

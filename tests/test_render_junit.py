@@ -30,7 +30,7 @@ def expected_suites(card: dict, lang: str) -> list[tuple[str, list[dict]]]:
         ids = sorted({entry["id"] for i in dimension["indicators"] for entry in i["results"]})
         bound.update(ids)
         suites.append((f"{dimension['code']} {dimension['name'][lang]}", [by_id[rid] for rid in ids]))
-    suites.append(("unscored", [r for r in card["results"] if r["id"] not in bound]))
+    suites.append(({"en": "unscored", "zh": "未计分"}[lang], [r for r in card["results"] if r["id"] not in bound]))
     return suites
 
 
@@ -167,7 +167,7 @@ def test_failed_info_results_are_skipped_not_failures(lang):
         case = found[result["id"]]
         assert case.is_skipped and not case.is_failure
         message = case.result[0].message
-        assert message.startswith("[info] ")
+        assert message.startswith("[info] " if lang == "en" else "[提示] ")
         assert junit.failure_message(result, lang) in message  # the finding
         assert t("junit_below", lang, level=t("warning", lang)) in message
 

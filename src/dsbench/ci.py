@@ -34,30 +34,34 @@ def standard_grades(card: dict, standard: Any = None) -> list[str]:
 
 def gate_problems(card: dict, *, min_score: float | None = None, min_grade: str | None = None,
                   fail_on: str | None = None, grades: Sequence[str] | None = None,
-                  standard: Any = None) -> list[str]:
-    """Why ``card`` (a card document) fails: the standard's gates, then the given bars.
+                  standard: Any = None, lang: str = "en") -> list[str]:
+    """Why ``card`` (a card document) fails, in ``lang`` (en or zh): the standard's gates, then the
+    given bars.
 
     ``min_grade`` is compared in the order of ``grades`` (best first; default: the standard's
     levels). ``fail_on`` is ``critical`` (a failed critical expectation fails the check) or
     ``warning`` (a failed warning or critical one). Unknown values raise :class:`DsbenchError`.
     """
+    from dsbench.render.i18n import t
+
     check_fail_on(fail_on)
-    problems = [] if card.get("passed") else ["the standard's gates did not pass"]
+    problems = [] if card.get("passed") else [t("problem_gates", lang)]
     score = card.get("score")
     if min_score is not None and (score is None or score < min_score):
-        problems.append(f"score {score} is below {min_score:g}")
+        problems.append(t("problem_score", lang, score=score, bar=f"{min_score:g}"))
     if min_grade is not None:
         order = list(grades) if grades is not None else standard_grades(card, standard)
         if min_grade not in order:
             raise DsbenchError(f"unknown grade {min_grade!r} (grades: {', '.join(order)})")
         grade = card.get("grade")
         if grade is None or grade not in order or order.index(grade) > order.index(min_grade):
-            problems.append(f"grade {grade} is below {min_grade}")
+            problems.append(t("problem_grade", lang, grade=grade, bar=min_grade))
     if fail_on is not None:
         severities = SEVERITIES_AT_OR_ABOVE[fail_on]
         failed = [r["id"] for r in card.get("results") or [] if not r["success"] and r["severity"] in severities]
         if failed:
-            problems.append(f"{len(failed)} {fail_on}-or-worse expectation(s) failed")
+            level = fail_on if lang == "en" else t(fail_on, lang)
+            problems.append(t("problem_fail_on", lang, n=len(failed), level=level))
     return problems
 
 

@@ -294,6 +294,7 @@ def check(
     failed expectation below the --fail-on level (default warning) is skipped, not a failure."""
     from dsbench.ci import check_fail_on, gate_problems, write_step_summary
     from dsbench.render import check_language, parse_formats, render_all, renderer, write_all
+    from dsbench.render.i18n import t
     from dsbench.report import print_card
 
     check_fail_on(fail_on)
@@ -311,9 +312,9 @@ def check(
     if not quiet:
         print_card(card, output / "card.json" if output else None, lang=lang)
     problems = gate_problems(card.document, min_score=min_score, min_grade=min_grade, fail_on=fail_on,
-                             standard=standard)
+                             standard=standard, lang=lang)
     for problem in problems:
-        typer.echo(f"check failed: {problem}")
+        typer.echo(t("check_failed", lang, problem=problem))
     raise typer.Exit(1 if problems else 0)
 
 

@@ -121,4 +121,5 @@ def print_card(card: Any, where: Any = None, lang: str = "en") -> None:
     if document.get("results"):
         console.print(escape(s.results_summary(document, lang)))
     if where is not None:
-        console.print(f"card: {escape(str(where))}  {t('digest', lang).lower()} {document['digest']}")
+        console.print(f"{t('card_file', lang)}{t('colon', lang)}{escape(str(where))}  "
+                      f"{t('digest', lang).lower()} {document['digest']}")

@@ -436,6 +436,13 @@ def gate_condition(gate: dict, lang: str) -> str:
     return str(gate.get("description") or kind or "")
 
 
+def gate_description(gate: dict, lang: str) -> str:
+    """A gate's description from the standard, which gives it in English only: shown in English,
+    left out in another language (as the A and B of an indicator are), where the translated
+    condition says what the gate asks."""
+    return str(gate.get("description") or "") if lang == "en" else ""
+
+
 def gate_observed(gate: dict, lang: str, card: dict | None = None) -> str:
     """A gate's observed value: a score, per-dimension scores, or the failed expectations ("2 failed:
     id1, id2"). With ``card``, a score is never shown as the full scale unless it is exact."""

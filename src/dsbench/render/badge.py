@@ -63,10 +63,12 @@ def texts(card: dict, lang: str) -> tuple[str, str, str]:
     message.append(f"{t('grade', lang).lower()} {grade}" if grade else t("no_grade", lang))
     if not passed:
         message.append(t("badge_fail", lang))
-    title = (f"{t('title', lang)}: {card['dataset']['name']} × {standard}. "
-             f"{t('score', lang)} {score} / {s.scale_text(card)}, "
-             f"{t('grade', lang)} {grade if grade else t('no_grade', lang)} ({s.grade_bands(card, lang)}), "
-             f"{s.verdict(card, lang)}.")
+    colon, comma, stop = t("colon", lang), t("comma", lang), t("full_stop", lang)
+    space = " " if lang == "en" else ""
+    title = (f"{t('title', lang)}{colon}{card['dataset']['name']} × {standard}{stop}{space}"
+             f"{t('score', lang)} {score} / {s.scale_text(card)}{comma}"
+             f"{t('grade', lang)} {grade if grade else t('no_grade', lang)} ({s.grade_bands(card, lang)}){comma}"
+             f"{s.verdict(card, lang)}{stop}")
     return xml_safe(standard), xml_safe(" · ".join(message)), xml_safe(title)
 
 

@@ -15,8 +15,9 @@ The graph holds:
   standard) and the standard as a ``dqv:Category``;
 - the outcome as a ``dqv:QualityCertificate`` (an ``oa:Annotation`` motivated by
   ``dqv:qualityAssessment``, ``oa:hasTarget`` the dataset, ``oa:hasBody`` the grade as a
-  ``skos:Concept`` of the standard's grades, or a textual body "no grade"), with the overall score,
-  whether the gates passed and each gate (``dsbench:gate``: its type, threshold, observed value or
+  ``skos:Concept`` of the standard's grades, or a textual body "no grade" in zh and en), with the
+  overall score, whether the gates passed and each gate (``dsbench:gate``: its type, its condition in
+  zh and en as ``dcterms:title``, the standard's description (English), threshold, observed value or
   failed expectations, and whether it passed); every grade band of the standard is a ``skos:Concept``
   with its ``dsbench:minScore``;
 - provenance: every measurement and the certificate ``prov:wasDerivedFrom`` the card
@@ -33,6 +34,9 @@ from __future__ import annotations
 import json
 from typing import Any
 from urllib.parse import quote
+
+from dsbench.render._shared import gate_condition
+from dsbench.render.i18n import t
 
 FILENAME = "card.dqv.jsonld"
 MEDIA_TYPE = "application/ld+json"
@@ -193,7 +197,8 @@ def graph(card: dict) -> list[dict]:
         body: dict = {"@id": grade_iri(sid, grade), "@type": "skos:Concept", "skos:notation": grade,
                       "skos:inScheme": _ref(f"{standard_iri(sid)}:grades")}
     else:
-        body = {"@id": f"{certificate}:body", "@type": "oa:TextualBody", "rdf:value": "no grade"}
+        body = {"@id": f"{certificate}:body", "@type": "oa:TextualBody",
+                "rdf:value": [{"@value": t("no_grade", lang), "@language": lang} for lang in LANGUAGES]}
     cert = {
         "@id": certificate, "@type": ["dqv:QualityCertificate", "oa:Annotation"],
         "oa:motivatedBy": _ref("dqv:qualityAssessment"),
@@ -210,6 +215,7 @@ def graph(card: dict) -> list[dict]:
     for index, gate in enumerate(card.get("gates") or []):
         node = {"@id": f"{certificate}:gate:{index + 1}", "@type": "dsbench:Gate",
                 "dsbench:gateType": gate.get("type"),
+                "dcterms:title": [{"@value": gate_condition(gate, lang), "@language": lang} for lang in LANGUAGES],
                 "dsbench:passed": {"@value": bool(gate.get("passed")), "@type": "xsd:boolean"}}
         threshold = gate.get("threshold")
         if isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
@@ -222,7 +228,7 @@ def graph(card: dict) -> list[dict]:
         elif isinstance(observed, list):
             node["dsbench:failed"] = [str(item) for item in observed]
         if gate.get("description"):
-            node["dcterms:description"] = gate["description"]
+            node["dcterms:description"] = {"@value": gate["description"], "@language": "en"}  # as the standard gives it
         gates.append(node)
     if gates:
         cert["dsbench:gate"] = [_ref(gate["@id"]) for gate in gates]

@@ -12,7 +12,10 @@ from __future__ import annotations
 import functools
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +29,20 @@ MEDIA_TYPE = "text/html"
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_ROWS = 50  # expectation rows per indicator (failures come first); the rest is counted
 TOP_VALUES = 5  # unexpected values shown per expectation
-CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC")
+CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "Source Han Sans CN",
+             "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC",
+             "Droid Sans Fallback", "AR PL UMing CN")
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts", "/Library/Fonts",
+             "/System/Library/Fonts", "~/Library/Fonts", "C:/Windows/Fonts")
+CJK_FILE_NAMES = re.compile(r"wqy|cjk|sourcehan|notosanssc|notoserifsc|msyh|simhei|simsun|pingfang|hiragino|"
+                            r"stheiti|droidsansfallback|uming|ukai", re.I)
+CJK_INSTALL_HINT = ("dsbench: the Chinese charts show codes, not names: matplotlib knows no CJK font. Install one "
+                    "(Debian/Ubuntu: apt-get install fonts-wqy-microhei; Fedora: dnf install wqy-microhei-fonts) "
+                    "and render again.")
+CJK_STALE_HINT = ("dsbench: matplotlib's font cache predates the CJK font {font}, which this run added. To refresh "
+                  "the cache for good, delete {cache}.")
+CJK_UNUSABLE_HINT = ("dsbench: the Chinese charts show codes, not names: the CJK font {path} is installed but "
+                     "matplotlib cannot load it. Delete {cache} to rebuild matplotlib's font cache.")
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C7A00", "#555555")
 MUTED = "#8a8f98"
@@ -159,7 +175,7 @@ def _context(card: dict, lang: str) -> dict:
         "verdict": s.verdict(card, lang),
         "gates": [{"passed": bool(g.get("passed")), "status_word": s.gate_status(g, lang),
                    "type": g.get("type", ""), "condition": s.gate_condition(g, lang),
-                   "description": g.get("description", ""),
+                   "description": s.gate_description(g, lang),
                    "threshold": s.gate_threshold(g, lang),
                    "observed": s.gate_observed(g, lang, card)} for g in card.get("gates", [])],
         "dataset": {"name": dataset.get("name", ""), "fingerprint": dataset.get("fingerprint", ""),
@@ -216,11 +232,60 @@ def compact(card: dict, lang: str = "en") -> str:
 
 @functools.lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The first installed CJK font matplotlib knows (None when there is none)."""
+    """The CJK font of Chinese charts, None when there is none (the charts then show codes). Found
+    once per process by :func:`find_cjk_font` in matplotlib's font manager, which gains a font that
+    is installed but missing from its cache; a hint saying what to do goes to stderr, once."""
     from matplotlib import font_manager
 
-    installed = {entry.name for entry in font_manager.fontManager.ttflist}
-    return next((font for font in CJK_FONTS if font in installed), None)
+    font, hint = find_cjk_font(font_manager.fontManager)
+    if hint:
+        print(hint, file=sys.stderr)
+    return font
+
+
+def find_cjk_font(manager: Any, system_fonts: list[str] | None = None) -> tuple[str | None, str | None]:
+    """(font, hint) for Chinese charts, from ``manager`` (a matplotlib FontManager): a CJK font it
+    knows and no hint; else, when the system has one (``system_fonts``, default
+    :func:`system_cjk_fonts`) that matplotlib's font cache predates, that font added to ``manager``
+    and a hint that the cache is stale and how to refresh it; else None and how to install one."""
+    known = {entry.name for entry in manager.ttflist}
+    font = next((name for name in CJK_FONTS if name in known), None)
+    if font is not None:
+        return font, None
+    files = system_cjk_fonts() if system_fonts is None else list(system_fonts)
+    if not files:
+        return None, CJK_INSTALL_HINT
+    by_path = {os.path.realpath(entry.fname): entry.name for entry in manager.ttflist}
+    font = next((by_path[os.path.realpath(f)] for f in files if os.path.realpath(f) in by_path), None)
+    if font is not None:  # known to matplotlib under a name not in CJK_FONTS
+        return font, None
+    for path in files:
+        try:
+            manager.addfont(path)
+        except (OSError, RuntimeError, ValueError):
+            continue
+    added = [entry.name for entry in manager.ttflist if os.path.realpath(entry.fname) in
+             {os.path.realpath(f) for f in files}]
+    import matplotlib
+
+    cache = Path(matplotlib.get_cachedir()) / "fontlist-*.json"
+    if not added:
+        return None, CJK_UNUSABLE_HINT.format(path=files[0], cache=cache)
+    font = next((name for name in CJK_FONTS if name in added), added[0])
+    return font, CJK_STALE_HINT.format(font=font, cache=cache)
+
+
+def system_cjk_fonts() -> list[str]:
+    """Font files (TrueType, OpenType) installed on the system that cover Chinese, sorted: as
+    fontconfig lists them (``fc-list :lang=zh``), or without fontconfig, the files of the usual font
+    directories named like common CJK fonts."""
+    try:
+        listed = subprocess.run(["fc-list", "--format=%{file}\\n", ":lang=zh"], capture_output=True,
+                                text=True, timeout=20, check=True).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        listed = [str(path) for folder in FONT_DIRS if Path(folder).expanduser().is_dir()
+                  for path in Path(folder).expanduser().rglob("*") if CJK_FILE_NAMES.search(path.name)]
+    return sorted({f.strip() for f in listed if f.strip().lower().endswith((".ttf", ".otf", ".ttc"))})
 
 
 def chart_labels(card: dict, lang: str, cjk: bool) -> tuple[list[str], list[str]]:

@@ -174,6 +174,18 @@ LABELS: dict[str, dict[str, str]] = {
                           "zh": "指标：单位、A / B、覆盖率、权重及计入的检查结果"},
     "overall": {"en": "overall", "zh": "总分"},
     "makes_applicable": {"en": "only this suite made applicable", "zh": "仅由此套件变为适用"},
+    "unscored": {"en": "unscored", "zh": "未计分"},
+    "junit_concern": {"en": "concern: {concern}; severity: {severity}", "zh": "关注点：{concern}；严重程度：{severity}"},
+    "junit_result": {"en": "result: {result}", "zh": "结果：{result}"},
+    "full_stop": {"en": ".", "zh": "。"},
+    "card_version": {"en": "card_version", "zh": "评分卡格式版本"},
+    # the command line: the card's path under the summary, and why `dsbench check` failed
+    "card_file": {"en": "card", "zh": "评分卡"},
+    "check_failed": {"en": "check failed: {problem}", "zh": "检查未通过：{problem}"},
+    "problem_gates": {"en": "the standard's gates did not pass", "zh": "未达到标准的门槛"},
+    "problem_score": {"en": "score {score} is below {bar}", "zh": "得分 {score} 低于 {bar}"},
+    "problem_grade": {"en": "grade {grade} is below {bar}", "zh": "等级 {grade} 低于 {bar}"},
+    "problem_fail_on": {"en": "{n} {level}-or-worse expectation(s) failed", "zh": "{n} 项{level}及以上级别的检查项未通过"},
     # the words of a table's column headers, in lower case (leaderboard and calibration report)
     "col_rank": {"en": "rank", "zh": "排名"},
     "col_dataset": {"en": "dataset", "zh": "数据集"},

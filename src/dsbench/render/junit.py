@@ -6,7 +6,7 @@ card does not meet it, with its threshold and observed value; the score, grade, 
 and the renormalisation of weights are its ``<properties>``). Then one ``<testsuite>`` per dimension
 of the standard (named by its code and its name in ``lang``), holding one ``<testcase>`` per
 expectation result that fed one of the dimension's indicators (an indicator's ``results``), then a
-final ``<testsuite name="unscored">`` with the results no indicator counts.
+final ``<testsuite name="unscored">`` (in Chinese "未计分") with the results no indicator counts.
 
 What fails is decided by ``fail_on`` (``dsbench check --fail-on``; default "warning"): a failed
 result of that severity or worse gets a ``<failure>`` (its message gives the severity, the unexpected
@@ -78,7 +78,7 @@ def _count(number: Any) -> str:
 def failure_message(item: dict, lang: str) -> str:
     """One line: severity, unexpected count (or the observed value) and up to five samples."""
     result = item.get("result") or {}
-    parts = [f"[{item.get('severity')}]"]
+    parts = [f"[{s.severity_word(str(item.get('severity')), lang)}]"]
     if result.get("unexpected_count") is not None:
         if result.get("element_count") is not None:
             parts.append(t("unexpected_of", lang, count=_count(result["unexpected_count"]),
@@ -104,12 +104,14 @@ def _details(item: dict, lang: str) -> str:
     lines = [
         f"{item.get('id')}",
         f"{config.get('type')} {json.dumps(config.get('kwargs') or {}, ensure_ascii=False, sort_keys=True)}",
-        f"concern: {item.get('concern')}; severity: {item.get('severity')}",
+        t("junit_concern", lang, concern=item.get("concern"),
+          severity=s.severity_word(str(item.get("severity")), lang)),
     ]
     if measure.get("evaluated") is not None:
         lines.append(t("measure", lang, passed=_count(measure.get("passed")),
                            evaluated=_count(measure.get("evaluated"))))
-    lines.append("result: " + json.dumps(item.get("result") or {}, ensure_ascii=False, sort_keys=True))
+    lines.append(t("junit_result", lang, result=json.dumps(item.get("result") or {}, ensure_ascii=False,
+                                                        sort_keys=True)))
     return xml_safe("\n".join(lines))
 
 
@@ -136,7 +138,8 @@ def _testcase(item: dict, lang: str, fail_on: str = DEFAULT_FAIL_ON) -> tuple[ET
     if outcome is None:
         return case, None
     if exception.get("raised_exception"):
-        message = f"[{item.get('severity')}] " + (exception.get("exception_message") or t("raised", lang))
+        message = (f"[{s.severity_word(str(item.get('severity')), lang)}] "
+                   + (exception.get("exception_message") or t("raised", lang)))
         details = "\n".join(str(part) for part in (message, exception.get("exception_traceback")) if part)
     else:
         message, details = failure_message(item, lang), _details(item, lang)
@@ -158,7 +161,7 @@ def _gate_case(card: dict, gate: dict, lang: str) -> tuple[ET.Element, str | Non
         return case, None
     failure = ET.SubElement(case, "failure", {"message": xml_safe(s.gate_line(gate, lang, card)),
                                               "type": xml_safe(str(gate.get("type")))})
-    failure.text = xml_safe(str(gate.get("description") or ""))
+    failure.text = xml_safe(s.gate_description(gate, lang) or s.gate_condition(gate, lang))
     return case, "failure"
 
 
@@ -240,7 +243,7 @@ def render(card: dict, lang: str, fail_on: str = DEFAULT_FAIL_ON) -> str:
         properties += [_indicator_property(card, i, lang) for i in dimension.get("indicators") or []]
         suites.append(_suite(name, (_testcase(by_id[rid], lang, fail_on) for rid in ids), properties))
     unscored = [item for item in results if item["id"] not in bound]
-    suites.append(_suite(UNSCORED, (_testcase(item, lang, fail_on) for item in unscored)))
+    suites.append(_suite(t(UNSCORED, lang), (_testcase(item, lang, fail_on) for item in unscored)))
     for suite, counts in suites:
         root.append(suite)
         for key in totals:

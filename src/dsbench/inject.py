@@ -762,7 +762,7 @@ class _TableWork:
         # The header line as it was: DuckDB quotes a column's name as it quotes its values, while
         # a file may quote its header alone (or every name, and only the text columns' values).
         own_header = dialect["header"] and self.layout.header is not None and \
-            self._written_header(query, options, params, path) != self.layout.header
+            self._written_header(f"SELECT {select} FROM {WORK} LIMIT 0", options, params, path) != self.layout.header
         if own_header and compression not in ("none", "gzip"):
             own_header = False  # rewriting the header needs a compressor at hand: zstd keeps DuckDB's
         if not own_header:
@@ -789,10 +789,10 @@ class _TableWork:
             body.unlink(missing_ok=True)
 
     def _written_header(self, query: str, options: str, params: dict[str, Any], path: Path) -> str:
-        """The header line DuckDB writes for this table with these options."""
+        """The header line DuckDB writes for the columns of ``query`` (no rows) with these options."""
         probe = path.with_name(path.name + ".header")
         try:
-            self.run(f"COPY ({query} LIMIT 0) TO $path ({options}, COMPRESSION 'none')", path=str(probe), **params)
+            self.run(f"COPY ({query}) TO $path ({options}, COMPRESSION 'none')", path=str(probe), **params)
             return probe.read_bytes().decode("utf-8").removesuffix(self.layout.newline)
         finally:
             probe.unlink(missing_ok=True)

@@ -84,7 +84,18 @@ def _expectation_row(result: dict, lang: str, counts: dict[str, tuple] | None = 
         "finding": s.finding(result, lang),
         "samples": [(value, None if count is None else s.fmt_count(count))
                     for value, count in s.samples(result, TOP_VALUES)] if status != "pass" else [],
+        "failing_rows": _failing_rows_link(result, lang),
     }
+
+
+def _failing_rows_link(result: dict, lang: str) -> tuple[str, str] | None:
+    """(href, text) of the result's failing-rows file, when the card links it (see
+    dsbench.row_evidence.link_failing_rows, which records ``href`` relative to the card)."""
+    found = result.get("failing_rows") or {}
+    if not found.get("href"):
+        return None
+    key = "failing_rows_capped" if found.get("capped") else "failing_rows"
+    return found["href"], t(key, lang, n=s.fmt_count(found.get("rows", 0)))
 
 
 def _rows(results: list[dict], lang: str, counts: dict[str, tuple] | None = None) -> dict:

@@ -160,6 +160,8 @@ LABELS: dict[str, dict[str, str]] = {
     "bad_share_plain": {"en": "lower is better: {value}", "zh": "越低越好：{value}"},
     "results_fed": {"en": "Results that fed it", "zh": "计入的检查结果"},
     "passing_generated": {"en": "passing generated checks: {n}", "zh": "通过的自动生成检查：{n} 项"},
+    "failing_rows": {"en": "failing rows: {n} (Parquet)", "zh": "未通过的行：{n} 行（Parquet）"},
+    "failing_rows_capped": {"en": "first {n} failing rows (Parquet)", "zh": "前 {n} 个未通过的行（Parquet）"},
     "passed_summary": {"en": "{passed} of {total} expectations passed; the {generated} generated checks among "
                              "them are counted, not listed.",
                        "zh": "{total} 项检查中 {passed} 项通过；其中 {generated} 项自动生成的检查只计数、不列出。"},

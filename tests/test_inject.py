@@ -508,7 +508,8 @@ def test_out_of_range_values_have_the_columns_decimals_and_are_out_of_range(tmp_
     import re
 
     low, high = min(map(float, PRICES)), max(map(float, PRICES))
-    assert (repr(high + (high - low) + 1), repr(low - (high - low) - 1)) == ("39.879999999999995", "-18.789999999999996")
+    floating = (repr(high + (high - low) + 1), repr(low - (high - low) - 1))
+    assert floating == ("39.879999999999995", "-18.789999999999996")
     source = tmp_path / "prices.csv"
     source.write_text("item,price\n" + "".join(f"i{n},{p}\n" for n, p in enumerate(PRICES)), encoding="utf-8")
     parquet = tmp_path / "prices.parquet"

@@ -139,7 +139,8 @@ def _evaluate_entry(entry, standard: Standard, threads: int | None) -> tuple[dic
     return card.document, None
 
 
-def evaluate_items(items: Sequence, standard: Standard, jobs: int | None = None) -> list[tuple[dict | None, str | None]]:
+def evaluate_items(items: Sequence, standard: Standard,
+                   jobs: int | None = None) -> list[tuple[dict | None, str | None]]:
     """Per corpus item, in order, (card, None) or (None, the one-line reason it could not be made):
     a card item's own card, or a fresh evaluation under ``standard`` (in ``jobs`` worker processes,
     default one per CPU, each with its share of the CPUs). A dataset that cannot be loaded or

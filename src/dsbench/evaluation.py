@@ -19,6 +19,7 @@ from dsbench.scorecard import CARD_VERSION, ScoreCard, file_sha256, scores_docum
 from dsbench.scoring import Evidence, Measured, load_evidence, score
 from dsbench.standard import canonical_digest, load_standard
 from dsbench.suite import Suite, resolve_suite
+from dsbench.row_evidence import MAX_FAILING_ROWS, failing_rows_written
 from dsbench.validation import ExpectationResult, ValidationResult, run_suites
 
 
@@ -119,16 +120,20 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
              generate: bool = True, encoding: str | None = None,
              missing_values: list[str] | None = None, threads: int | None = None,
              full_evidence: bool = False, memory_limit: str | None = None,
-             timeout: float | None = None) -> ScoreCard:
+             timeout: float | None = None,
+             failing_rows: str | Path | None = None, max_failing_rows: int = MAX_FAILING_ROWS) -> ScoreCard:
     """Evaluate ``data`` against ``standard`` (an id or a path) and return its :class:`ScoreCard`.
 
     The evidence comes from suites generated from the data and the manifest (unless ``generate`` is
     false) plus any given ``suites``; ``evidence`` (a YAML file) scores external indicators.
+    ``failing_rows``, a directory, receives one Parquet file of each failed expectation's rows (at
+    most ``max_failing_rows``); each result names its file, and the card the bound.
     """
     return evaluate_many(data, [standard], manifest=manifest, evidence=evidence, suites=suites,
                          generate=generate, encoding=encoding, missing_values=missing_values,
                          threads=threads, full_evidence=full_evidence, memory_limit=memory_limit,
-                         timeout=timeout)[0]
+                         timeout=timeout, failing_rows=failing_rows,
+                         max_failing_rows=max_failing_rows)[0]
 
 
 def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | None = None,
@@ -136,7 +141,8 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
                   generate: bool = True, encoding: str | None = None,
                   missing_values: list[str] | None = None, threads: int | None = None,
                   full_evidence: bool = False, memory_limit: str | None = None,
-                  timeout: float | None = None) -> list[ScoreCard]:
+                  timeout: float | None = None,
+                  failing_rows: str | Path | None = None, max_failing_rows: int = MAX_FAILING_ROWS) -> list[ScoreCard]:
     """Evaluate ``data`` against each of ``standards`` and return their cards, in that order.
 
     The data is loaded and the suites are run once: they come from the data, the manifest and the
@@ -151,11 +157,12 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
     options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads,
                           memory_limit=memory_limit, timeout=timeout)
     with load_dataset(data, options=options, manifest=manifest) as dataset, \
-            ThreadPoolExecutor(max_workers=1) as hasher:
+            ThreadPoolExecutor(max_workers=1) as hasher, \
+            failing_rows_written(failing_rows, max_failing_rows) as writer:
         # The files' sha256 (IO and hashlib, which releases the GIL) while DuckDB works.
         digests = {f: hasher.submit(file_sha256, f) for t in dataset.tables.values() for f in t.files}
         chosen = (generated_suites(dataset) if generate else []) + extra
-        validated = run_suites(chosen, dataset, full_evidence)
+        validated = run_suites(chosen, dataset, full_evidence, failing_rows=writer)
         flagged = [Flagged(f"{suite.name}:{item.id}", result.table, item.expectation, _flagged(item))
                    for suite, result in zip(chosen, validated) for item in result.results]
         elements = table_elements(dataset, flagged, dataset.timeout)
@@ -188,6 +195,7 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
             "engine": engine,
             "options": {"encoding": encoding, "missing_values": missing_values, "generated_suites": generate,
                         "full_evidence": full_evidence,
+                        **({"failing_rows": {"max_rows": max_failing_rows}} if failing_rows is not None else {}),
                         "evidence": {code: {"passed": e.passed, "evaluated": e.evaluated, "score": e.score,
                                             "source": e.source} for code, e in sorted(external.items())}},
             **scores_document(scores, standard),

@@ -28,8 +28,8 @@ give byte-identical output; ``injection.json`` records the versions.
 
 Formats: a CSV table stays CSV (same delimiter, quote, escape, header line, line terminator,
 quoting style, compression; UTF-8) and is read as text, so every untouched cell keeps its exact
-characters and the output loads with the same column types; a Parquet table stays Parquet; other tables (JSON, Arrow, DuckDB, in-memory frames) are
-written as Parquet. The manifest is copied with the ``bytes`` and ``hash`` it declares for each
+characters and the output loads with the same column types; a Parquet table stays Parquet; other
+tables (JSON, Arrow, DuckDB, in-memory frames) are written as Parquet. The manifest is copied with the ``bytes`` and ``hash`` it declares for each
 file updated and a ``dsbench:injected`` key added, and nothing else changed, so the injected
 dataset is evaluated with the same generated suites as the original. A dataset without a manifest
 gets none (one would change its documentation scores): evaluate the table file in the output
@@ -271,7 +271,9 @@ def _drop_final_newline(path: Path, newline: str) -> None:
 def _exact(value: Any) -> Decimal:
     """A bound as an exact decimal: a float by its shortest representation (59.6, not
     59.60000000000000142…)."""
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value if isinstance(value, int) else str(value))
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value if isinstance(value, int) else str(value))
 
 
 def _field_names(value: Any) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from dsbench.engine.runner import RunLog, TableReadError, compute
 from dsbench.errors import DataError, DsbenchError, SuiteError
 from dsbench.expectations.base import Context, Expectation, ExpectationConfig, Outcome
 from dsbench.expectations.registry import get_expectation_type
+from dsbench.result_format import MAX_UNEXPECTED_ROWS, ResultFormat, parse_result_format, shape
 from dsbench.suite import Suite, resolve_suite
 
 
@@ -27,6 +29,12 @@ class ExpectationResult:
     id: str
     outcome: Outcome
     expectation: Expectation | None = field(default=None, repr=False, compare=False)  # as bound to the data
+    rows: Any = field(default=None, repr=False)  # its unexpected rows (result_format SUMMARY, COMPLETE)
+    failing_rows: dict[str, Any] | None = None  # the Parquet file of its failing rows (--failing-rows)
+
+    @property
+    def result_format(self) -> ResultFormat | None:
+        return getattr(self.expectation, "report_format", None)
 
     @property
     def success(self) -> bool:
@@ -41,15 +49,18 @@ class ExpectationResult:
         if self.concern:
             meta["concern"] = self.concern
         exception = self.outcome.exception
-        return {
+        document = {
             "success": self.outcome.success,
             "expectation_config": {"type": self.config.type, "kwargs": dict(self.config.kwargs),
                                    "meta": meta, "id": self.id, "severity": self.config.severity},
-            "result": self.outcome.result,
+            "result": shape(self.outcome.result, self.result_format, self.rows),
             "exception_info": {"raised_exception": exception is not None,
                                "exception_message": exception, "exception_traceback": None},
             "measure": {"passed": self.outcome.passed, "evaluated": self.outcome.evaluated},
         }
+        if self.failing_rows is not None:
+            document["failing_rows"] = self.failing_rows
+        return document
 
 
 @dataclass
@@ -88,21 +99,34 @@ class ValidationResult:
                          "dsbench_version": __version__}}
 
 
-def bind(suite: Suite, dataset: Dataset, full_evidence: bool = False) -> list[tuple[ExpectationConfig, Expectation]]:
+def bind(suite: Suite, dataset: Dataset, full_evidence: bool = False,
+         result_format: ResultFormat | None = None) -> list[tuple[ExpectationConfig, Expectation]]:
     """Instantiate every expectation against its table; any problem is a SuiteError naming the
-    expectation's position and field, raised before a single query runs."""
+    expectation's position and field, raised before a single query runs. Each expectation gets
+    the format of its result (``report_format``): its own, else ``result_format`` (the run's),
+    else the suite's."""
+    from dsbench.row_evidence import check_index_columns, report_format
+
     try:
         table = dataset.table(suite.table)
     except DataError as error:  # the suite names no table, or one the dataset does not have
         raise SuiteError(error.problem, location="table") from None
     context = Context(table, dataset.tables, dataset.manifest, full_evidence)
+    suite_format, resource = parse_result_format(suite.result_format), dataset.resource(table.name)
+    check_index_columns(suite_format, table, "result_format")
+    try:
+        check_index_columns(result_format, table, "result_format")
+    except SuiteError as error:  # the run's option, not the suite's fault
+        raise DsbenchError(error.problem, location=error.location) from None
     bound = []
     for index, config in enumerate(suite.expectations):
         where = f"expectations[{index}]"
         try:
             cls = get_expectation_type(config.type)
             kwargs = cls.Kwargs.model_validate(config.kwargs)
-            bound.append((config, cls(kwargs, context)))
+            expectation = cls(kwargs, context)
+            expectation.report_format = report_format(expectation, result_format, suite_format, resource)
+            bound.append((config, expectation))
         except ValidationError as error:
             location, message = pydantic_location(error)
             raise SuiteError(message, location=f"{where}.kwargs.{location}" if location else f"{where}.kwargs") from None
@@ -111,19 +135,25 @@ def bind(suite: Suite, dataset: Dataset, full_evidence: bool = False) -> list[tu
     return bound
 
 
-def run(suite: Suite, dataset: Dataset, full_evidence: bool = False) -> ValidationResult:
-    return run_suites([suite], dataset, full_evidence)[0]
+def run(suite: Suite, dataset: Dataset, full_evidence: bool = False, **reporting: Any) -> ValidationResult:
+    """One suite; ``reporting``: the keyword options of :func:`run_suites`."""
+    return run_suites([suite], dataset, full_evidence, **reporting)[0]
 
 
-def run_suites(suites: list[Suite], dataset: Dataset, full_evidence: bool = False) -> list[ValidationResult]:
+def run_suites(suites: list[Suite], dataset: Dataset, full_evidence: bool = False, *,
+               result_format: ResultFormat | None = None, max_rows: int = MAX_UNEXPECTED_ROWS,
+               failing_rows: Any = None) -> list[ValidationResult]:
     """Run several suites on one dataset with ONE plan: metrics are shared across all of them, so
     every table is scanned once for all their plain aggregates (and, with ``full_evidence``, once
-    for the value counts of all their failures)."""
+    for the value counts of all their failures). ``result_format`` is the run's (see
+    :mod:`dsbench.result_format`; COMPLETE lists stop after ``max_rows`` rows); ``failing_rows``, a
+    :class:`~dsbench.row_evidence.FailingRowsWriter`, stages the failing rows of each failed
+    expectation (the caller commits them)."""
     dataset.seal()
     bound_suites = []
     for suite in suites:
         try:
-            bound_suites.append(bind(suite, dataset, full_evidence))
+            bound_suites.append(bind(suite, dataset, full_evidence, result_format))
         except SuiteError as error:
             raise error.within(source=suite.source) from None
     everything = [expectation for bound in bound_suites for _, expectation in bound]
@@ -144,14 +174,40 @@ def run_suites(suites: list[Suite], dataset: Dataset, full_evidence: bool = Fals
         progress.stage(None)
         for i in evidence:
             everything[i].add_evidence(outcomes[i], evidence_values)
+    rows, files = _row_evidence(suites, bound_suites, outcomes, dataset, log, max_rows, failing_rows)
 
     results, position = [], 0
     for suite, bound in zip(suites, bound_suites):
-        items = [ExpectationResult(config, config.stable_id(suite.name, i), outcomes[position + i], expectation)
+        items = [ExpectationResult(config, config.stable_id(suite.name, i), outcomes[position + i], expectation,
+                                   rows.get(position + i), files.get(position + i))
                  for i, (config, expectation) in enumerate(bound)]
         position += len(bound)
         results.append(ValidationResult(suite, dataset.table(suite.table).name, items, plan, log))
     return results
+
+
+def _row_evidence(suites: list[Suite], bound_suites: list, outcomes: list[Outcome], dataset: Dataset, log: RunLog,
+                  max_rows: int, failing_rows: Any) -> tuple[dict[int, Any], dict[int, dict]]:
+    """By position: the unexpected rows of the results whose format lists them, and the failing
+    rows staged for each failed result (see dsbench.row_evidence)."""
+    from dsbench.row_evidence import collect_failing_rows, collect_unexpected_rows, file_name
+
+    everything = [expectation for bound in bound_suites for _, expectation in bound]
+    rows = collect_unexpected_rows(everything, outcomes, lambda metrics: _compute(dataset, metrics, log)[0],
+                                   max_rows)
+    if failing_rows is None:
+        return rows, {}
+    names = [file_name(suite.name, config.stable_id(suite.name, i))
+             for suite, bound in zip(suites, bound_suites) for i, (config, _) in enumerate(bound)]
+
+    def compute_one(metric: Metric) -> Any:  # not kept among the dataset's values: one file at a time
+        try:
+            return _compute(dataset, [metric], log)[0][metric]
+        finally:
+            dataset.metric_values.pop(metric, None)
+
+    files = collect_failing_rows(list(zip(names, everything, outcomes)), failing_rows, compute_one)
+    return rows, files
 
 
 def _compute(dataset: Dataset, metrics: Iterable[Metric], log: RunLog) -> tuple[dict[Metric, Any], Plan]:
@@ -165,7 +221,9 @@ def _compute(dataset: Dataset, metrics: Iterable[Metric], log: RunLog) -> tuple[
 def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,
              encoding: str | None = None, missing_values: list[str] | None = None,
              full_evidence: bool = False, threads: int | None = None,
-             memory_limit: str | None = None, timeout: float | None = None) -> ValidationResult:
+             memory_limit: str | None = None, timeout: float | None = None,
+             result_format: Any = None,
+             failing_rows: str | Path | None = None, max_failing_rows: int = MAX_UNEXPECTED_ROWS) -> ValidationResult:
     """Validate ``data`` against ``suite``.
 
     ``data``: a path (file, glob, Parquet directory, dataset directory with a manifest,
@@ -174,11 +232,34 @@ def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,
     ``{"type": …, "kwargs": …}`` dicts. ``tables`` adds other tables by name (for expectations that
     compare tables). Failed map expectations report their first unexpected values and the counts
     among them; ``full_evidence`` counts unexpected values over the whole table instead.
+
+    ``result_format`` (GX's levels BOOLEAN_ONLY, BASIC, SUMMARY, COMPLETE, or the dict form) is the
+    run's format, which an expectation's own overrides and which overrides the suite's; COMPLETE
+    lists the unexpected rows (1-based row numbers in file order), at most ``max_failing_rows``.
+    ``failing_rows``, a directory, receives one Parquet file of each failed expectation's rows
+    (every column and the row number; at most ``max_failing_rows``), all or none.
     """
     suite = resolve_suite(suite)
+    try:
+        run_format = parse_result_format(result_format)
+    except ValueError as error:
+        raise DsbenchError(str(error), location="result_format") from None
+    if isinstance(max_failing_rows, bool) or not isinstance(max_failing_rows, int) or max_failing_rows < 1:
+        raise DsbenchError(f"must be a whole number >= 1, not {max_failing_rows!r}", location="max_failing_rows")
+    reporting = {"result_format": run_format, "max_rows": max_failing_rows}
     if isinstance(data, Dataset):
-        return run(suite, data, full_evidence)
+        return _run_writing(suite, data, full_evidence, reporting, failing_rows)
     options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads,
                           memory_limit=memory_limit, timeout=timeout)
     with load_dataset(data, options=options, extra_tables=tables) as dataset:
-        return run(suite, dataset, full_evidence)
+        return _run_writing(suite, dataset, full_evidence, reporting, failing_rows)
+
+
+def _run_writing(suite: Suite, dataset: Dataset, full_evidence: bool, reporting: dict[str, Any],
+                 directory: str | Path | None) -> ValidationResult:
+    """:func:`run`, with the failing rows written into ``directory`` when it is given: every file
+    of the run or none."""
+    from dsbench.row_evidence import failing_rows_written
+
+    with failing_rows_written(directory, reporting["max_rows"]) as writer:
+        return run(suite, dataset, full_evidence, failing_rows=writer, **reporting)

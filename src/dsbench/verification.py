@@ -10,6 +10,7 @@ from dsbench.cardtools import Difference, card_differences, load_card
 from dsbench.data.sources import path_exists
 from dsbench.errors import DsbenchError
 from dsbench.resources import shipped
+from dsbench.row_evidence import without_failing_rows
 from dsbench.scorecard import check_digest
 from dsbench.scoring import Evidence
 
@@ -68,7 +69,9 @@ def verify(card_path: str | Path, *, data: str | None = None, standard: str | No
                      suites=list(suites or recorded), generate=generated,
                      encoding=options.get("encoding"), missing_values=options.get("missing_values"),
                      full_evidence=options.get("full_evidence", False))
-    return Verification(edited=not check_digest(card), differences=card_differences(document, again.document))
+    # Written failing rows only locate files: a re-evaluation writes none.
+    recorded_content = without_failing_rows(document)
+    return Verification(edited=not check_digest(card), differences=card_differences(recorded_content, again.document))
 
 
 def verify_card(card_path: str | Path, *, data: str | None = None, standard: str | None = None,

@@ -69,6 +69,31 @@ TIMEOUT = typer.Option(None, "--timeout", min=0.001, help="Seconds any one query
                        "and the expectations needing it are reported as errored (the rest of the results stand).")
 
 
+FAILING_ROWS = typer.Option(None, "--failing-rows", metavar="DIR", help="Write the failing rows of each "
+                            "failed expectation into DIR, one Parquet file each (every column and dsbench_row_number, "
+                            "the row's number in file order from 1).")
+MAX_FAILING_ROWS = typer.Option(10_000, "--max-failing-rows", min=1, help="At most this many rows per "
+                                "expectation in --failing-rows files and COMPLETE result lists.")
+
+
+def _result_format(text: Optional[str]):
+    """--result-format: a level name, or GX's dict form as JSON."""
+    import json
+
+    from dsbench.errors import DsbenchError
+    from dsbench.result_format import parse_result_format
+
+    if text is None:
+        return None
+    try:
+        value = json.loads(text) if text.lstrip().startswith("{") else text
+        return parse_result_format(value)
+    except json.JSONDecodeError as error:
+        raise DsbenchError(f"not valid JSON: {error.msg} (column {error.colno})", location="--result-format") from None
+    except ValueError as error:
+        raise DsbenchError(str(error), location="--result-format") from None
+
+
 @app.command()
 def validate(
     data: str = typer.Argument(..., help="A file, glob, Parquet directory, dataset directory with a "
@@ -87,16 +112,24 @@ def validate(
     timeout: Optional[float] = TIMEOUT,
     full_evidence: bool = typer.Option(False, "--full-evidence", help="Count unexpected values over the "
                                        "whole table (one more scan), not among the first 200."),
+    result_format: Optional[str] = typer.Option(
+        None, "--result-format", help="GX result format of every result without its own: BOOLEAN_ONLY, BASIC, "
+        "SUMMARY or COMPLETE (lists the unexpected rows, numbered from 1 in file order), or GX's dict form "
+        "as JSON, e.g. '{\"result_format\": \"COMPLETE\", \"unexpected_index_column_names\": [\"id\"]}'."),
+    failing_rows: Optional[Path] = FAILING_ROWS,
+    max_failing_rows: int = MAX_FAILING_ROWS,
 ) -> None:
     """Validate DATA against a suite and print a table of results."""
     from dsbench.outputs import dump_json, write_atomic
     from dsbench.validation import validate as run_validation
 
+    run_format = _result_format(result_format)  # a bad option fails before any work
     tokens = None if missing_values is None else missing_values.split(",")
     shown = _progress("validate", quiet)
     result = run_validation(data, suite, tables=_parse_tables(table), encoding=encoding,
                             missing_values=tokens, full_evidence=full_evidence, threads=threads,
-                            memory_limit=memory_limit, timeout=timeout)
+                            memory_limit=memory_limit, timeout=timeout, result_format=run_format,
+                            failing_rows=failing_rows, max_failing_rows=max_failing_rows)
     document = result.to_dict()
     if output is not None:
         write_atomic(output, dump_json(document))
@@ -159,14 +192,14 @@ def suite_schema() -> None:
 def _evaluate(data: str, standard: str, manifest: Optional[Path], suite: List[str],
               evidence: Optional[Path], no_generate: bool, encoding: Optional[str],
               missing_values: Optional[str], full_evidence: bool = False, threads: Optional[int] = None,
-              memory_limit: Optional[str] = None, timeout: Optional[float] = None):
+              memory_limit: Optional[str] = None, timeout: Optional[float] = None, **rows):
     from dsbench.evaluation import evaluate as run_evaluation
 
     tokens = None if missing_values is None else missing_values.split(",")
     return run_evaluation(data, standard, manifest=manifest, evidence=evidence, suites=list(suite),
                           generate=not no_generate, encoding=encoding, missing_values=tokens,
                           full_evidence=full_evidence, threads=threads, memory_limit=memory_limit,
-                          timeout=timeout)
+                          timeout=timeout, **rows)
 
 
 def _default_card_path(card) -> Path:
@@ -203,6 +236,8 @@ def evaluate(
     history_db: Optional[Path] = typer.Option(None, "--history-db", metavar="DB", help="Record the card in "
                                               "this history database instead (implies --history)."),
     quiet: bool = QUIET,
+    failing_rows: Optional[Path] = FAILING_ROWS,
+    max_failing_rows: int = MAX_FAILING_ROWS,
 ) -> None:
     """Score DATA against a standard and write its score card and renderings."""
     from dsbench.history import DEFAULT_DATABASE, check_database
@@ -215,8 +250,14 @@ def evaluate(
         check_database(database)
     shown = _progress("evaluate", quiet)
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, encoding, missing_values,
-                     full_evidence, threads, memory_limit, timeout)
+                     full_evidence, threads, memory_limit, timeout, failing_rows=failing_rows,
+                     max_failing_rows=max_failing_rows)
     path = (output / "card.json") if output else _default_card_path(card)
+    if failing_rows is not None:  # the card links the files, relative to where it is written
+        from dsbench.row_evidence import link_failing_rows
+        from dsbench.scorecard import ScoreCard
+
+        card = ScoreCard(link_failing_rows(card.document, failing_rows, path.parent))
     shown.stage = "rendering"
     _write_card(card, path, names, lang)
     shown.close()

@@ -121,7 +121,7 @@ def test_records_and_datapackage():
                     A["version record"]: rec("version")},
         # The manifest's licence documents what the records do not.
         "application": {A["licence"]: key("licenses"), A["target scenarios"]: key("dsbench:useCases")},
-        "metadata": {"licenses": key("licenses")},
+        "metadata": {"licenses|resources.licenses": key("licenses")},
         "provenance": {A["provenance"]: rec("source"), "contributors|maintainers": key("contributors")},
     }
     assert outcomes["basic"].result["observed_value"] == [A["scale"], A["file structure"]]
@@ -157,7 +157,7 @@ def test_records_and_croissant_rai(tmp_path):
                     A["annotation specification"]: key("rai:annotationsPerItem"),
                     A["version record"]: key("rai:dataReleaseMaintenancePlan")},
         "application": {A["licence"]: key("licenses"), A["target scenarios"]: key("rai:dataUseCases")},
-        "metadata": {"licenses": key("licenses"), "resources.schema.fields.type": key("resources.schema.fields.type"),
+        "metadata": {"licenses|resources.licenses": key("licenses"), "resources.schema.fields.type": key("resources.schema.fields.type"),
                      "resources.schema.fields.description": key("resources.schema.fields.description")},
         "provenance": {A["provenance"]: rec("source"), "contributors|maintainers": key("contributors")},
     }

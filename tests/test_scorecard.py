@@ -58,6 +58,7 @@ def test_parquet_and_csv_copies_differ_only_in_files(copies):
     for card in (from_csv, from_parquet):
         for table in card["dataset"]["tables"]:
             table.pop("files")
+            table.pop("missing_values")  # how the table was read: CSV has missing-value tokens
         card.pop("digest")
         card.pop("manifest_digest")  # the manifests name different files
     assert json.dumps(from_csv, sort_keys=True) == json.dumps(from_parquet, sort_keys=True)

@@ -68,6 +68,62 @@ MEMORY_LIMIT = typer.Option(None, "--memory-limit", help="DuckDB memory limit, e
 TIMEOUT = typer.Option(None, "--timeout", min=0.001, help="Seconds any one query may run; a longer one is interrupted "
                        "and the expectations needing it are reported as errored (the rest of the results stand).")
 
+# The reader options of validate, evaluate and check (see README "Reading files").
+ENCODING = typer.Option(None, "--encoding", help="Text encoding of CSV files (default: detected).")
+MISSING_VALUES = typer.Option(None, "--missing-values", help="Comma-separated tokens read as missing in CSV, "
+                              "besides the manifest's (else the empty string).")
+MISSING_VALUES_ONLY = typer.Option(False, "--missing-values-only", help="Read only the --missing-values tokens "
+                                   "as missing, not the manifest's or the empty string.")
+DELIMITER = typer.Option(None, "--delimiter", help="CSV field delimiter (default: the manifest's, else detected).")
+QUOTE = typer.Option(None, "--quote", help="CSV quote character (default: the manifest's, else detected).")
+ESCAPE = typer.Option(None, "--escape", help="CSV escape character (default: the quote, doubled).")
+SAMPLE_SIZE = typer.Option(None, "--sample-size", metavar="ROWS|all", help="Rows the CSV reader looks at to "
+                           "tell the dialect and column types (default 20480), or all.")
+TYPES = typer.Option(None, "--types", metavar="COL=TYPE,…", help="Fix column types at load: string, integer, "
+                     "number, boolean, date, datetime or time.")
+DATA_FORMAT = typer.Option(None, "--data-format", help="Read the data as csv, tsv, json, jsonl, parquet or arrow "
+                           "whatever its file names say.")
+
+
+def _reader(encoding: Optional[str], missing_values: Optional[str], missing_values_only: bool,
+            delimiter: Optional[str], quote: Optional[str], escape: Optional[str], sample_size: Optional[str],
+            types: Optional[str], data_format: Optional[str], threads: Optional[int] = None,
+            memory_limit: Optional[str] = None, timeout: Optional[float] = None):
+    """The LoadOptions the reader and engine options of a command give."""
+    from dsbench.data.sources import LoadOptions
+    from dsbench.errors import DsbenchError
+
+    if missing_values_only and missing_values is None:
+        raise DsbenchError("--missing-values-only needs --missing-values")
+    rows = None
+    if sample_size is not None:
+        if sample_size.strip().lower() == "all":
+            rows = -1
+        elif sample_size.strip().isdigit() and int(sample_size) > 0:
+            rows = int(sample_size)
+        else:
+            raise DsbenchError(f"--sample-size expects a number of rows or 'all', got {sample_size!r}")
+    fixed = {}
+    for item in (types or "").split(","):
+        if not item.strip():
+            continue
+        column, sep, type_name = item.rpartition("=")
+        if not sep or not column.strip() or not type_name.strip():
+            raise DsbenchError(f"--types expects COL=TYPE,…, got {item.strip()!r}")
+        fixed[column.strip()] = type_name.strip()
+    if fixed:
+        from dsbench.data.csvread import duckdb_type
+
+        for type_name in fixed.values():
+            duckdb_type(type_name, location="--types")
+    for name, value in (("--delimiter", delimiter), ("--quote", quote), ("--escape", escape)):
+        if value is not None and (len(value) != 1 if name != "--delimiter" else not value):
+            raise DsbenchError(f"{name} expects one character, got {value!r}")
+    return LoadOptions(encoding=encoding, missing_values=None if missing_values is None else missing_values.split(","),
+                       missing_values_only=missing_values_only, delimiter=delimiter, quote=quote, escape=escape,
+                       sample_size=rows, types=fixed or None, data_format=data_format, threads=threads,
+                       memory_limit=memory_limit, timeout=timeout)
+
 
 FAILING_ROWS = typer.Option(None, "--failing-rows", metavar="DIR", help="Write the failing rows of each "
                             "failed expectation into DIR, one Parquet file each (every column and dsbench_row_number, "
@@ -101,10 +157,15 @@ def validate(
     suite: str = typer.Option(..., "--suite", "-s", help="A suite file (YAML or GX JSON) or suite id."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the GX-shaped validation JSON here."),
     table: List[str] = typer.Option([], "--table", help="Another table, as NAME=PATH (repeatable)."),
-    encoding: Optional[str] = typer.Option(None, help="Text encoding of CSV files (default: detected)."),
-    missing_values: Optional[str] = typer.Option(
-        None, "--missing-values", help="Comma-separated tokens read as missing in CSV (default: the "
-        "manifest's, else only the empty string)."),
+    encoding: Optional[str] = ENCODING,
+    missing_values: Optional[str] = MISSING_VALUES,
+    missing_values_only: bool = MISSING_VALUES_ONLY,
+    delimiter: Optional[str] = DELIMITER,
+    quote: Optional[str] = QUOTE,
+    escape: Optional[str] = ESCAPE,
+    sample_size: Optional[str] = SAMPLE_SIZE,
+    types: Optional[str] = TYPES,
+    data_format: Optional[str] = DATA_FORMAT,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (no progress display)."),
     explain: bool = typer.Option(False, "--explain", help="Also print every query that ran, with its time."),
     threads: Optional[int] = THREADS,
@@ -124,12 +185,12 @@ def validate(
     from dsbench.validation import validate as run_validation
 
     run_format = _result_format(result_format)  # a bad option fails before any work
-    tokens = None if missing_values is None else missing_values.split(",")
+    options = _reader(encoding, missing_values, missing_values_only, delimiter, quote, escape, sample_size, types,
+                      data_format, threads, memory_limit, timeout)
     shown = _progress("validate", quiet)
-    result = run_validation(data, suite, tables=_parse_tables(table), encoding=encoding,
-                            missing_values=tokens, full_evidence=full_evidence, threads=threads,
-                            memory_limit=memory_limit, timeout=timeout, result_format=run_format,
-                            failing_rows=failing_rows, max_failing_rows=max_failing_rows)
+    result = run_validation(data, suite, tables=_parse_tables(table), full_evidence=full_evidence,
+                            options=options, result_format=run_format, failing_rows=failing_rows,
+                            max_failing_rows=max_failing_rows)
     document = result.to_dict()
     if output is not None:
         write_atomic(output, dump_json(document))
@@ -190,16 +251,11 @@ def suite_schema() -> None:
 
 
 def _evaluate(data: str, standard: str, manifest: Optional[Path], suite: List[str],
-              evidence: Optional[Path], no_generate: bool, encoding: Optional[str],
-              missing_values: Optional[str], full_evidence: bool = False, threads: Optional[int] = None,
-              memory_limit: Optional[str] = None, timeout: Optional[float] = None, **rows):
+              evidence: Optional[Path], no_generate: bool, options, full_evidence: bool = False, **rows):
     from dsbench.evaluation import evaluate as run_evaluation
 
-    tokens = None if missing_values is None else missing_values.split(",")
     return run_evaluation(data, standard, manifest=manifest, evidence=evidence, suites=list(suite),
-                          generate=not no_generate, encoding=encoding, missing_values=tokens,
-                          full_evidence=full_evidence, threads=threads, memory_limit=memory_limit,
-                          timeout=timeout, **rows)
+                          generate=not no_generate, full_evidence=full_evidence, options=options, **rows)
 
 
 def _default_card_path(card) -> Path:
@@ -222,8 +278,15 @@ def evaluate(
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Directory for card.json (default reports/<dataset>/<standard>/)."),
     no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
-    encoding: Optional[str] = typer.Option(None, help="Text encoding of CSV files (default: detected)."),
-    missing_values: Optional[str] = typer.Option(None, "--missing-values", help="Comma-separated missing-value tokens."),
+    encoding: Optional[str] = ENCODING,
+    missing_values: Optional[str] = MISSING_VALUES,
+    missing_values_only: bool = MISSING_VALUES_ONLY,
+    delimiter: Optional[str] = DELIMITER,
+    quote: Optional[str] = QUOTE,
+    escape: Optional[str] = ESCAPE,
+    sample_size: Optional[str] = SAMPLE_SIZE,
+    types: Optional[str] = TYPES,
+    data_format: Optional[str] = DATA_FORMAT,
     full_evidence: bool = typer.Option(False, "--full-evidence", help="Count unexpected values over the "
                                        "whole table (one more scan), not among the first 200."),
     formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
@@ -248,10 +311,11 @@ def evaluate(
     database = history_db or (DEFAULT_DATABASE if history else None)
     if database is not None:
         check_database(database)
+    options = _reader(encoding, missing_values, missing_values_only, delimiter, quote, escape, sample_size, types,
+                      data_format, threads, memory_limit, timeout)
     shown = _progress("evaluate", quiet)
-    card = _evaluate(data, standard, manifest, suite, evidence, no_generate, encoding, missing_values,
-                     full_evidence, threads, memory_limit, timeout, failing_rows=failing_rows,
-                     max_failing_rows=max_failing_rows)
+    card = _evaluate(data, standard, manifest, suite, evidence, no_generate, options, full_evidence,
+                     failing_rows=failing_rows, max_failing_rows=max_failing_rows)
     path = (output / "card.json") if output else _default_card_path(card)
     if failing_rows is not None:  # the card links the files, relative to where it is written
         from dsbench.row_evidence import link_failing_rows
@@ -325,6 +389,15 @@ def check(
     no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
     formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
     lang: str = typer.Option("en", "--lang", help=LANG_HELP),
+    encoding: Optional[str] = ENCODING,
+    missing_values: Optional[str] = MISSING_VALUES,
+    missing_values_only: bool = MISSING_VALUES_ONLY,
+    delimiter: Optional[str] = DELIMITER,
+    quote: Optional[str] = QUOTE,
+    escape: Optional[str] = ESCAPE,
+    sample_size: Optional[str] = SAMPLE_SIZE,
+    types: Optional[str] = TYPES,
+    data_format: Optional[str] = DATA_FORMAT,
     threads: Optional[int] = THREADS,
     memory_limit: Optional[str] = MEMORY_LIMIT,
     timeout: Optional[float] = TIMEOUT,
@@ -340,9 +413,10 @@ def check(
 
     check_fail_on(fail_on)
     names, lang = parse_formats(formats), check_language(lang)
+    options = _reader(encoding, missing_values, missing_values_only, delimiter, quote, escape, sample_size, types,
+                      data_format, threads, memory_limit, timeout)
     shown = _progress("check", quiet)
-    card = _evaluate(data, standard, manifest, suite, evidence, no_generate, None, None, False, threads,
-                     memory_limit, timeout)
+    card = _evaluate(data, standard, manifest, suite, evidence, no_generate, options)
     shown.stage = "rendering"
     if output is not None:  # render everything first, then write: a rendering that fails leaves no file
         files = render_all(card.document, names, lang, options={"junit": {"fail_on": fail_on or "warning"}})

@@ -62,9 +62,11 @@ def fingerprint(dataset: Dataset, root: Path | None, digests: Mapping[Path, Futu
                  for f in sorted(table.files)]
         tables.append({"name": name, "rows": int(values[rows]), "content_hash": str(values[content]),
                        "columns": [{"name": c, "type": t} for c, t in table.columns.items()],
-                       "files": sorted(files, key=lambda f: f["path"])})
-    basis = [{**{k: v for k, v in t.items() if k != "files"}, "name": table_role(dataset, t["name"])}
-             for t in tables]
+                       "files": sorted(files, key=lambda f: f["path"]),
+                       "missing_values": table.missing_values})
+    # How a table was read is not what it holds: a Parquet and a CSV copy of it agree.
+    basis = [{**{k: v for k, v in t.items() if k not in ("files", "missing_values")},
+              "name": table_role(dataset, t["name"])} for t in tables]
     return {"fingerprint": canonical_digest(basis), "tables": tables}
 
 
@@ -120,19 +122,21 @@ def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
              generate: bool = True, encoding: str | None = None,
              missing_values: list[str] | None = None, threads: int | None = None,
              full_evidence: bool = False, memory_limit: str | None = None,
-             timeout: float | None = None,
+             timeout: float | None = None, options: LoadOptions | None = None,
              failing_rows: str | Path | None = None, max_failing_rows: int = MAX_FAILING_ROWS) -> ScoreCard:
     """Evaluate ``data`` against ``standard`` (an id or a path) and return its :class:`ScoreCard`.
 
     The evidence comes from suites generated from the data and the manifest (unless ``generate`` is
     false) plus any given ``suites``; ``evidence`` (a YAML file) scores external indicators.
-    ``failing_rows``, a directory, receives one Parquet file of each failed expectation's rows (at
-    most ``max_failing_rows``); each result names its file, and the card the bound.
+    ``options`` tells how to read the data (:class:`~dsbench.data.LoadOptions`: dialect, types,
+    missing values …); the keyword arguments of the same names override it. ``failing_rows``, a
+    directory, receives one Parquet file of each failed expectation's rows (at most
+    ``max_failing_rows``); each result names its file, and the card the bound.
     """
     return evaluate_many(data, [standard], manifest=manifest, evidence=evidence, suites=suites,
                          generate=generate, encoding=encoding, missing_values=missing_values,
                          threads=threads, full_evidence=full_evidence, memory_limit=memory_limit,
-                         timeout=timeout, failing_rows=failing_rows,
+                         timeout=timeout, options=options, failing_rows=failing_rows,
                          max_failing_rows=max_failing_rows)[0]
 
 
@@ -141,7 +145,7 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
                   generate: bool = True, encoding: str | None = None,
                   missing_values: list[str] | None = None, threads: int | None = None,
                   full_evidence: bool = False, memory_limit: str | None = None,
-                  timeout: float | None = None,
+                  timeout: float | None = None, options: LoadOptions | None = None,
                   failing_rows: str | Path | None = None, max_failing_rows: int = MAX_FAILING_ROWS) -> list[ScoreCard]:
     """Evaluate ``data`` against each of ``standards`` and return their cards, in that order.
 
@@ -154,8 +158,8 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
     extra = [resolve_suite(s) for s in suites or []]
     externals = [load_evidence(evidence, standard) if isinstance(evidence, (str, Path)) else (evidence or {})
                  for standard in standards]
-    options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads,
-                          memory_limit=memory_limit, timeout=timeout)
+    options = (options or LoadOptions()).given(encoding=encoding, missing_values=missing_values, threads=threads,
+                                               memory_limit=memory_limit, timeout=timeout)
     with load_dataset(data, options=options, manifest=manifest) as dataset, \
             ThreadPoolExecutor(max_workers=1) as hasher, \
             failing_rows_written(failing_rows, max_failing_rows) as writer:
@@ -171,6 +175,7 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
             measured.extend(_scoring(suite, result, elements))
         root = _dataset_root(data, dataset)
         identity = fingerprint(dataset, root, digests)
+        not_evaluated = sorted(dataset.not_evaluated, key=lambda r: r["resource"])
         name = dataset_name(data, dataset)
         digests = {s.name: suite_digest(s, table_role(dataset, s.table)) for s in chosen}
         manifest_digest = None
@@ -187,13 +192,15 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
         scores = score(standard, results, external, elements)
         document = {
             "card_version": CARD_VERSION,
-            "dataset": {"name": name, **identity},
+            "dataset": {"name": name, **identity, "not_evaluated": not_evaluated},
             "manifest_digest": manifest_digest,
             "standard": {"id": standard.id, "version": standard.version, "status": standard.status,
                          "title": standard.title, "digest": standard.digest},
             "suites": suites_fed(chosen, scores, suite_of, examined, digests),
             "engine": engine,
-            "options": {"encoding": encoding, "missing_values": missing_values, "generated_suites": generate,
+            "options": {"encoding": options.encoding,
+                        "missing_values": None if options.missing_values is None else list(options.missing_values),
+                        "reader": options.reader(), "generated_suites": generate,
                         "full_evidence": full_evidence,
                         **({"failing_rows": {"max_rows": max_failing_rows}} if failing_rows is not None else {}),
                         "evidence": {code: {"passed": e.passed, "evaluated": e.evaluated, "score": e.score,

@@ -222,7 +222,7 @@ def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,
              encoding: str | None = None, missing_values: list[str] | None = None,
              full_evidence: bool = False, threads: int | None = None,
              memory_limit: str | None = None, timeout: float | None = None,
-             result_format: Any = None,
+             options: LoadOptions | None = None, result_format: Any = None,
              failing_rows: str | Path | None = None, max_failing_rows: int = MAX_UNEXPECTED_ROWS) -> ValidationResult:
     """Validate ``data`` against ``suite``.
 
@@ -249,8 +249,8 @@ def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,
     reporting = {"result_format": run_format, "max_rows": max_failing_rows}
     if isinstance(data, Dataset):
         return _run_writing(suite, data, full_evidence, reporting, failing_rows)
-    options = LoadOptions(encoding=encoding, missing_values=missing_values, threads=threads,
-                          memory_limit=memory_limit, timeout=timeout)
+    options = (options or LoadOptions()).given(encoding=encoding, missing_values=missing_values, threads=threads,
+                                               memory_limit=memory_limit, timeout=timeout)
     with load_dataset(data, options=options, extra_tables=tables) as dataset:
         return _run_writing(suite, dataset, full_evidence, reporting, failing_rows)
 

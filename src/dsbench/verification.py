@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dsbench.cardtools import Difference, card_differences, load_card
-from dsbench.data.sources import path_exists
+from dsbench.data.sources import LoadOptions, path_exists
 from dsbench.errors import DsbenchError
 from dsbench.resources import shipped
 from dsbench.row_evidence import without_failing_rows
@@ -67,8 +67,7 @@ def verify(card_path: str | Path, *, data: str | None = None, standard: str | No
     recorded = [s["id"] for s in document.get("suites", []) if not s["id"].startswith("generated-")]
     again = evaluate(data, standard or document["standard"]["id"], evidence=evidence,
                      suites=list(suites or recorded), generate=generated,
-                     encoding=options.get("encoding"), missing_values=options.get("missing_values"),
-                     full_evidence=options.get("full_evidence", False))
+                     options=LoadOptions.from_record(options), full_evidence=options.get("full_evidence", False))
     # Written failing rows only locate files: a re-evaluation writes none.
     recorded_content = without_failing_rows(document)
     return Verification(edited=not check_digest(card), differences=card_differences(recorded_content, again.document))

@@ -10,13 +10,16 @@ from __future__ import annotations
 import glob as globbing
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
 import duckdb
 
 from dsbench import progress
+from dsbench.data.csvread import (LONG_LINE_BYTES, CsvAttempt, describe_csv_error, duckdb_type, header_mismatch, next_attempt,
+                                  rewrite_line_ends, schema_types)
+from dsbench.data.jsonread import census, check_record, json_layout, type_census_sql
 from dsbench.data.encoding import NATIVE, canonical_codec, detect_encoding, open_bytes, transcode_to_utf8
 from dsbench.data.manifest import Manifest, Resource, find_manifest, read_manifest
 from dsbench.engine.sql import quote_ident
@@ -24,6 +27,7 @@ from dsbench.errors import DataError, shortened
 
 PARQUET = (".parquet", ".parq", ".pq")
 CSV = (".csv", ".tsv", ".tab", ".txt")
+PROSE = (".txt", ".md", ".markdown", ".rst")  # read as a table only when it has a delimiter
 JSON = (".json", ".jsonl", ".ndjson")
 ARROW = (".arrow", ".feather", ".ipc", ".arrows")
 DUCKDB = (".duckdb", ".db", ".ddb")
@@ -32,9 +36,6 @@ DEFAULT_MISSING = ("",)
 # Text formats are parsed once into a DuckDB table (which spills to disk when large): every later
 # scan reads columns instead of re-parsing text, and a malformed row is reported at load time.
 PARSED_ONCE = ("csv", "json")
-# DuckDB reads CSV lines up to 2 MB by default; a file with a longer line (a multi-megabyte value)
-# is read again with room for lines up to this many bytes.
-LONG_LINE_BYTES = 1 << 28
 
 
 @dataclass
@@ -45,17 +46,61 @@ class Table:
     format: str
     files: list[Path] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # name -> DuckDB type
+    # Text formats: the tokens read as missing, and the columns read as text because some value
+    # did not fit the type the reader inferred or was given (column -> that type).
+    missing_values: list[str] | None = None
+    read_as_text: dict[str, str] = field(default_factory=dict)
+    # JSON columns whose values have several JSON types (read as text): column -> census.
+    source_types: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
 class LoadOptions:
     encoding: str | None = None
-    missing_values: Sequence[str] | None = None  # None: the manifest's, else only ""
+    # Tokens read as missing in text formats, besides the manifest's (else only ""); with
+    # ``missing_values_only`` instead of them.
+    missing_values: Sequence[str] | None = None
+    missing_values_only: bool = False
     delimiter: str | None = None
     header: bool | None = None
+    quote: str | None = None
+    escape: str | None = None
+    sample_size: int | None = None  # rows the CSV sniffer reads (-1: all)
+    types: dict[str, str] | None = None  # column -> type name (see dsbench.data.csvread.TYPE_NAMES)
+    data_format: str | None = None  # read files as this format whatever their suffix (csv, json …)
     threads: int | None = None  # DuckDB worker threads (default: one per core)
     memory_limit: str | None = None  # DuckDB memory limit, e.g. "2GB" (beyond it, DuckDB spills to disk)
     timeout: float | None = None  # seconds a single query may run before it is interrupted
+
+    READER = ("missing_values_only", "delimiter", "header", "quote", "escape", "sample_size", "types",
+              "data_format")
+
+    def given(self, **values: Any) -> "LoadOptions":
+        """A copy with the values that are not None."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+    def reader(self) -> dict[str, Any]:
+        """How files were told to be read beyond encoding and missing values, as a card records it."""
+        recorded = {key: getattr(self, key) for key in self.READER}
+        recorded["types"] = dict(sorted((self.types or {}).items()))
+        return recorded
+
+    @classmethod
+    def from_record(cls, options: dict[str, Any]) -> "LoadOptions":
+        """The options a card recorded (see :meth:`reader`)."""
+        reader = {k: v for k, v in (options.get("reader") or {}).items() if k in cls.READER}
+        return cls(encoding=options.get("encoding"), missing_values=options.get("missing_values"),
+                   **{**reader, "missing_values_only": bool(reader.get("missing_values_only"))})
+
+
+def _csv_source(problem: str, files: list[Path], source: str) -> str:
+    """The file a CSV error is about: the one DuckDB names, else the table's source."""
+    named = re.search(r'file = (.+)', problem)
+    if named:
+        for file in files:
+            if str(file) == named.group(1).strip():
+                return str(file)
+    return source
 
 
 def csv_retry(problem: str, reader: dict[str, Any]) -> bool:
@@ -96,6 +141,8 @@ class Dataset:
         self._sealed = False
         self.manifest: Manifest | None = None
         self.manifest_path: Path | None = None
+        # Resources of the manifest that are not tables (images, archives …): what and why.
+        self.not_evaluated: list[dict[str, str]] = []
         # Metric -> value, for everything computed on this data so far (the data cannot change
         # while it is loaded): a profile's numbers are not computed again by the suites.
         self.metric_values: dict[Any, Any] = {}
@@ -223,32 +270,68 @@ class Dataset:
         if data is not None and data.is_file() and len(manifest.resources) != 1:
             raise DataError(f"the manifest describes {len(manifest.resources)} tables; give the "
                             "dataset's directory, not one file", source=str(manifest_path))
+        tabular, unreadable = [], None
         for index, resource in enumerate(manifest.resources):
+            if not resource.paths and "data" not in (resource.model_extra or {}):
+                raise DataError("a resource needs a path (or inline data)", source=str(manifest_path),
+                                location=f"resources[{index}].path")
+            reason = resource.not_tabular()
             files = [data] if data is not None and data.is_file() else [root / p for p in resource.paths]
-            for file in files:
-                if not file.is_file():
-                    raise DataError(f"resource file {str(file)!r} does not exist",
-                                    source=str(manifest_path), location=f"resources[{index}].path")
-                if file != data and not file.resolve().is_relative_to(root.resolve()):
-                    # A dataset from a stranger must not read the evaluating machine's files
-                    # (a link to /etc/passwd, say) into its card.
-                    raise DataError(f"resource file {str(file)!r} is a link leading outside the dataset "
-                                    f"(to {str(file.resolve())!r})", source=str(manifest_path),
-                                    location=f"resources[{index}].path")
-            # What the manifest declares is its own error, not the data file's.
-            if resource.encoding is not None and not _known_codec(resource.encoding):
-                raise DataError(f"unknown encoding {resource.encoding!r}", source=str(manifest_path),
-                                location=f"resources[{index}].encoding")
-            if resource.format and _kind(files[0], resource) == "unknown":
-                raise DataError(f"unknown format {resource.format!r} (expected parquet, csv, tsv, json, "
-                                "jsonl or arrow)", source=str(manifest_path),
-                                location=f"resources[{index}].format")
+            if reason is None:
+                reason = self._check_resource(manifest_path, root, data, index, resource, files)
+            if reason is not None:
+                self.not_evaluated.append({"resource": resource.name, "path": ", ".join(resource.paths),
+                                           "reason": reason})
+                unreadable = unreadable or (index, "format" if reason.startswith("not a table") else "path")
+                continue
+            tabular.append(resource)
             self._add_files(str(files[0]) if len(files) == 1 else str(root), files, resource.name,
                             options, resource)
+        if not tabular:
+            raise DataError("the manifest describes no table dsbench can read: "
+                            + "; ".join(f"{s['resource']}: {s['reason']}" for s in self.not_evaluated),
+                            source=str(manifest_path), location="resources[{}].{}".format(*unreadable))
+        if len(tabular) < len(manifest.resources):
+            # The checks of a package's documentation are about the tables evaluated.
+            self.manifest = manifest.model_copy(update={"resources": tabular})
+
+    def _check_resource(self, manifest_path: Path, root: Path, data: Path | None, index: int,
+                        resource: Resource, files: list[Path]) -> str | None:
+        """Refuse a resource that is declared wrongly or reads outside the dataset; say why a file
+        that is not a table is not evaluated (an image, an archive, a JSON document of another
+        shape); None for a table to read."""
+        for file in files:
+            if not file.is_file():
+                raise DataError(f"resource file {str(file)!r} does not exist",
+                                source=str(manifest_path), location=f"resources[{index}].path")
+            if file != data and not file.resolve().is_relative_to(root.resolve()):
+                # A dataset from a stranger must not read the evaluating machine's files
+                # (a link to /etc/passwd, say) into its card.
+                raise DataError(f"resource file {str(file)!r} is a link leading outside the dataset "
+                                f"(to {str(file.resolve())!r})", source=str(manifest_path),
+                                location=f"resources[{index}].path")
+        # What the manifest declares is its own error, not the data file's.
+        if resource.encoding is not None and not _known_codec(resource.encoding):
+            raise DataError(f"unknown encoding {resource.encoding!r}", source=str(manifest_path),
+                            location=f"resources[{index}].encoding")
+        kind = _kind(files[0], resource)
+        if kind == "unknown":
+            if resource.schema_.fields:
+                raise DataError(f"unknown format {resource.format or _suffix(files[0])!r} of a resource with a "
+                                "schema (expected parquet, csv, tsv, json, jsonl or arrow)",
+                                source=str(manifest_path), location=f"resources[{index}].format")
+            return f"not a table (format {resource.format or _suffix(files[0]).lstrip('.') or 'unknown'})"
+        if kind == "json" and not resource.schema_.fields:
+            try:
+                if json_layout(files[0], _suffix(files[0])) == "object":
+                    check_record(files[0])
+            except DataError as error:
+                return error.problem
+        return None
 
     def _add_files(self, source: str, files: list[Path], name: str, options: LoadOptions,
                    resource: Resource | None) -> Table:
-        kinds = {_kind(f, resource) for f in files}
+        kinds = {_kind(f, resource, options.data_format) for f in files}
         if len(kinds) != 1:
             raise DataError(f"files of different formats in one table: {', '.join(sorted(kinds))}",
                             source=source)
@@ -256,6 +339,8 @@ class Dataset:
         for file in files:
             if kind in PARSED_ONCE and _blank(file):
                 raise DataError("file holds nothing but white space", source=str(file))
+            if kind in PARSED_ONCE and not (options.encoding or (resource and resource.encoding)):
+                refuse_binary(file, kind)
         try:
             if kind == "parquet":
                 hive = any("=" in part for f in files for part in f.parent.parts)
@@ -264,12 +349,14 @@ class Dataset:
             elif kind == "csv":
                 relation = None  # read by _add_csv, which may need to read it twice
             elif kind == "json":
-                relation = self._read_json(files)
+                return self._add_json(name, source, files)
             elif kind == "arrow":
                 return self._add_arrow(files, name, source)
             else:
+                prose = " (prose is not a table; pass --data-format csv to read each line as a row)" \
+                    if _suffix(files[0]) in PROSE else ""
                 raise DataError("unknown file format (expected Parquet, CSV/TSV, JSON/JSONL, "
-                                "Arrow IPC/Feather or a DuckDB database)", source=source)
+                                f"Arrow IPC/Feather or a DuckDB database){prose}", source=source)
             if kind == "csv":
                 table = self._add_csv(name, source, files, options, resource)
             else:
@@ -285,54 +372,164 @@ class Dataset:
 
     def _add_csv(self, name: str, source: str, files: list[Path], options: LoadOptions,
                  resource: Resource | None) -> Table:
-        """Read CSV files into a table. Two limits of DuckDB's reader make it read again: a line
-        longer than 2 MB (then with room for LONG_LINE_BYTES), and a file with quoted line breaks,
-        which its parallel reader cannot pad short rows of (then with one thread)."""
-        retry: dict[str, Any] = {}
+        """Read CSV files into a table, reading again where the sniffer's sample misled it (see
+        :mod:`dsbench.data.csvread`); a file that cannot be parsed into rows is a DataError."""
+        attempt = CsvAttempt(self._csv_options(files, options, resource))
+        attempt.quote_set = "quotechar" in attempt.options
+        codecs_ = [self._codec(f, options, resource) for f in files]
+        paths = [self._readable_copy(f, c, None, index) for index, (f, c) in enumerate(zip(files, codecs_))]
+        if options.data_format is None and resource is None and all(_suffix(f) in PROSE for f in files):
+            self._refuse_prose(paths[0], attempt, files[0])
+        attempt.types = self._fixed_types(paths, attempt, options, resource, source)
         while True:
             try:
-                relation = self._read_csv(files, options, resource, **retry)
-                return self._add(name, relation, source, "csv", files)
+                relation = self.con.read_csv(paths if len(paths) > 1 else paths[0], **attempt.reader_options())
+                table = self._add(name, relation, source, "csv", files)
+                break
             except duckdb.Error as error:
-                if not csv_retry(str(error), retry):
-                    raise
+                problem = self._unscratched(str(error), paths, files)
+                if len(paths) > 1:
+                    self._check_headers(paths, files, attempt, source)
+                rewritten = attempt.line_ends
+                if not next_attempt(problem, attempt, [Path(p) for p in paths]):
+                    raise DataError(describe_csv_error(problem), source=_csv_source(problem, files, source)) from None
+                if attempt.line_ends != rewritten:
+                    declared = resource.dialect.lineTerminator if resource else None
+                    attempt.line_ends = declared if declared in ("\r\n", "\n") else attempt.line_ends
+                    paths = [self._readable_copy(f, c, attempt.line_ends, index)
+                             for index, (f, c) in enumerate(zip(files, codecs_))]
+        if len(paths) > 1:
+            self._check_headers(paths, files, attempt, source)
+        table.read_as_text = {c: t for c, t in attempt.read_as_text.items() if c in table.columns}
+        table.missing_values = list(attempt.options["na_values"])
+        return table
 
-    def _read_csv(self, files: list[Path], options: LoadOptions, resource: Resource | None,
-                  **reader: Any):
+    def _csv_options(self, files: list[Path], options: LoadOptions, resource: Resource | None) -> dict[str, Any]:
+        """DuckDB reader options from the user's options, else the manifest's dialect."""
         dialect = resource.dialect if resource else None
         schema = resource.schema_ if resource else None
-        requested = options.encoding or (resource.encoding if resource else None)
-        missing = list(options.missing_values if options.missing_values is not None
-                       else (schema.missingValues if schema else DEFAULT_MISSING))
-        delimiter = options.delimiter or (dialect.delimiter if dialect else None)
-        if delimiter is None and all(f.suffix.lower() in (".tsv", ".tab") for f in files):
-            delimiter = "\t"
-        header = options.header if options.header is not None else (dialect.header if dialect else None)
-        paths = [self._utf8_copy(f, requested, index) for index, f in enumerate(files)]
+        base = list(DEFAULT_MISSING if options.missing_values_only or schema is None else schema.missingValues)
+        missing = list(dict.fromkeys(base + [t.strip() for t in options.missing_values or ()]))
+        if options.missing_values_only:
+            missing = list(dict.fromkeys(t.strip() for t in options.missing_values or ()))
         # A short row is padded with NULLs (missing values the checks see) instead of making the
         # sniffer give up on the delimiter and read each line as one text column.
-        kwargs: dict[str, Any] = {"na_values": missing, "null_padding": True}
-        if delimiter is not None:
-            kwargs["sep"] = delimiter
-        if header is not None:
-            kwargs["header"] = header
-        kwargs.update(reader)
-        return self.con.read_csv(paths if len(paths) > 1 else paths[0], **kwargs)
+        reader: dict[str, Any] = {"na_values": missing, "null_padding": True}
+        delimiter = options.delimiter or (dialect.delimiter if dialect else None)
+        if delimiter is None and (options.data_format == "tsv" or all(_suffix(f) in (".tsv", ".tab") for f in files)):
+            delimiter = "\t"
+        header = options.header if options.header is not None else (dialect.header if dialect else None)
+        quote = options.quote if options.quote is not None else (dialect.quoteChar if dialect else None)
+        escape = options.escape if options.escape is not None else (dialect.escape_char() if dialect else None)
+        for key, value in (("sep", delimiter), ("header", header), ("quotechar", quote), ("escapechar", escape),
+                           ("comment", dialect.commentChar if dialect else None),
+                           ("sample_size", options.sample_size)):
+            if value is not None:
+                reader[key] = value
+        if quote is not None and escape is None:
+            reader["escapechar"] = quote  # RFC 4180: a quote inside a quoted value is doubled
+        return reader
 
-    def _utf8_copy(self, path: Path, requested: str | None, index: int = 0) -> str:
-        """Path to the bytes DuckDB should read: the file itself when DuckDB can decode it,
-        otherwise a UTF-8 transcoded copy in the dataset's scratch directory."""
-        codec = canonical_codec(requested, str(path)) if requested else detect_encoding(path)
-        if codec in NATIVE:
+    def _refuse_prose(self, path: str, attempt: CsvAttempt, original: Path) -> None:
+        """A ``.txt`` file is read as a table only when the sniffer finds a delimiter that splits
+        its lines into the same number of fields (not padding short lines, as tables are read)."""
+        strict = {k: v for k, v in attempt.options.items() if k != "null_padding"}
+        try:
+            columns = self.con.read_csv(path, **strict).columns
+        except duckdb.Error:
+            return  # the read itself reports the problem
+        if len(columns) == 1:
+            raise DataError("looks like prose, not a table: no delimiter was found in its lines; pass "
+                            "--data-format csv to read each line as a row, or --delimiter", source=str(original))
+
+    def _fixed_types(self, paths: list[str], attempt: CsvAttempt, options: LoadOptions,
+                     resource: Resource | None, source: str) -> dict[str, str]:
+        """Column types fixed at load: the manifest's field types, then ``--types`` (which must
+        name columns of the file)."""
+        declared = schema_types(resource.schema_.fields) if resource else {}
+        if not declared and not options.types:
+            return {}
+        try:
+            columns = self.con.read_csv(paths[0], **attempt.options).columns
+        except duckdb.Error:
+            return {}  # the read itself reports the problem
+        types = {c: t for c, t in declared.items() if c in columns}
+        for column, type_name in (options.types or {}).items():
+            if column not in columns:
+                raise DataError(f"--types names column {column!r}, which the file does not have "
+                                f"(columns: {', '.join(columns[:20])})", source=source)
+            types[column] = duckdb_type(type_name, location="--types")
+        return types
+
+    def _check_headers(self, paths: list[str], files: list[Path], attempt: CsvAttempt, source: str) -> None:
+        """Files read as one table must have one header: else DuckDB would read the second file's
+        columns under the first file's names."""
+        if attempt.options.get("header") is False:
+            return
+        try:
+            has_header, delimiter, quote = self.con.execute(
+                "SELECT HasHeader, Delimiter, Quote FROM sniff_csv(?, null_padding = true)", [paths[0]]).fetchone()
+        except duckdb.Error:
+            has_header, delimiter, quote = True, attempt.options.get("sep", ","), '"'
+        if not has_header:
+            return
+        quote = attempt.options.get("quotechar") or (quote if len(quote or "") == 1 else '"')
+        problem = header_mismatch([Path(p) for p in paths], [f.name for f in files],
+                                  attempt.options.get("sep") or delimiter, quote)
+        if problem is not None:
+            raise DataError(problem, source=source)
+
+    def _codec(self, path: Path, options: LoadOptions, resource: Resource | None) -> str:
+        requested = options.encoding or (resource.encoding if resource else None)
+        return canonical_codec(requested, str(path)) if requested else detect_encoding(path)
+
+    def _readable_copy(self, path: Path, codec: str, line_ends: str | None, index: int = 0) -> str:
+        """Path to the bytes DuckDB should read: the file itself when DuckDB can decode it and its
+        line ends agree, otherwise a UTF-8 copy (with one kind of line end) in the scratch directory."""
+        if codec in NATIVE and line_ends is None:
             return str(path)
-        target = self.scratch_dir() / f"utf8-{len(self.tables)}-{index}-{_stem(path)}.csv"
-        transcode_to_utf8(path, codec, target)
+        prefix = "lines" if line_ends is not None else "utf8"
+        target = self.scratch_dir() / f"{prefix}-{len(self.tables)}-{index}-{_stem(path)}.csv"
+        if line_ends is not None:
+            rewrite_line_ends(path, target, line_ends, codec)
+        else:
+            transcode_to_utf8(path, codec, target)
         return str(target)
 
-    def _read_json(self, files: list[Path]):
-        formats = {_json_layout(f) for f in files}
-        layout = formats.pop() if len(formats) == 1 else "auto"
-        return self.con.read_json([str(f) for f in files], format=layout)
+    def _utf8_copy(self, path: Path, requested: str | None, index: int = 0) -> str:
+        """Path to a UTF-8 reading of ``path`` (the file itself when it is UTF-8 already)."""
+        codec = canonical_codec(requested, str(path)) if requested else detect_encoding(path)
+        return self._readable_copy(path, codec, None, index)
+
+    def _unscratched(self, text: str, paths: list[str], files: list[Path]) -> str:
+        """An engine message with the scratch copies' paths replaced by the files they copy."""
+        for copy, original in zip(paths, files):
+            if copy != str(original):
+                text = text.replace(copy, str(original))
+        return text.replace(str(self.scratch_dir()), "<scratch>")
+
+    def _add_json(self, name: str, source: str, files: list[Path]) -> Table:
+        """Read JSON files (see :mod:`dsbench.data.jsonread`): columns of mixed JSON types are read
+        as text, with a census of their types."""
+        layouts = {json_layout(f, _suffix(f)) for f in files}
+        if "object" in layouts:
+            for file in files:
+                check_record(file)
+        layout = layouts.pop() if len(layouts) == 1 else "auto"
+        relation = self.con.read_json([str(f) for f in files], format="auto" if layout == "object" else layout)
+        mixed = [c for c, t in zip(relation.columns, relation.types) if str(t) == "JSON"]
+        if not mixed:
+            return self._add(name, relation, source, "json", files)
+        view = self._next_view()
+        raw = quote_ident(view[1:-1] + "_json")
+        relation.to_table(raw[1:-1])
+        row = self.con.execute(type_census_sql(raw, [quote_ident(c) for c in mixed])).fetchone()
+        as_text = ", ".join(f"{quote_ident(c)} ->> '$' AS {quote_ident(c)}" for c in mixed)
+        self.con.execute(f"CREATE TABLE {view} AS SELECT * REPLACE ({as_text}) FROM {raw}")
+        self.con.execute(f"DROP TABLE {raw}")
+        table = self._add(name, view, source, "json", files)
+        table.source_types = {c: census(r) for c, r in zip(mixed, row)}
+        return table
 
     def _add_arrow(self, files: list[Path], name: str, source: str) -> Table:
         import pyarrow.dataset as pads
@@ -398,24 +595,29 @@ def path_exists(path: str | Path) -> bool:
         return False
 
 
+JSON_ERROR = re.compile(r'Malformed JSON in file "[^"]*", at byte \d+ in (line|record/value) (\d+): ([^.]*)')
+ENGINE_HINTS = re.compile(r"\s*(Try |Possible |HINT:|Consider ).*$")
+
+
 def describe_duckdb_error(error: Exception | str) -> str:
-    """DuckDB's message, on one line, without its hints and without the error-class prefix."""
+    """DuckDB's message as one line in dsbench's words: where, what is wrong and which dsbench option
+    helps; never the engine's own option names."""
     raw = str(error)
-    if "Invalid unicode" in raw:
-        line = re.search(r"CSV Error on Line: (\d+)", raw)
-        where = f" (line {line.group(1)})" if line else ""
-        return f"not valid UTF-8{where}; pass --encoding NAME"
-    if "Maximum line size" in raw:
-        line = re.search(r"CSV Error on Line: (\d+)", raw)
-        limit = re.search(r"Maximum line size of (\d+) bytes", raw)
-        return (f"line {line.group(1) if line else '?'} is longer than "
-                f"{int(limit.group(1)) if limit else LONG_LINE_BYTES} bytes")
+    if any(marker in raw for marker in ("CSV Error", "sniffing file", "Invalid unicode", "Maximum line size",
+                                        "state machine")):
+        return describe_csv_error(raw)
+    malformed = JSON_ERROR.search(raw)
+    if malformed:
+        unit = "line" if malformed.group(1) == "line" else "value"
+        return (f"{unit} {malformed.group(2)}: malformed JSON ({malformed.group(3).strip()}); dsbench reads an "
+                "array of records or JSON Lines (one record per line)")
+    if "No magic bytes found" in raw:
+        return "not a Parquet file, or a truncated one (no Parquet footer at its end)"
     text = " ".join(raw.split("\n\n")[0].split())
     for prefix in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: ",
                    "Parser Error: ", "Catalog Error: "):
-        if text.startswith(prefix):
-            text = text[len(prefix):]
-    return shortened(text) or "unreadable data"
+        text = text.removeprefix(prefix)
+    return shortened(ENGINE_HINTS.sub("", text), 1000) or "unreadable data"
 
 
 def _known_codec(name: str) -> bool:
@@ -455,8 +657,8 @@ def _stem(path: Path) -> str:
     return name or path.name
 
 
-def _kind(path: Path, resource: Resource | None) -> str:
-    declared = (resource.format or "").lower() if resource else ""
+def _kind(path: Path, resource: Resource | None, forced: str | None = None) -> str:
+    declared = (forced or (resource.format if resource else None) or "").lower()
     suffix = declared if declared and not declared.startswith(".") else _suffix(path)
     suffix = suffix if suffix.startswith(".") else f".{suffix}"
     for kind, suffixes in (("parquet", PARQUET), ("csv", CSV), ("json", JSON), ("arrow", ARROW)):
@@ -465,14 +667,36 @@ def _kind(path: Path, resource: Resource | None) -> str:
     return "unknown"
 
 
-def _json_layout(path: Path) -> str:
-    if _suffix(path) in (".jsonl", ".ndjson"):
-        return "newline_delimited"
-    from dsbench.data.encoding import open_bytes
+# The first bytes of binary formats people rename or mistake for text.
+MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+         (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (or an Office/XLSX file)"),
+         (b"\x1f\x8b", "gzip-compressed data (name it .gz)"), (b"PAR1", "a Parquet file (name it .parquet)"),
+         (b"ARROW1", "an Arrow IPC file (name it .arrow)"), (b"SQLite format 3\x00", "an SQLite database"),
+         (b"\xd0\xcf\x11\xe0", "an old Office (OLE) file such as XLS"), (b"\x7fELF", "an executable"))
 
-    with open_bytes(path) as handle:
-        head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return "array" if head.startswith(b"[") else "newline_delimited"
+
+# Bytes that text holds rarely (a stray NUL in a value happens; a tenth of the bytes does not).
+CONTROL_BYTES = [b for b in range(32) if b not in (9, 10, 11, 12, 13, 27)]
+BINARY_SHARE = 0.1
+
+
+def refuse_binary(path: Path, kind: str, probe: int = 1 << 16) -> None:
+    """A DataError naming a binary file that was given as text (a PNG renamed .csv, say)."""
+    try:
+        with open_bytes(path) as handle:
+            head = handle.read(probe)
+    except (OSError, EOFError) as error:
+        raise DataError(f"cannot read file: {error}", source=str(path)) from None
+    for magic, what in MAGIC:
+        if head.startswith(magic):
+            raise DataError(f"this is {what}, not {kind.upper()} text", source=str(path))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 text
+    control = sum(head.count(bytes([byte])) for byte in CONTROL_BYTES)
+    if control > BINARY_SHARE * len(head):
+        raise DataError(f"this is a binary file ({control / len(head):.0%} of its first bytes are control "
+                        f"characters), not {kind.upper()} text; pass --encoding if it is UTF-16 without a "
+                        "byte-order mark", source=str(path))
 
 
 def load_dataset(data: Any, *, name: str | None = None, options: LoadOptions | None = None,
@@ -481,6 +705,9 @@ def load_dataset(data: Any, *, name: str | None = None, options: LoadOptions | N
     frame) plus any ``extra_tables`` as one :class:`Dataset`. A separate ``manifest`` describes
     ``data`` (a file or a directory): its resources, dialect and missing values are used."""
     options = options or LoadOptions()
+    if options.data_format is not None and _kind(Path("data"), None, options.data_format) == "unknown":
+        raise DataError(f"unknown data format {options.data_format!r} (expected csv, tsv, json, jsonl, "
+                        "parquet or arrow)", location="--data-format")
     dataset = Dataset(threads=options.threads, memory_limit=options.memory_limit, timeout=options.timeout)
     try:
         if manifest is not None:

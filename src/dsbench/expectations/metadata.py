@@ -49,8 +49,9 @@ from dsbench.expectations.text import BLANK
 from dsbench.expectations.types import base_type, is_string
 
 RECORD = "record:"
-# A JSON value that holds nothing: null, a blank string, an empty array or object.
-JSON_BLANK = r'\s*(?:null|"[\s\p{Z}]*"|\[\s*\]|\{\s*\})\s*'
+# A JSON value that holds nothing: null, a blank string, an empty array or object (a string of
+# a column of mixed JSON types is read without its quotes: blank then).
+JSON_BLANK = r'\s*(?:null|"[\s\p{Z}]*"|[\s\p{Z}]*|\[\s*\]|\{\s*\})\s*'
 
 
 def alternatives(item: str) -> list[str]:
@@ -194,6 +195,8 @@ def record_fields(tables: Mapping[str, Table], path: str) -> list[RecordField]:
         if resolved is None:
             continue
         sql, duckdb_type = resolved
+        if path in table.source_types:  # JSON of mixed types, read as text: its empty values too
+            duckdb_type = "JSON"
         scope = Scope(table.view)
         found.append(RecordField(
             path, table, scope.aggregate("count(*)", label="row_count"),

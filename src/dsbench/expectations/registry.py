@@ -14,12 +14,13 @@ ENTRY_POINT_GROUP = "dsbench.expectations"
 
 def _builtin() -> list[type[Expectation]]:
     from dsbench.expectations import (column_aggregate, column_map, labels, metadata, multicolumn,
-                                      near_duplicates, personal, record, splits, table, text, text_quality)
+                                      near_duplicates, personal, record, source, splits, table, text,
+                                      text_quality)
 
     return [*table.EXPECTATIONS, *column_map.EXPECTATIONS, *column_aggregate.EXPECTATIONS,
             *multicolumn.EXPECTATIONS, *record.EXPECTATIONS, *metadata.EXPECTATIONS, *personal.EXPECTATIONS,
             *text.EXPECTATIONS, *text_quality.EXPECTATIONS, *near_duplicates.EXPECTATIONS,
-            *labels.EXPECTATIONS, *splits.EXPECTATIONS]
+            *labels.EXPECTATIONS, *splits.EXPECTATIONS, *source.EXPECTATIONS]
 
 
 @functools.lru_cache(maxsize=1)

@@ -106,6 +106,22 @@ def dominant_type(column: ColumnProfile) -> tuple[str, float] | None:
     return None
 
 
+def type_check(base: str, name: str, loaded: Any) -> ExpectationConfig | None:
+    """The type check of a column the reader read as text although its values were meant to have
+    a type: a CSV column in which some value did not fit the type the sniffer inferred or the user
+    or manifest gave (castable to that type, whatever the share), or a JSON column of mixed JSON
+    types (one JSON type)."""
+    if name in loaded.source_types:
+        return _config("expect_column_values_to_have_one_json_type", {"column": name, "mostly": 1.0},
+                       "consistency.type", f"{base}.json_type", {"profile": {"json_types": loaded.source_types[name]["types"]}})
+    meant = loaded.read_as_text.get(name)
+    target = CASTS.get(meant) or {"INTEGER": "integer", "TIME": "time"}.get(meant or "")
+    if target is None:
+        return None
+    return _config("expect_column_values_to_be_castable", {"column": name, "type": target, "mostly": 1.0},
+                   "consistency.type", f"{base}.castable", {"profile": {"read_as_text": meant}})
+
+
 def _round(value: float) -> float:
     """Fences as plain decimals (12 significant digits): stable text, no float noise."""
     return float(f"{value:.12g}")
@@ -185,11 +201,12 @@ def outlier_fences(column: ColumnProfile) -> tuple[float | None, float | None, d
 
 
 def column_expectations(role: str, column: ColumnProfile, quartile_sample_rows: int | None = None,
-                        keys: set[str] = frozenset(), skipped: list[dict[str, str]] | None = None
-                        ) -> list[ExpectationConfig]:
+                        keys: set[str] = frozenset(), skipped: list[dict[str, str]] | None = None,
+                        loaded: Any = None) -> list[ExpectationConfig]:
     """``quartile_sample_rows``: the quartiles are estimates from this many sampled rows (None:
     exact); ``keys``: the table's declared keys; columns not screened for outliers are added to
-    ``skipped`` with the reason."""
+    ``skipped`` with the reason; ``loaded``: the loaded table, whose reader may have read a
+    column as text (see :func:`type_check`)."""
     base = f"data.{role}.{column.name}"
     configs = [_config("expect_column_values_to_not_be_null", {"column": column.name, "mostly": 1.0},
                        "completeness.item", f"{base}.not_null")]
@@ -202,8 +219,10 @@ def column_expectations(role: str, column: ColumnProfile, quartile_sample_rows: 
                                {"column": column.name, "type": typed, "mostly": 1.0},
                                "consistency.type", f"{base}.castable", {"profile": {"column_type": column.type}}))
     if column.is_text:
-        found = dominant_type(column)
+        found = None if loaded is None else type_check(base, column.name, loaded)
         if found is not None:
+            configs.append(found)
+        elif (found := dominant_type(column)) is not None:
             target, share = found
             configs.append(_config("expect_column_values_to_be_castable",
                                    {"column": column.name, "type": target, "mostly": 1.0},
@@ -234,16 +253,16 @@ def column_expectations(role: str, column: ColumnProfile, quartile_sample_rows: 
 
 
 def suite_from_profile(profile: TableProfile, role: str | None = None, keys: set[str] = frozenset(),
-                       absent: list[str] = ()) -> Suite:
+                       absent: list[str] = (), loaded: Any = None) -> Suite:
     """The data suite of a profiled table. ``role``: the name in ids (default: the table's);
     ``keys``: the table's declared keys (no outlier checks); ``absent``: fields the manifest
-    declares and the data lacks."""
+    declares and the data lacks; ``loaded``: the loaded table (how its reader read it)."""
     table, role = profile.table, role or profile.table
     expectations: list[ExpectationConfig] = []
     skipped: list[dict[str, str]] = []
     sample = None if profile.quartiles_exact else profile.quartile_sample_rows
     for column in profile.columns:
-        expectations += column_expectations(role, column, sample, keys, skipped)
+        expectations += column_expectations(role, column, sample, keys, skipped, loaded)
     for name in absent:
         expectations.append(_config("expect_column_to_exist", {"column": name}, "completeness.item",
                                     f"data.{role}.{name}.exists"))
@@ -285,7 +304,7 @@ def data_suite(dataset: Any, table_name: str | None = None) -> Suite:
         profile = profile_table(dataset, table.name, also=screen_metrics(dataset, table.name))
         absent = [name for name in declared_fields(dataset, table.name) if name not in table.columns]
         return suite_from_profile(profile, table_role(dataset, table.name), declared_keys(dataset, table.name),
-                                  absent)
+                                  absent, table)
     with load_dataset(dataset) as loaded:
         return data_suite(loaded, table_name)
 

@@ -48,19 +48,23 @@ can still document them); any one of them documents the aspect:
 | | label statistics | ``dsbench:labelStatistics`` |
 | | samples | ``dsbench:sample`` |
 | | limitations | ``dsbench:limitations``, ``rai:dataLimitations``, ``rai:dataBiases``, ``rai:personalSensitiveInformation``, ``rai:dataSocialImpact`` |
-| 0103 ``process`` | sources | ``sources``, ``record:source``, ``record:source_details`` |
+| 0103 ``process`` | sources | ``sources``, ``resources.sources``, ``record:source``, ``record:source_details`` |
 | | collection method | ``dsbench:collection``, ``rai:dataCollection``, ``rai:dataCollectionType``, ``rai:dataCollectionRawData``, ``rai:dataCollectionTimeframe``, ``rai:dataCollectionMissingData`` |
 | | processing | ``dsbench:processing``, ``rai:dataPreprocessingProtocol``, ``rai:dataImputationProtocol``, ``rai:dataManipulationProtocol`` |
 | | annotation specification | ``dsbench:annotation``, ``rai:dataAnnotationProtocol``, ``rai:dataAnnotationPlatform``, ``rai:dataAnnotationAnalysis``, ``rai:annotationsPerItem``, ``rai:annotatorDemographics``, ``rai:machineAnnotationTools``, ``record:annotation.annotation_method``, ``record:annotation.annotator`` |
 | | version record | ``version``, ``rai:dataReleaseMaintenancePlan``, ``record:version``, ``record:last_modified_time`` |
-| 0104 ``application`` | licence | ``licenses``, ``record:license`` |
+| 0104 ``application`` | licence | ``licenses``, ``resources.licenses``, ``record:license`` |
 | | target scenarios | ``dsbench:useCases``, ``rai:dataUseCases`` |
 | | evaluation method | ``dsbench:evaluation`` |
 | | benchmark results | ``dsbench:benchmarks`` |
 | | typical cases | ``dsbench:cases`` |
-| GB/T 36344 0103 ``metadata`` | | ``licenses``; ``sources``; ``resources.schema.fields.type``; ``resources.schema.fields.description`` |
-| 0205 ``provenance`` (traceability.provenance) | origin | ``sources``, ``record:source``, ``record:source_details``, ``record:original_time``, ``record:generated_data_indicator`` |
+| GB/T 36344 0103 ``metadata`` | | ``licenses`` or ``resources.licenses``; ``sources`` or ``resources.sources``; ``resources.schema.fields.type``; ``resources.schema.fields.description`` |
+| 0205 ``provenance`` (traceability.provenance) | origin | ``sources``, ``resources.sources``, ``record:source``, ``record:source_details``, ``record:original_time``, ``record:generated_data_indicator`` |
 | | makers | ``contributors``, ``maintainers`` |
+
+A ``resources.…`` alternative holds when every table of the package declares it (the publisher
+documented each resource instead of the package); resources that are not tables (images, remote
+files, geographic documents) are not evaluated and not counted here.
 
 The aspects of 0101-0104 are the ones TC609-5-2025-04 lists (five each); each of the twenty RAI 1.0
 properties backs one of them. A ``record:`` field holds when some table has it on every record
@@ -123,7 +127,7 @@ ASPECTS: dict[str, str] = {
     "limitations": "dsbench:limitations|rai:dataLimitations|rai:dataBiases|rai:personalSensitiveInformation"
                    "|rai:dataSocialImpact",
     # 0103 construction process
-    "sources": "sources|record:source|record:source_details",
+    "sources": "sources|resources.sources|record:source|record:source_details",
     "collection method": "dsbench:collection|rai:dataCollection|rai:dataCollectionType"
                          "|rai:dataCollectionRawData|rai:dataCollectionTimeframe|rai:dataCollectionMissingData",
     "processing": "dsbench:processing|rai:dataPreprocessingProtocol|rai:dataImputationProtocol"
@@ -134,13 +138,13 @@ ASPECTS: dict[str, str] = {
                                 "|record:annotation.annotator",
     "version record": "version|rai:dataReleaseMaintenancePlan|record:version|record:last_modified_time",
     # 0104 application notes
-    "licence": "licenses|record:license",
+    "licence": "licenses|resources.licenses|record:license",
     "target scenarios": "dsbench:useCases|rai:dataUseCases",
     "evaluation method": "dsbench:evaluation",
     "benchmark results": "dsbench:benchmarks",
     "typical cases": "dsbench:cases",
     # 0205 traceability: where each record comes from
-    "provenance": "sources|record:source|record:source_details|record:original_time"
+    "provenance": "sources|resources.sources|record:source|record:source_details|record:original_time"
                   "|record:generated_data_indicator",
 }
 
@@ -165,7 +169,8 @@ CHECKLISTS: list[tuple[str, str, list[str]]] = [
      _aspects("licence", "target scenarios", "evaluation method", "benchmark results", "typical cases")),
     # GB/T 36344 0103 metadata: licence and sources declared, every field typed and described.
     ("metadata", "documentation.metadata",
-     ["licenses", "sources", "resources.schema.fields.type", "resources.schema.fields.description"]),
+     ["licenses|resources.licenses", "sources|resources.sources", "resources.schema.fields.type",
+      "resources.schema.fields.description"]),
     # TC609-5-2025-04 0205 traceability: where the data comes from and who made it.
     ("provenance", "traceability.provenance", [ASPECTS["provenance"], "contributors|maintainers"]),
 ]

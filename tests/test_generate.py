@@ -361,7 +361,7 @@ def test_penguins_generated_suites(facts):
     application = docs["manifest.documentation.application"].outcome
     assert application.result["observed_value"] == [
         "dsbench:useCases|rai:dataUseCases", "dsbench:evaluation", "dsbench:benchmarks", "dsbench:cases"]
-    assert application.result["details"]["evidence"] == {"licenses|record:license": {"manifest": "licenses"}}
+    assert application.result["details"]["evidence"] == {"licenses|resources.licenses|record:license": {"manifest": "licenses"}}
     assert (application.passed, application.evaluated) == (1, 5)
 
 

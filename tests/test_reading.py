@@ -355,3 +355,35 @@ def test_sample_size_all_reads_the_whole_file_for_types(tmp_path):
     with load_dataset(path, options=LoadOptions(sample_size=-1)) as dataset:
         table = dataset.table()
         assert table.columns["v"] == "VARCHAR" and table.read_as_text == {}
+
+
+def test_malformed_json_lines_name_the_line_in_dsbench_words(tmp_path):
+    path = tmp_path / "events.jsonl"
+    path.write_text('{"a": 1}\n{"a": 2,\n{"a": 3}\n')
+    line = refusal(path)
+    assert "events.jsonl" in line and "malformed JSON" in line and "JSON Lines" in line
+    assert "Try" not in line and "auto-detect" not in line
+
+
+def test_evaluate_and_check_take_the_reader_options(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("code;v\n12;NA\n34;2\n")
+    out = tmp_path / "card"
+    done = run_cli("evaluate", path, "--standard", "iso-iec-25012", "--delimiter", ";", "--types", "code=string",
+                   "--missing-values", "NA", "--format", "none", "-o", out, "-q")
+    assert done.code == 0, done.err
+    card = json.loads((out / "card.json").read_text())
+    assert card["options"]["reader"]["delimiter"] == ";" and card["options"]["reader"]["types"] == {"code": "string"}
+    assert card["dataset"]["tables"][0]["columns"] == [{"name": "code", "type": "VARCHAR"}, {"name": "v", "type": "BIGINT"}]
+    done = run_cli("check", path, "--standard", "iso-iec-25012", "--delimiter", ";", "--sample-size", "all", "-q")
+    assert done.code in (0, 1) and not done.err.strip(), done.err
+
+
+def test_inject_reads_a_file_with_mixed_line_ends_as_the_loader_did(tmp_path):
+    from dsbench.inject import inject
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"a,b\r\n1,x\r\n2,y\r\n3,z\n")
+    inject(path, tmp_path / "out", nulls=0)
+    written = next((tmp_path / "out").glob("*.csv"))
+    assert written.read_bytes() == b"a,b\r\n1,x\r\n2,y\r\n3,z\r\n"  # the odd line end made like the others

@@ -176,7 +176,7 @@ def _entry(path: str, name: str | None, encoding: str | None, missing_values: li
 def _data_file(path: str) -> Path | None:
     """The file or directory that holds the data of ``path`` (the database of FILE.duckdb#TABLE), or
     None when there is none."""
-    from dsbench.data.sources import DUCKDB, path_exists
+    from dsbench.data.files import DUCKDB, path_exists
 
     if path_exists(path):
         return Path(path)

@@ -454,15 +454,15 @@ class _TableWork:
         the manifest's delimiter and header), so that untouched cells are written back unchanged."""
         import duckdb
 
-        from dsbench.data.sources import DEFAULT_MISSING, csv_retry, describe_duckdb_error
+        from dsbench.data.csvread import DEFAULT_MISSING, CsvAttempt, next_attempt
+        from dsbench.data.sources import describe_duckdb_error
 
         table, resource = self.plan.table, self.plan.resource
         schema = resource.schema_ if resource is not None else None
         self.tokens = list(schema.missingValues if schema is not None else DEFAULT_MISSING)
         self.missing_token = next((t for t in self.tokens if t), "")
         declared = resource.dialect if resource is not None else None
-        requested = resource.encoding if resource is not None else None
-        paths = [dataset._utf8_copy(f, requested, i) for i, f in enumerate(table.files)]
+        paths = table.read_from or [str(f) for f in table.files]  # what the loader read (UTF-8, one line end)
         sniff: dict[str, Any] = {}
         if declared is not None and declared.delimiter is not None:
             sniff["sep"] = declared.delimiter
@@ -491,18 +491,19 @@ class _TableWork:
         self.layout = _csv_layout(paths[0], delimiter, quote, escape, bool(header))
         if len(paths) > 1:
             self.layout.final_newline = _csv_layout(paths[-1], delimiter, quote, escape, False).final_newline
-        reader: dict[str, Any] = {}
+        attempt = CsvAttempt({}, quote_set=True)
         while True:
             try:
                 # A quoted empty value ("") stays an empty text, apart from an empty field (NULL), so
                 # that each is written back as it was.
                 relation = self.con.read_csv(paths if len(paths) > 1 else paths[0], all_varchar=True,
                                              na_values=[""], allow_quoted_nulls=False, null_padding=True, sep=delimiter,
-                                             quotechar=quote, escapechar=escape, header=bool(header), **reader)
+                                             quotechar=quote, escapechar=escape, header=bool(header),
+                                             **attempt.options)
                 relation.create_view(SOURCE)
                 break
             except duckdb.Error as error:
-                if not csv_retry(str(error), reader):
+                if not next_attempt(str(error), attempt, []):
                     raise DataError(describe_duckdb_error(error), source=table.source) from None
         seen = [row[0] for row in self.run(f"DESCRIBE SELECT * FROM {SOURCE}")]
         typed_rows = self._scalar(f"SELECT count(*) FROM {table.view}")
@@ -975,9 +976,9 @@ def _destinations(dataset: Any, plans: list[_TablePlan]) -> dict[str, Path]:
 def _output_path(table: Any, resource: Any, text: bool) -> Path:
     """Where a table goes in the output: its own path when it is one CSV or Parquet file (the
     manifest's path, else the file's name), else ``<table>.csv`` or ``<table>.parquet``."""
-    from dsbench.data.sources import _suffix
+    from dsbench.data.files import suffix
 
-    if len(table.files) == 1 and (text or _suffix(table.files[0]) in (".parquet", ".parq", ".pq")):
+    if len(table.files) == 1 and (text or suffix(table.files[0]) in (".parquet", ".parq", ".pq")):
         if resource is not None and isinstance(resource.path, str):
             return Path(resource.path)
         return Path(table.files[0].name)

@@ -230,7 +230,7 @@ def load_standard(standard: str | Path | Standard) -> Standard:
     """A standard from a file path or the id of a shipped standard."""
     if isinstance(standard, Standard):
         return standard
-    from dsbench.data.sources import path_exists
+    from dsbench.data.files import path_exists
 
     text = str(standard)
     path = Path(text)

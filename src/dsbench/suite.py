@@ -200,7 +200,7 @@ def resolve_suite(suite: Any) -> Suite:
         return Suite.from_dict(suite, "<dict>")
     if isinstance(suite, (str, Path)):
         text = str(suite)
-        from dsbench.data.sources import path_exists
+        from dsbench.data.files import path_exists
 
         if path_exists(text) or Path(text).suffix in SUITE_SUFFIXES or "/" in text:
             return Suite.from_file(text)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dsbench.cardtools import Difference, card_differences, load_card
-from dsbench.data.sources import LoadOptions, path_exists
+from dsbench.data.files import path_exists
+from dsbench.data.sources import LoadOptions
 from dsbench.errors import DsbenchError
 from dsbench.resources import shipped
 from dsbench.row_evidence import without_failing_rows

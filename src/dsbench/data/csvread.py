@@ -24,13 +24,22 @@ import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import duckdb
+
+from dsbench.data.encoding import NATIVE, canonical_codec, detect_encoding, transcode_to_utf8
+from dsbench.data.files import PROSE, stem, suffix
 from dsbench.errors import DataError, shortened
+
+if TYPE_CHECKING:
+    from dsbench.data.manifest import Resource
+    from dsbench.data.sources import LoadOptions, Table
 
 # DuckDB reads CSV lines up to 2 MB by default; a file with a longer line (a multi-megabyte value)
 # is read again with room for lines up to this many bytes.
 LONG_LINE_BYTES = 1 << 28
+DEFAULT_MISSING = ("",)
 RFC4180_QUOTE = '"'
 # A value that does not fit its column's type turns that column into text; more retries than
 # this mean the file is not what the reader thinks it is.
@@ -245,3 +254,152 @@ def header_mismatch(paths: list[Path], names: list[str], delimiter: str, quote: 
             return (f"the files do not have the same columns: {names[0]} ({len(expected)} columns) and "
                     f"{name} ({len(found)} columns) differ: {differ}")
     return None
+
+
+def csv_source(problem: str, files: list[Path], source: str) -> str:
+    """The file a CSV error is about: the one DuckDB names, else the table's source."""
+    named = re.search(r'file = (.+)', problem)
+    if named:
+        for file in files:
+            if str(file) == named.group(1).strip():
+                return str(file)
+    return source
+
+
+class CsvLoading:
+    """How a :class:`~dsbench.data.sources.Dataset` reads CSV files (a mixin: it uses the
+    dataset's connection, scratch directory and table registration)."""
+
+    def _add_csv(self, name: str, source: str, files: list[Path], options: LoadOptions,
+                 resource: Resource | None) -> Table:
+        """Read CSV files into a table, reading again where the sniffer's sample misled it (see
+        :mod:`dsbench.data.csvread`); a file that cannot be parsed into rows is a DataError."""
+        attempt = CsvAttempt(self._csv_options(files, options, resource))
+        attempt.quote_set = "quotechar" in attempt.options
+        codecs_ = [self._codec(f, options, resource) for f in files]
+        paths = [self._readable_copy(f, c, None, index) for index, (f, c) in enumerate(zip(files, codecs_))]
+        if options.data_format is None and resource is None and all(suffix(f) in PROSE for f in files):
+            self._refuse_prose(paths[0], attempt, files[0])
+        attempt.types = self._fixed_types(paths, attempt, options, resource, source)
+        while True:
+            try:
+                relation = self.con.read_csv(paths if len(paths) > 1 else paths[0], **attempt.reader_options())
+                table = self._add(name, relation, source, "csv", files)
+                break
+            except duckdb.Error as error:
+                problem = self._unscratched(str(error), paths, files)
+                if len(paths) > 1:
+                    self._check_headers(paths, files, attempt, source)
+                rewritten = attempt.line_ends
+                if not next_attempt(problem, attempt, [Path(p) for p in paths]):
+                    raise DataError(describe_csv_error(problem), source=csv_source(problem, files, source)) from None
+                if attempt.line_ends != rewritten:
+                    declared = resource.dialect.lineTerminator if resource else None
+                    attempt.line_ends = declared if declared in ("\r\n", "\n") else attempt.line_ends
+                    paths = [self._readable_copy(f, c, attempt.line_ends, index)
+                             for index, (f, c) in enumerate(zip(files, codecs_))]
+        if len(paths) > 1:
+            self._check_headers(paths, files, attempt, source)
+        table.read_from = list(paths)
+        table.read_as_text = {c: t for c, t in attempt.read_as_text.items() if c in table.columns}
+        table.missing_values = list(attempt.options["na_values"])
+        return table
+
+    def _csv_options(self, files: list[Path], options: LoadOptions, resource: Resource | None) -> dict[str, Any]:
+        """DuckDB reader options from the user's options, else the manifest's dialect."""
+        dialect = resource.dialect if resource else None
+        schema = resource.schema_ if resource else None
+        base = list(DEFAULT_MISSING if options.missing_values_only or schema is None else schema.missingValues)
+        missing = list(dict.fromkeys(base + [t.strip() for t in options.missing_values or ()]))
+        if options.missing_values_only:
+            missing = list(dict.fromkeys(t.strip() for t in options.missing_values or ()))
+        # A short row is padded with NULLs (missing values the checks see) instead of making the
+        # sniffer give up on the delimiter and read each line as one text column.
+        reader: dict[str, Any] = {"na_values": missing, "null_padding": True}
+        delimiter = options.delimiter or (dialect.delimiter if dialect else None)
+        if delimiter is None and (options.data_format == "tsv" or all(suffix(f) in (".tsv", ".tab") for f in files)):
+            delimiter = "\t"
+        header = options.header if options.header is not None else (dialect.header if dialect else None)
+        quote = options.quote if options.quote is not None else (dialect.quoteChar if dialect else None)
+        escape = options.escape if options.escape is not None else (dialect.escape_char() if dialect else None)
+        for key, value in (("sep", delimiter), ("header", header), ("quotechar", quote), ("escapechar", escape),
+                           ("comment", dialect.commentChar if dialect else None),
+                           ("sample_size", options.sample_size)):
+            if value is not None:
+                reader[key] = value
+        if quote is not None and escape is None:
+            reader["escapechar"] = quote  # RFC 4180: a quote inside a quoted value is doubled
+        return reader
+
+    def _refuse_prose(self, path: str, attempt: CsvAttempt, original: Path) -> None:
+        """A ``.txt`` file is read as a table only when the sniffer finds a delimiter that splits
+        its lines into the same number of fields (not padding short lines, as tables are read)."""
+        strict = {k: v for k, v in attempt.options.items() if k != "null_padding"}
+        try:
+            columns = self.con.read_csv(path, **strict).columns
+        except duckdb.Error:
+            return  # the read itself reports the problem
+        if len(columns) == 1:
+            raise DataError("looks like prose, not a table: no delimiter was found in its lines; pass "
+                            "--data-format csv to read each line as a row, or --delimiter", source=str(original))
+
+    def _fixed_types(self, paths: list[str], attempt: CsvAttempt, options: LoadOptions,
+                     resource: Resource | None, source: str) -> dict[str, str]:
+        """Column types fixed at load: the manifest's field types, then ``--types`` (which must
+        name columns of the file)."""
+        declared = schema_types(resource.schema_.fields) if resource else {}
+        if not declared and not options.types:
+            return {}
+        try:
+            columns = self.con.read_csv(paths[0], **attempt.options).columns
+        except duckdb.Error:
+            return {}  # the read itself reports the problem
+        types = {c: t for c, t in declared.items() if c in columns}
+        for column, type_name in (options.types or {}).items():
+            if column not in columns:
+                raise DataError(f"--types names column {column!r}, which the file does not have "
+                                f"(columns: {', '.join(columns[:20])})", source=source)
+            types[column] = duckdb_type(type_name, location="--types")
+        return types
+
+    def _check_headers(self, paths: list[str], files: list[Path], attempt: CsvAttempt, source: str) -> None:
+        """Files read as one table must have one header: else DuckDB would read the second file's
+        columns under the first file's names."""
+        if attempt.options.get("header") is False:
+            return
+        try:
+            has_header, delimiter, quote = self.con.execute(
+                "SELECT HasHeader, Delimiter, Quote FROM sniff_csv(?, null_padding = true)", [paths[0]]).fetchone()
+        except duckdb.Error:
+            has_header, delimiter, quote = True, attempt.options.get("sep", ","), '"'
+        if not has_header:
+            return
+        quote = attempt.options.get("quotechar") or (quote if len(quote or "") == 1 else '"')
+        problem = header_mismatch([Path(p) for p in paths], [f.name for f in files],
+                                  attempt.options.get("sep") or delimiter, quote)
+        if problem is not None:
+            raise DataError(problem, source=source)
+
+    def _codec(self, path: Path, options: LoadOptions, resource: Resource | None) -> str:
+        requested = options.encoding or (resource.encoding if resource else None)
+        return canonical_codec(requested, str(path)) if requested else detect_encoding(path)
+
+    def _readable_copy(self, path: Path, codec: str, line_ends: str | None, index: int = 0) -> str:
+        """Path to the bytes DuckDB should read: the file itself when DuckDB can decode it and its
+        line ends agree, otherwise a UTF-8 copy (with one kind of line end) in the scratch directory."""
+        if codec in NATIVE and line_ends is None:
+            return str(path)
+        prefix = "lines" if line_ends is not None else "utf8"
+        target = self.scratch_dir() / f"{prefix}-{len(self.tables)}-{index}-{stem(path)}.csv"
+        if line_ends is not None:
+            rewrite_line_ends(path, target, line_ends, codec)
+        else:
+            transcode_to_utf8(path, codec, target)
+        return str(target)
+
+    def _unscratched(self, text: str, paths: list[str], files: list[Path]) -> str:
+        """An engine message with the scratch copies' paths replaced by the files they copy."""
+        for copy, original in zip(paths, files):
+            if copy != str(original):
+                text = text.replace(copy, str(original))
+        return text.replace(str(self.scratch_dir()), "<scratch>")

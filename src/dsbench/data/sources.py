@@ -17,22 +17,15 @@ from typing import Any, Sequence
 import duckdb
 
 from dsbench import progress
-from dsbench.data.csvread import (LONG_LINE_BYTES, CsvAttempt, describe_csv_error, duckdb_type, header_mismatch, next_attempt,
-                                  rewrite_line_ends, schema_types)
+from dsbench.data.csvread import CsvLoading, describe_csv_error
+from dsbench.data.encoding import canonical_codec
+from dsbench.data.files import DUCKDB, PARQUET, PROSE, blank, path_exists, refuse_binary, stem, suffix
+from dsbench.data.files import kind as file_kind
 from dsbench.data.jsonread import census, check_record, json_layout, type_census_sql
-from dsbench.data.encoding import NATIVE, canonical_codec, detect_encoding, open_bytes, transcode_to_utf8
 from dsbench.data.manifest import Manifest, Resource, find_manifest, read_manifest
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import DataError, shortened
 
-PARQUET = (".parquet", ".parq", ".pq")
-CSV = (".csv", ".tsv", ".tab", ".txt")
-PROSE = (".txt", ".md", ".markdown", ".rst")  # read as a table only when it has a delimiter
-JSON = (".json", ".jsonl", ".ndjson")
-ARROW = (".arrow", ".feather", ".ipc", ".arrows")
-DUCKDB = (".duckdb", ".db", ".ddb")
-COMPRESSION = (".gz", ".zst")
-DEFAULT_MISSING = ("",)
 # Text formats are parsed once into a DuckDB table (which spills to disk when large): every later
 # scan reads columns instead of re-parsing text, and a malformed row is reported at load time.
 PARSED_ONCE = ("csv", "json")
@@ -50,6 +43,7 @@ class Table:
     # did not fit the type the reader inferred or was given (column -> that type).
     missing_values: list[str] | None = None
     read_as_text: dict[str, str] = field(default_factory=dict)
+    read_from: list[str] = field(default_factory=list)  # the files DuckDB read (copies, when transcoded)
     # JSON columns whose values have several JSON types (read as text): column -> census.
     source_types: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -93,30 +87,7 @@ class LoadOptions:
                    **{**reader, "missing_values_only": bool(reader.get("missing_values_only"))})
 
 
-def _csv_source(problem: str, files: list[Path], source: str) -> str:
-    """The file a CSV error is about: the one DuckDB names, else the table's source."""
-    named = re.search(r'file = (.+)', problem)
-    if named:
-        for file in files:
-            if str(file) == named.group(1).strip():
-                return str(file)
-    return source
-
-
-def csv_retry(problem: str, reader: dict[str, Any]) -> bool:
-    """Add to the CSV reader options ``reader`` the one that gets past DuckDB's error ``problem`` (a
-    line longer than the default maximum; padding short rows when quoted fields hold new lines), if
-    any and not tried yet; True when one was added."""
-    if "Maximum line size" in problem and "max_line_size" not in reader:
-        reader["max_line_size"] = LONG_LINE_BYTES
-    elif "null_padding in conjunction with quoted new lines" in problem and "parallel" not in reader:
-        reader["parallel"] = False
-    else:
-        return False
-    return True
-
-
-class Dataset:
+class Dataset(CsvLoading):
     """Named tables on one DuckDB connection, plus the manifest they came with (if any)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection | None = None, threads: int | None = None,
@@ -243,16 +214,16 @@ class Dataset:
             return self._add_directory(target, name, options)
         if target.stat().st_size == 0:
             raise DataError("file is empty (0 bytes)", source=text)
-        if _suffix(target) in DUCKDB:
+        if suffix(target) in DUCKDB:
             return self._add_duckdb(target, None, name)
-        return self._add_files(text, [target], name or _stem(target), options, resource)
+        return self._add_files(text, [target], name or stem(target), options, resource)
 
     def _add_directory(self, directory: Path, name: str | None, options: LoadOptions) -> Table:
         manifest_path = find_manifest(directory)
         if manifest_path is not None:
             self.add_manifest(manifest_path, options)
             return self.table(name) if name else next(iter(self.tables.values()))
-        files = sorted(p for p in directory.rglob("*") if p.is_file() and _suffix(p) in PARQUET)
+        files = sorted(p for p in directory.rglob("*") if p.is_file() and suffix(p) in PARQUET)
         if not files:
             raise DataError("directory has neither a manifest (datapackage.json, dsbench.yaml, Croissant "
                             "metadata.json) nor Parquet files", source=str(directory))
@@ -314,16 +285,16 @@ class Dataset:
         if resource.encoding is not None and not _known_codec(resource.encoding):
             raise DataError(f"unknown encoding {resource.encoding!r}", source=str(manifest_path),
                             location=f"resources[{index}].encoding")
-        kind = _kind(files[0], resource)
+        kind = file_kind(files[0], resource.format)
         if kind == "unknown":
             if resource.schema_.fields:
-                raise DataError(f"unknown format {resource.format or _suffix(files[0])!r} of a resource with a "
+                raise DataError(f"unknown format {resource.format or suffix(files[0])!r} of a resource with a "
                                 "schema (expected parquet, csv, tsv, json, jsonl or arrow)",
                                 source=str(manifest_path), location=f"resources[{index}].format")
-            return f"not a table (format {resource.format or _suffix(files[0]).lstrip('.') or 'unknown'})"
+            return f"not a table (format {resource.format or suffix(files[0]).lstrip('.') or 'unknown'})"
         if kind == "json" and not resource.schema_.fields:
             try:
-                if json_layout(files[0], _suffix(files[0])) == "object":
+                if json_layout(files[0], suffix(files[0])) == "object":
                     check_record(files[0])
             except DataError as error:
                 return error.problem
@@ -331,13 +302,13 @@ class Dataset:
 
     def _add_files(self, source: str, files: list[Path], name: str, options: LoadOptions,
                    resource: Resource | None) -> Table:
-        kinds = {_kind(f, resource, options.data_format) for f in files}
+        kinds = {file_kind(f, options.data_format or (resource.format if resource else None)) for f in files}
         if len(kinds) != 1:
             raise DataError(f"files of different formats in one table: {', '.join(sorted(kinds))}",
                             source=source)
         kind = kinds.pop()
         for file in files:
-            if kind in PARSED_ONCE and _blank(file):
+            if kind in PARSED_ONCE and blank(file):
                 raise DataError("file holds nothing but white space", source=str(file))
             if kind in PARSED_ONCE and not (options.encoding or (resource and resource.encoding)):
                 refuse_binary(file, kind)
@@ -354,7 +325,7 @@ class Dataset:
                 return self._add_arrow(files, name, source)
             else:
                 prose = " (prose is not a table; pass --data-format csv to read each line as a row)" \
-                    if _suffix(files[0]) in PROSE else ""
+                    if suffix(files[0]) in PROSE else ""
                 raise DataError("unknown file format (expected Parquet, CSV/TSV, JSON/JSONL, "
                                 f"Arrow IPC/Feather or a DuckDB database){prose}", source=source)
             if kind == "csv":
@@ -370,148 +341,10 @@ class Dataset:
                 raise DataError(f"the name of column {position} contains a NUL byte", source=source)
         return table
 
-    def _add_csv(self, name: str, source: str, files: list[Path], options: LoadOptions,
-                 resource: Resource | None) -> Table:
-        """Read CSV files into a table, reading again where the sniffer's sample misled it (see
-        :mod:`dsbench.data.csvread`); a file that cannot be parsed into rows is a DataError."""
-        attempt = CsvAttempt(self._csv_options(files, options, resource))
-        attempt.quote_set = "quotechar" in attempt.options
-        codecs_ = [self._codec(f, options, resource) for f in files]
-        paths = [self._readable_copy(f, c, None, index) for index, (f, c) in enumerate(zip(files, codecs_))]
-        if options.data_format is None and resource is None and all(_suffix(f) in PROSE for f in files):
-            self._refuse_prose(paths[0], attempt, files[0])
-        attempt.types = self._fixed_types(paths, attempt, options, resource, source)
-        while True:
-            try:
-                relation = self.con.read_csv(paths if len(paths) > 1 else paths[0], **attempt.reader_options())
-                table = self._add(name, relation, source, "csv", files)
-                break
-            except duckdb.Error as error:
-                problem = self._unscratched(str(error), paths, files)
-                if len(paths) > 1:
-                    self._check_headers(paths, files, attempt, source)
-                rewritten = attempt.line_ends
-                if not next_attempt(problem, attempt, [Path(p) for p in paths]):
-                    raise DataError(describe_csv_error(problem), source=_csv_source(problem, files, source)) from None
-                if attempt.line_ends != rewritten:
-                    declared = resource.dialect.lineTerminator if resource else None
-                    attempt.line_ends = declared if declared in ("\r\n", "\n") else attempt.line_ends
-                    paths = [self._readable_copy(f, c, attempt.line_ends, index)
-                             for index, (f, c) in enumerate(zip(files, codecs_))]
-        if len(paths) > 1:
-            self._check_headers(paths, files, attempt, source)
-        table.read_as_text = {c: t for c, t in attempt.read_as_text.items() if c in table.columns}
-        table.missing_values = list(attempt.options["na_values"])
-        return table
-
-    def _csv_options(self, files: list[Path], options: LoadOptions, resource: Resource | None) -> dict[str, Any]:
-        """DuckDB reader options from the user's options, else the manifest's dialect."""
-        dialect = resource.dialect if resource else None
-        schema = resource.schema_ if resource else None
-        base = list(DEFAULT_MISSING if options.missing_values_only or schema is None else schema.missingValues)
-        missing = list(dict.fromkeys(base + [t.strip() for t in options.missing_values or ()]))
-        if options.missing_values_only:
-            missing = list(dict.fromkeys(t.strip() for t in options.missing_values or ()))
-        # A short row is padded with NULLs (missing values the checks see) instead of making the
-        # sniffer give up on the delimiter and read each line as one text column.
-        reader: dict[str, Any] = {"na_values": missing, "null_padding": True}
-        delimiter = options.delimiter or (dialect.delimiter if dialect else None)
-        if delimiter is None and (options.data_format == "tsv" or all(_suffix(f) in (".tsv", ".tab") for f in files)):
-            delimiter = "\t"
-        header = options.header if options.header is not None else (dialect.header if dialect else None)
-        quote = options.quote if options.quote is not None else (dialect.quoteChar if dialect else None)
-        escape = options.escape if options.escape is not None else (dialect.escape_char() if dialect else None)
-        for key, value in (("sep", delimiter), ("header", header), ("quotechar", quote), ("escapechar", escape),
-                           ("comment", dialect.commentChar if dialect else None),
-                           ("sample_size", options.sample_size)):
-            if value is not None:
-                reader[key] = value
-        if quote is not None and escape is None:
-            reader["escapechar"] = quote  # RFC 4180: a quote inside a quoted value is doubled
-        return reader
-
-    def _refuse_prose(self, path: str, attempt: CsvAttempt, original: Path) -> None:
-        """A ``.txt`` file is read as a table only when the sniffer finds a delimiter that splits
-        its lines into the same number of fields (not padding short lines, as tables are read)."""
-        strict = {k: v for k, v in attempt.options.items() if k != "null_padding"}
-        try:
-            columns = self.con.read_csv(path, **strict).columns
-        except duckdb.Error:
-            return  # the read itself reports the problem
-        if len(columns) == 1:
-            raise DataError("looks like prose, not a table: no delimiter was found in its lines; pass "
-                            "--data-format csv to read each line as a row, or --delimiter", source=str(original))
-
-    def _fixed_types(self, paths: list[str], attempt: CsvAttempt, options: LoadOptions,
-                     resource: Resource | None, source: str) -> dict[str, str]:
-        """Column types fixed at load: the manifest's field types, then ``--types`` (which must
-        name columns of the file)."""
-        declared = schema_types(resource.schema_.fields) if resource else {}
-        if not declared and not options.types:
-            return {}
-        try:
-            columns = self.con.read_csv(paths[0], **attempt.options).columns
-        except duckdb.Error:
-            return {}  # the read itself reports the problem
-        types = {c: t for c, t in declared.items() if c in columns}
-        for column, type_name in (options.types or {}).items():
-            if column not in columns:
-                raise DataError(f"--types names column {column!r}, which the file does not have "
-                                f"(columns: {', '.join(columns[:20])})", source=source)
-            types[column] = duckdb_type(type_name, location="--types")
-        return types
-
-    def _check_headers(self, paths: list[str], files: list[Path], attempt: CsvAttempt, source: str) -> None:
-        """Files read as one table must have one header: else DuckDB would read the second file's
-        columns under the first file's names."""
-        if attempt.options.get("header") is False:
-            return
-        try:
-            has_header, delimiter, quote = self.con.execute(
-                "SELECT HasHeader, Delimiter, Quote FROM sniff_csv(?, null_padding = true)", [paths[0]]).fetchone()
-        except duckdb.Error:
-            has_header, delimiter, quote = True, attempt.options.get("sep", ","), '"'
-        if not has_header:
-            return
-        quote = attempt.options.get("quotechar") or (quote if len(quote or "") == 1 else '"')
-        problem = header_mismatch([Path(p) for p in paths], [f.name for f in files],
-                                  attempt.options.get("sep") or delimiter, quote)
-        if problem is not None:
-            raise DataError(problem, source=source)
-
-    def _codec(self, path: Path, options: LoadOptions, resource: Resource | None) -> str:
-        requested = options.encoding or (resource.encoding if resource else None)
-        return canonical_codec(requested, str(path)) if requested else detect_encoding(path)
-
-    def _readable_copy(self, path: Path, codec: str, line_ends: str | None, index: int = 0) -> str:
-        """Path to the bytes DuckDB should read: the file itself when DuckDB can decode it and its
-        line ends agree, otherwise a UTF-8 copy (with one kind of line end) in the scratch directory."""
-        if codec in NATIVE and line_ends is None:
-            return str(path)
-        prefix = "lines" if line_ends is not None else "utf8"
-        target = self.scratch_dir() / f"{prefix}-{len(self.tables)}-{index}-{_stem(path)}.csv"
-        if line_ends is not None:
-            rewrite_line_ends(path, target, line_ends, codec)
-        else:
-            transcode_to_utf8(path, codec, target)
-        return str(target)
-
-    def _utf8_copy(self, path: Path, requested: str | None, index: int = 0) -> str:
-        """Path to a UTF-8 reading of ``path`` (the file itself when it is UTF-8 already)."""
-        codec = canonical_codec(requested, str(path)) if requested else detect_encoding(path)
-        return self._readable_copy(path, codec, None, index)
-
-    def _unscratched(self, text: str, paths: list[str], files: list[Path]) -> str:
-        """An engine message with the scratch copies' paths replaced by the files they copy."""
-        for copy, original in zip(paths, files):
-            if copy != str(original):
-                text = text.replace(copy, str(original))
-        return text.replace(str(self.scratch_dir()), "<scratch>")
-
     def _add_json(self, name: str, source: str, files: list[Path]) -> Table:
         """Read JSON files (see :mod:`dsbench.data.jsonread`): columns of mixed JSON types are read
         as text, with a census of their types."""
-        layouts = {json_layout(f, _suffix(f)) for f in files}
+        layouts = {json_layout(f, suffix(f)) for f in files}
         if "object" in layouts:
             for file in files:
                 check_record(file)
@@ -586,15 +419,6 @@ class Dataset:
         return self._add(name, view, f"<{module}.{kind}>", module, [])
 
 
-def path_exists(path: str | Path) -> bool:
-    """Whether a path exists; false, not an OSError, for one the system cannot even look up (a
-    name longer than the file system allows)."""
-    try:
-        return Path(path).exists()
-    except OSError:
-        return False
-
-
 JSON_ERROR = re.compile(r'Malformed JSON in file "[^"]*", at byte \d+ in (line|record/value) (\d+): ([^.]*)')
 ENGINE_HINTS = re.compile(r"\s*(Try |Possible |HINT:|Consider ).*$")
 
@@ -628,84 +452,13 @@ def _known_codec(name: str) -> bool:
         return False
 
 
-def _blank(path: Path, probe: int = 1 << 16) -> bool:
-    """True when a text file holds nothing but byte-order marks, white space and NUL bytes (from
-    which DuckDB would invent a column 'column0')."""
-    try:
-        with open_bytes(path) as handle:
-            head = handle.read(probe + 1)
-    except (OSError, EOFError):
-        return False  # the reader reports it
-    if len(head) > probe:
-        return False
-    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        head = head.replace(bom, b"")
-    return not head.strip(b" \t\r\n\x00")
-
-
-def _suffix(path: Path) -> str:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] in COMPRESSION and len(suffixes) > 1:
-        return suffixes[-2]
-    return suffixes[-1] if suffixes else ""
-
-
-def _stem(path: Path) -> str:
-    name = path.name
-    for _ in path.suffixes:
-        name = name.rsplit(".", 1)[0] if "." in name else name
-    return name or path.name
-
-
-def _kind(path: Path, resource: Resource | None, forced: str | None = None) -> str:
-    declared = (forced or (resource.format if resource else None) or "").lower()
-    suffix = declared if declared and not declared.startswith(".") else _suffix(path)
-    suffix = suffix if suffix.startswith(".") else f".{suffix}"
-    for kind, suffixes in (("parquet", PARQUET), ("csv", CSV), ("json", JSON), ("arrow", ARROW)):
-        if suffix in suffixes:
-            return kind
-    return "unknown"
-
-
-# The first bytes of binary formats people rename or mistake for text.
-MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-         (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (or an Office/XLSX file)"),
-         (b"\x1f\x8b", "gzip-compressed data (name it .gz)"), (b"PAR1", "a Parquet file (name it .parquet)"),
-         (b"ARROW1", "an Arrow IPC file (name it .arrow)"), (b"SQLite format 3\x00", "an SQLite database"),
-         (b"\xd0\xcf\x11\xe0", "an old Office (OLE) file such as XLS"), (b"\x7fELF", "an executable"))
-
-
-# Bytes that text holds rarely (a stray NUL in a value happens; a tenth of the bytes does not).
-CONTROL_BYTES = [b for b in range(32) if b not in (9, 10, 11, 12, 13, 27)]
-BINARY_SHARE = 0.1
-
-
-def refuse_binary(path: Path, kind: str, probe: int = 1 << 16) -> None:
-    """A DataError naming a binary file that was given as text (a PNG renamed .csv, say)."""
-    try:
-        with open_bytes(path) as handle:
-            head = handle.read(probe)
-    except (OSError, EOFError) as error:
-        raise DataError(f"cannot read file: {error}", source=str(path)) from None
-    for magic, what in MAGIC:
-        if head.startswith(magic):
-            raise DataError(f"this is {what}, not {kind.upper()} text", source=str(path))
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return  # UTF-16 text
-    control = sum(head.count(bytes([byte])) for byte in CONTROL_BYTES)
-    if control > BINARY_SHARE * len(head):
-        raise DataError(f"this is a binary file ({control / len(head):.0%} of its first bytes are control "
-                        f"characters), not {kind.upper()} text; pass --encoding if it is UTF-16 without a "
-                        "byte-order mark", source=str(path))
-
-
 def load_dataset(data: Any, *, name: str | None = None, options: LoadOptions | None = None,
                  extra_tables: dict[str, Any] | None = None, manifest: str | Path | None = None) -> Dataset:
     """Open ``data`` (a path, glob, directory with a manifest, ``file.duckdb#table`` or an in-memory
     frame) plus any ``extra_tables`` as one :class:`Dataset`. A separate ``manifest`` describes
     ``data`` (a file or a directory): its resources, dialect and missing values are used."""
     options = options or LoadOptions()
-    if options.data_format is not None and _kind(Path("data"), None, options.data_format) == "unknown":
+    if options.data_format is not None and file_kind(Path("data"), options.data_format) == "unknown":
         raise DataError(f"unknown data format {options.data_format!r} (expected csv, tsv, json, jsonl, "
                         "parquet or arrow)", location="--data-format")
     dataset = Dataset(threads=options.threads, memory_limit=options.memory_limit, timeout=options.timeout)

@@ -11,10 +11,12 @@ gets one more read here, never a guess about the data:
 - the first quoted field comes after the sample, so the sniffer chose "no quote" and the line
   splits into too many fields: read again with the RFC 4180 quote (``"``);
 - a value that does not fit the column's inferred (or declared) type, such as ``nil`` in a numeric
-  column: that column is read as text and remembered in :attr:`CsvRead.read_as_text` (the
-  generated suite turns it into a type-conformity finding); the file stays readable;
-Anything else (a row with more fields than the header, which pandas refuses too, say) is a file that cannot be parsed into rows; its error is one line naming the line,
-what was expected and the dsbench option that helps (:func:`describe_csv_error`).
+  column: that column is read as text and remembered in the table's ``read_as_text`` (the
+  generated suite turns it into a type-conformity finding); the file stays readable.
+
+Anything else (a row with more fields than the header, which pandas refuses too, say) is a file
+that cannot be parsed into rows; its error is one line naming the line, what was expected and the
+dsbench option that helps (:func:`describe_csv_error`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from dsbench.data.encoding import NATIVE, canonical_codec, detect_encoding, transcode_to_utf8
+from dsbench.data.encoding import (CHUNK_BYTES, NATIVE, canonical_codec, detect_encoding, open_bytes,
+                                   transcode_to_utf8)
 from dsbench.data.files import PROSE, stem, suffix
 from dsbench.errors import DataError, shortened
 
@@ -44,7 +47,6 @@ RFC4180_QUOTE = '"'
 # A value that does not fit its column's type turns that column into text; more retries than
 # this mean the file is not what the reader thinks it is.
 MAX_ATTEMPTS = 64
-LINE_END_PROBE = 1 << 22
 
 # Column types a user (``--types``) or a Table Schema may fix, by their Table Schema and DuckDB
 # names, as the DuckDB type the reader is given.
@@ -130,7 +132,7 @@ def next_attempt(problem: str, attempt: CsvAttempt, paths: list[Path]) -> bool:
         return True
     if ("sniffing file" in problem or "state machine reached an invalid state" in problem
             or "new line" in problem.lower()) and attempt.line_ends is None:
-        majority = next((mixed_line_ends(p) for p in paths if mixed_line_ends(p)), None)
+        majority = next(filter(None, map(mixed_line_ends, paths)), None)
         if majority is not None:
             attempt.line_ends = majority
             return True
@@ -151,37 +153,25 @@ def next_attempt(problem: str, attempt: CsvAttempt, paths: list[Path]) -> bool:
 
 def mixed_line_ends(path: Path) -> str | None:
     """The line end most lines of a file have (``"\\r\\n"`` or ``"\\n"``) when some lines end the
-    other way; None when they all end alike. Reads at most LINE_END_PROBE bytes, plus the last
-    line (where an appended row's odd ending usually is)."""
-    from dsbench.data.encoding import open_bytes
-
+    other way; None when they all end alike. Reads the whole file (this is asked only once a read
+    failed)."""
+    crlf = lf = 0
+    previous = b""
     with open_bytes(path) as handle:
-        head = handle.read(LINE_END_PROBE)
-        tail = b""
-        if len(head) == LINE_END_PROBE:
-            tail = _tail(path)
-    crlf = head.count(b"\r\n") + tail.count(b"\r\n")
-    lf = head.count(b"\n") + tail.count(b"\n") - crlf
+        while chunk := handle.read(CHUNK_BYTES):
+            crlf += chunk.count(b"\r\n") + (previous == b"\r" and chunk[:1] == b"\n")
+            lf += chunk.count(b"\n")
+            previous = chunk[-1:]
+    lf -= crlf
     if not crlf or not lf:
         return None
     return "\r\n" if crlf >= lf else "\n"
-
-
-def _tail(path: Path, size: int = 1 << 16) -> bytes:
-    if path.suffix == ".gz":
-        return b""  # a compressed file cannot be read from its end
-    with open(path, "rb") as handle:
-        handle.seek(0, 2)
-        handle.seek(max(0, handle.tell() - size))
-        return handle.read()
 
 
 def rewrite_line_ends(source: Path, target: Path, line_end: str, codec: str = "utf-8") -> None:
     """Copy ``source`` (in ``codec``) to ``target`` in UTF-8 with every line ending in ``line_end``.
     Line ends inside quoted values are rewritten too: in a file whose line ends are mixed, which
     of them belong to a value cannot be known."""
-    from dsbench.data.encoding import CHUNK_BYTES, open_bytes
-
     decoder = codecs.getincrementaldecoder(codec)(errors="strict")
     pending_cr = False
     try:
@@ -201,7 +191,7 @@ def rewrite_line_ends(source: Path, target: Path, line_end: str, codec: str = "u
         raise DataError(f"not valid {codec}: {error.reason}; pass --encoding NAME", source=str(source)) from None
 
 
-def describe_csv_error(problem: str, attempt: CsvAttempt | None = None) -> str:
+def describe_csv_error(problem: str) -> str:
     """DuckDB's CSV error as one line a user can act on: where, what was expected, which option helps."""
     where = ERROR_LINE.search(problem)
     at = f"line {where.group(1)}: " if where else ""
@@ -219,24 +209,23 @@ def describe_csv_error(problem: str, attempt: CsvAttempt | None = None) -> str:
     if "sniffing file" in problem:
         return ("the delimiter, quote and header could not be told from the first lines; pass "
                 "--delimiter, --quote, --escape or --sample-size all")
-    if "unterminated quote" in problem.lower() or "quote" in problem.lower() and "state" in problem:
+    if "unterminated quote" in problem.lower():
         return f"{at}a quoted value is never closed{shown}; pass --quote or --escape if the file uses other ones"
     if "state machine reached an invalid state" in problem:
-        return f"{at}the text does not follow the delimiter and quote rules{shown}; pass --delimiter, --quote or --escape"
-    first = " ".join(problem.split("\n\n")[0].split())
+        return (f"{at}the text does not follow the delimiter and quote rules{shown}; pass --delimiter, "
+                "--quote or --escape")
+    lines = [line for line in problem.split("\n\n")[0].splitlines()
+             if not ERROR_LINE.search(line) and not line.startswith("Original Line:")]
+    first = " ".join(" ".join(lines).split())
     for prefix in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: "):
         first = first.removeprefix(prefix)
-    first = ERROR_LINE.sub("", first)
-    first = ORIGINAL_LINE.sub("", first).strip()
-    return f"{at}{shortened(first, 200)}"
+    return f"{at}{shortened(first, 1000)}{shown}"
 
 
 def header_mismatch(paths: list[Path], names: list[str], delimiter: str, quote: str) -> str | None:
     """For a table read from several files with a header line: the first file whose header
     differs from the first file's, as a message naming both files and the columns that differ;
     None when all agree."""
-    from dsbench.data.encoding import open_bytes
-
     def header(path: Path) -> list[str]:
         with open_bytes(path) as handle:
             first = handle.readline(1 << 20).decode("utf-8-sig", errors="replace")

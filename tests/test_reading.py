@@ -107,6 +107,7 @@ def test_a_sentinel_after_the_sample_is_a_finding_not_a_refusal(tmp_path):
     with load_dataset(path) as dataset:
         table = dataset.table()
         assert table.columns["v"] == "VARCHAR" and table.read_as_text == {"v": "DOUBLE"}
+    assert dsbench.validate(path, ROWS).to_dict()["meta"]["reading"]["read_as_text"] == {"v": "DOUBLE"}
     card = dsbench.evaluate(path, "gbt-36344-2018").document
     found = next(r for r in card["results"] if r["id"].endswith("data.table.v.castable"))
     assert found["expectation_config"]["kwargs"]["type"] == "number"

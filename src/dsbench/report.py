@@ -64,6 +64,15 @@ def print_validation(result: ValidationResult, data: Any) -> None:
     colour = "green" if result.success else "red"
     console.print(f"[{colour}]{stats['successful_expectations']} of {stats['evaluated_expectations']} "
                   f"expectations passed[/]")
+    from rich.markup import escape
+
+    for column, meant in result.reading.get("read_as_text", {}).items():
+        console.print(f"[yellow]note:[/] column {escape(repr(column))} was read as text: some of its values are not "
+                      f"{meant} (expect_column_values_to_be_castable counts them)", markup=True)
+    for column, types in result.reading.get("json_types", {}).items():
+        kinds = ", ".join(f"{count} {kind}" for kind, count in types.items())
+        console.print(f"[yellow]note:[/] column {escape(repr(column))} holds JSON values of several types ({kinds}); "
+                      "it was read as text", markup=True)
 
 
 def print_card(card: Any, where: Any = None, lang: str = "en") -> None:

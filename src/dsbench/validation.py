@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from dsbench import progress
 from dsbench.data.manifest import pydantic_location
-from dsbench.data.sources import Dataset, LoadOptions, describe_duckdb_error, load_dataset
+from dsbench.data.sources import Dataset, LoadOptions, Table, describe_duckdb_error, load_dataset
 from dsbench.engine.metrics import Metric
 from dsbench.engine.planner import Plan
 from dsbench.engine.runner import RunLog, TableReadError, compute
@@ -76,6 +76,9 @@ class ValidationResult:
     results: list[ExpectationResult]
     plan: Plan
     log: RunLog = field(repr=False, default_factory=RunLog)
+    # How the table was read, when it came from text: the missing-value tokens, the columns read
+    # as text because some value did not fit their type, and the JSON types of mixed columns.
+    reading: dict[str, Any] = field(default_factory=dict)
 
     @property
     def success(self) -> bool:
@@ -96,7 +99,15 @@ class ValidationResult:
                 "results": [r.to_dict() for r in self.results],
                 "suite_name": self.suite.name,
                 "meta": {"suite_version": self.suite.version, "table": self.table,
-                         "dsbench_version": __version__}}
+                         "dsbench_version": __version__, **({"reading": self.reading} if self.reading else {})}}
+
+
+def reading(table: Table) -> dict[str, Any]:
+    """What :attr:`ValidationResult.reading` says of ``table`` (empty for a table with types)."""
+    if table.missing_values is None and not table.source_types:
+        return {}
+    return {"missing_values": table.missing_values, "read_as_text": dict(table.read_as_text),
+            "json_types": {c: census["types"] for c, census in table.source_types.items()}}
 
 
 def bind(suite: Suite, dataset: Dataset, full_evidence: bool = False,
@@ -182,7 +193,8 @@ def run_suites(suites: list[Suite], dataset: Dataset, full_evidence: bool = Fals
                                    rows.get(position + i), files.get(position + i))
                  for i, (config, expectation) in enumerate(bound)]
         position += len(bound)
-        results.append(ValidationResult(suite, dataset.table(suite.table).name, items, plan, log))
+        table = dataset.table(suite.table)
+        results.append(ValidationResult(suite, table.name, items, plan, log, reading(table)))
     return results
 
 

@@ -229,6 +229,12 @@ def test_json_lines_and_arrays_whatever_their_first_byte(tmp_path):
     assert rows_of(lines) == 3 and rows_of(array) == 2
 
 
+def test_a_glob_of_a_json_array_and_a_single_record(tmp_path):
+    (tmp_path / "a.json").write_text('[{"a": 1}, {"a": 2}]')
+    (tmp_path / "b.json").write_text('{\n  "a": 3\n}\n')
+    assert sorted(column(str(tmp_path / "*.json"), "a")) == [1, 2, 3]
+
+
 def mixed_titles() -> list:
     return [i if i % 300 == 0 else f"Movie {i}" if i % 7 else f"\"Quoted\" {i}" for i in range(3200)]
 

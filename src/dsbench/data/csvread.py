@@ -266,9 +266,15 @@ class CsvLoading:
         attempt = CsvAttempt(self._csv_options(files, options, resource))
         attempt.quote_set = "quotechar" in attempt.options
         codecs_ = [self._codec(f, options, resource) for f in files]
-        paths = [self._readable_copy(f, c, None, index) for index, (f, c) in enumerate(zip(files, codecs_))]
+
+        def copies(line_ends: str | None) -> list[str]:
+            return [self._readable_copy(f, c, line_ends, index) for index, (f, c) in enumerate(zip(files, codecs_))]
+
+        paths = copies(None)
         if options.data_format is None and resource is None and all(suffix(f) in PROSE for f in files):
             self._refuse_prose(paths[0], attempt, files[0])
+        if len(paths) > 1:
+            self._check_headers(paths, files, attempt, source)
         attempt.types = self._fixed_types(paths, attempt, options, resource, source)
         while True:
             try:
@@ -277,18 +283,13 @@ class CsvLoading:
                 break
             except duckdb.Error as error:
                 problem = self._unscratched(str(error), paths, files)
-                if len(paths) > 1:
-                    self._check_headers(paths, files, attempt, source)
                 rewritten = attempt.line_ends
                 if not next_attempt(problem, attempt, [Path(p) for p in paths]):
                     raise DataError(describe_csv_error(problem), source=csv_source(problem, files, source)) from None
                 if attempt.line_ends != rewritten:
                     declared = resource.dialect.lineTerminator if resource else None
                     attempt.line_ends = declared if declared in ("\r\n", "\n") else attempt.line_ends
-                    paths = [self._readable_copy(f, c, attempt.line_ends, index)
-                             for index, (f, c) in enumerate(zip(files, codecs_))]
-        if len(paths) > 1:
-            self._check_headers(paths, files, attempt, source)
+                    paths = copies(attempt.line_ends)
         table.read_from = list(paths)
         table.read_as_text = {c: t for c, t in attempt.read_as_text.items() if c in table.columns}
         table.missing_values = list(attempt.options["na_values"])
@@ -298,10 +299,8 @@ class CsvLoading:
         """DuckDB reader options from the user's options, else the manifest's dialect."""
         dialect = resource.dialect if resource else None
         schema = resource.schema_ if resource else None
-        base = list(DEFAULT_MISSING if options.missing_values_only or schema is None else schema.missingValues)
+        base = [] if options.missing_values_only else list(schema.missingValues if schema else DEFAULT_MISSING)
         missing = list(dict.fromkeys(base + [t.strip() for t in options.missing_values or ()]))
-        if options.missing_values_only:
-            missing = list(dict.fromkeys(t.strip() for t in options.missing_values or ()))
         # A short row is padded with NULLs (missing values the checks see) instead of making the
         # sniffer give up on the delimiter and read each line as one text column.
         reader: dict[str, Any] = {"na_values": missing, "null_padding": True}

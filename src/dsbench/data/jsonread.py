@@ -29,6 +29,10 @@ JSON_TYPES = {"VARCHAR": "string", "BIGINT": "integer", "UBIGINT": "integer", "D
 EXAMPLES = 5
 
 
+class NotRecords(DataError):
+    """A JSON document that is not a table of records (a package skips it; a file given alone is refused)."""
+
+
 def json_layout(path: Path, suffix: str) -> str:
     """``newline_delimited``, ``array`` or ``object`` (one JSON object holding the whole file)."""
     if suffix in (".jsonl", ".ndjson"):
@@ -55,7 +59,7 @@ def check_record(path: Path) -> None:
     list of objects: a table held inside the document)."""
     size = path.stat().st_size
     if size > WHOLE_OBJECT_BYTES:
-        raise DataError(f"one JSON object of {size:,} bytes, not records: dsbench reads an array of "
+        raise NotRecords(f"one JSON object of {size:,} bytes, not records: dsbench reads an array of "
                         "records or JSON Lines (one record per line)", source=str(path))
     with open_bytes(path) as handle:
         try:
@@ -66,7 +70,7 @@ def check_record(path: Path) -> None:
               if isinstance(value, list) and value and all(isinstance(v, dict) for v in value)]
     if tables:
         shape = ", ".join(f"{key} ({_shape(value)})" for key, value in list(document.items())[:8])
-        raise DataError(f"one JSON object with keys {shape}, not a table of records: dsbench reads an "
+        raise NotRecords(f"one JSON object with keys {shape}, not a table of records: dsbench reads an "
                         "array of records or JSON Lines; extract the records first, e.g. "
                         f"jq -c '.{tables[0]}[]'", source=str(path))
 

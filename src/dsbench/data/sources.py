@@ -21,7 +21,7 @@ from dsbench.data.csvread import CsvLoading, describe_csv_error
 from dsbench.data.encoding import canonical_codec
 from dsbench.data.files import DUCKDB, PARQUET, PROSE, blank, path_exists, refuse_binary, stem, suffix
 from dsbench.data.files import kind as file_kind
-from dsbench.data.jsonread import census, check_record, json_layout, type_census_sql
+from dsbench.data.jsonread import NotRecords, census, check_record, json_layout, type_census_sql
 from dsbench.data.manifest import Manifest, Resource, find_manifest, read_manifest
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import DataError, shortened
@@ -246,18 +246,23 @@ class Dataset(CsvLoading):
             if not resource.paths and "data" not in (resource.model_extra or {}):
                 raise DataError("a resource needs a path (or inline data)", source=str(manifest_path),
                                 location=f"resources[{index}].path")
-            reason = resource.not_tabular()
             files = [data] if data is not None and data.is_file() else [root / p for p in resource.paths]
+            reason, field_ = resource.not_tabular(), "path"
             if reason is None:
-                reason = self._check_resource(manifest_path, root, data, index, resource, files)
-            if reason is not None:
-                self.not_evaluated.append({"resource": resource.name, "path": ", ".join(resource.paths),
-                                           "reason": reason})
-                unreadable = unreadable or (index, "format" if reason.startswith("not a table") else "path")
-                continue
-            tabular.append(resource)
-            self._add_files(str(files[0]) if len(files) == 1 else str(root), files, resource.name,
-                            options, resource)
+                reason, field_ = self._check_resource(manifest_path, root, data, index, resource, files), "format"
+            if reason is None:
+                try:
+                    self._add_files(str(files[0]) if len(files) == 1 else str(root), files, resource.name,
+                                    options, resource)
+                    tabular.append(resource)
+                    continue
+                except NotRecords as error:
+                    if resource.schema_.fields:  # declared a table: that it is not one is an error
+                        raise
+                    reason, field_ = error.problem, "path"
+            self.not_evaluated.append({"resource": resource.name, "path": ", ".join(resource.paths),
+                                       "reason": reason})
+            unreadable = unreadable or (index, field_)
         if not tabular:
             raise DataError("the manifest describes no table dsbench can read: "
                             + "; ".join(f"{s['resource']}: {s['reason']}" for s in self.not_evaluated),
@@ -269,8 +274,8 @@ class Dataset(CsvLoading):
     def _check_resource(self, manifest_path: Path, root: Path, data: Path | None, index: int,
                         resource: Resource, files: list[Path]) -> str | None:
         """Refuse a resource that is declared wrongly or reads outside the dataset; say why a file
-        that is not a table is not evaluated (an image, an archive, a JSON document of another
-        shape); None for a table to read."""
+        of a format that is not a table is not evaluated (an image, an archive); None for a file to
+        read (a JSON document of another shape is found when it is read: :class:`NotRecords`)."""
         for file in files:
             if not file.is_file():
                 raise DataError(f"resource file {str(file)!r} does not exist",
@@ -292,12 +297,6 @@ class Dataset(CsvLoading):
                                 "schema (expected parquet, csv, tsv, json, jsonl or arrow)",
                                 source=str(manifest_path), location=f"resources[{index}].format")
             return f"not a table (format {resource.format or suffix(files[0]).lstrip('.') or 'unknown'})"
-        if kind == "json" and not resource.schema_.fields:
-            try:
-                if json_layout(files[0], suffix(files[0])) == "object":
-                    check_record(files[0])
-            except DataError as error:
-                return error.problem
         return None
 
     def _add_files(self, source: str, files: list[Path], name: str, options: LoadOptions,
@@ -344,11 +343,11 @@ class Dataset(CsvLoading):
     def _add_json(self, name: str, source: str, files: list[Path]) -> Table:
         """Read JSON files (see :mod:`dsbench.data.jsonread`): columns of mixed JSON types are read
         as text, with a census of their types."""
-        layouts = {json_layout(f, suffix(f)) for f in files}
-        if "object" in layouts:
-            for file in files:
+        layouts = {f: json_layout(f, suffix(f)) for f in files}
+        for file, layout in layouts.items():
+            if layout == "object":
                 check_record(file)
-        layout = layouts.pop() if len(layouts) == 1 else "auto"
+        layout = layouts[files[0]] if len(set(layouts.values())) == 1 else "auto"
         relation = self.con.read_json([str(f) for f in files], format="auto" if layout == "object" else layout)
         mixed = [c for c, t in zip(relation.columns, relation.types) if str(t) == "JSON"]
         if not mixed:

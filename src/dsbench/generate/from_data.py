@@ -115,7 +115,7 @@ def type_check(base: str, name: str, loaded: Any) -> ExpectationConfig | None:
         return _config("expect_column_values_to_have_one_json_type", {"column": name, "mostly": 1.0},
                        "consistency.type", f"{base}.json_type", {"profile": {"json_types": loaded.source_types[name]["types"]}})
     meant = loaded.read_as_text.get(name)
-    target = CASTS.get(meant) or {"INTEGER": "integer", "TIME": "time"}.get(meant or "")
+    target = own_type(meant) if meant else None
     if target is None:
         return None
     return _config("expect_column_values_to_be_castable", {"column": name, "type": target, "mostly": 1.0},

@@ -357,7 +357,7 @@ class CsvLoading:
             return
         try:
             has_header, delimiter, quote = self.con.execute(
-                "SELECT HasHeader, Delimiter, Quote FROM sniff_csv(?, null_padding = true)", [paths[0]]).fetchone()
+                "SELECT HasHeader, Delimiter, Quote FROM sniff_csv(?, null_padding = true)", [paths[0]]).fetchall()[0]
         except duckdb.Error:
             has_header, delimiter, quote = True, attempt.options.get("sep", ","), '"'
         if not has_header:

@@ -125,6 +125,38 @@ def _reader(encoding: Optional[str], missing_values: Optional[str], missing_valu
                        memory_limit=memory_limit, timeout=timeout)
 
 
+# The reader and engine options every command that reads data takes: (parameter, type, option).
+READING_OPTIONS = (
+    ("encoding", Optional[str], ENCODING), ("missing_values", Optional[str], MISSING_VALUES),
+    ("missing_values_only", bool, MISSING_VALUES_ONLY), ("delimiter", Optional[str], DELIMITER),
+    ("quote", Optional[str], QUOTE), ("escape", Optional[str], ESCAPE), ("sample_size", Optional[str], SAMPLE_SIZE),
+    ("types", Optional[str], TYPES), ("data_format", Optional[str], DATA_FORMAT),
+    ("threads", Optional[int], THREADS), ("memory_limit", Optional[str], MEMORY_LIMIT),
+    ("timeout", Optional[float], TIMEOUT),
+)
+
+
+def reads_data(command):
+    """Give ``command`` the reader and engine options (READING_OPTIONS); it receives them as one
+    LoadOptions, its ``options`` parameter, built and checked before it runs."""
+    import functools
+    import inspect
+
+    signature = inspect.signature(command, eval_str=True)
+    kept = [p for p in signature.parameters.values() if p.name != "options"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=kind)
+             for name, kind, option in READING_OPTIONS]
+
+    @functools.wraps(command)
+    def with_options(**given):
+        reading = {name: given.pop(name) for name, _, _ in READING_OPTIONS}
+        return command(**given, options=_reader(**reading))
+
+    with_options.__signature__ = signature.replace(parameters=kept + added)
+    with_options.__annotations__ = {p.name: p.annotation for p in kept + added}
+    return with_options
+
+
 FAILING_ROWS = typer.Option(None, "--failing-rows", metavar="DIR", help="Write the failing rows of each "
                             "failed expectation into DIR, one Parquet file each (every column and dsbench_row_number, "
                             "the row's number in file order from 1).")
@@ -151,26 +183,15 @@ def _result_format(text: Optional[str]):
 
 
 @app.command()
+@reads_data
 def validate(
     data: str = typer.Argument(..., help="A file, glob, Parquet directory, dataset directory with a "
                                "manifest, or FILE.duckdb#TABLE."),
     suite: str = typer.Option(..., "--suite", "-s", help="A suite file (YAML or GX JSON) or suite id."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the GX-shaped validation JSON here."),
     table: List[str] = typer.Option([], "--table", help="Another table, as NAME=PATH (repeatable)."),
-    encoding: Optional[str] = ENCODING,
-    missing_values: Optional[str] = MISSING_VALUES,
-    missing_values_only: bool = MISSING_VALUES_ONLY,
-    delimiter: Optional[str] = DELIMITER,
-    quote: Optional[str] = QUOTE,
-    escape: Optional[str] = ESCAPE,
-    sample_size: Optional[str] = SAMPLE_SIZE,
-    types: Optional[str] = TYPES,
-    data_format: Optional[str] = DATA_FORMAT,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (no progress display)."),
     explain: bool = typer.Option(False, "--explain", help="Also print every query that ran, with its time."),
-    threads: Optional[int] = THREADS,
-    memory_limit: Optional[str] = MEMORY_LIMIT,
-    timeout: Optional[float] = TIMEOUT,
     full_evidence: bool = typer.Option(False, "--full-evidence", help="Count unexpected values over the "
                                        "whole table (one more scan), not among the first 200."),
     result_format: Optional[str] = typer.Option(
@@ -179,14 +200,13 @@ def validate(
         "as JSON, e.g. '{\"result_format\": \"COMPLETE\", \"unexpected_index_column_names\": [\"id\"]}'."),
     failing_rows: Optional[Path] = FAILING_ROWS,
     max_failing_rows: int = MAX_FAILING_ROWS,
+    options=None,  # the LoadOptions @reads_data builds
 ) -> None:
     """Validate DATA against a suite and print a table of results."""
     from dsbench.outputs import dump_json, write_atomic
     from dsbench.validation import validate as run_validation
 
     run_format = _result_format(result_format)  # a bad option fails before any work
-    options = _reader(encoding, missing_values, missing_values_only, delimiter, quote, escape, sample_size, types,
-                      data_format, threads, memory_limit, timeout)
     shown = _progress("validate", quiet)
     result = run_validation(data, suite, tables=_parse_tables(table), full_evidence=full_evidence,
                             options=options, result_format=run_format, failing_rows=failing_rows,
@@ -269,6 +289,7 @@ LANG_HELP = "Language of the human-facing renderings: en or zh."
 
 
 @app.command()
+@reads_data
 def evaluate(
     data: str = typer.Argument(..., help="The dataset: a file, directory (with a manifest) or FILE.duckdb#TABLE."),
     standard: str = typer.Option(..., "--standard", help=STANDARD_HELP),
@@ -278,22 +299,10 @@ def evaluate(
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Directory for card.json (default reports/<dataset>/<standard>/)."),
     no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
-    encoding: Optional[str] = ENCODING,
-    missing_values: Optional[str] = MISSING_VALUES,
-    missing_values_only: bool = MISSING_VALUES_ONLY,
-    delimiter: Optional[str] = DELIMITER,
-    quote: Optional[str] = QUOTE,
-    escape: Optional[str] = ESCAPE,
-    sample_size: Optional[str] = SAMPLE_SIZE,
-    types: Optional[str] = TYPES,
-    data_format: Optional[str] = DATA_FORMAT,
     full_evidence: bool = typer.Option(False, "--full-evidence", help="Count unexpected values over the "
                                        "whole table (one more scan), not among the first 200."),
     formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
     lang: str = typer.Option("en", "--lang", help=LANG_HELP),
-    threads: Optional[int] = THREADS,
-    memory_limit: Optional[str] = MEMORY_LIMIT,
-    timeout: Optional[float] = TIMEOUT,
     history: bool = typer.Option(False, "--history", help="Also record the card in the history database "
                                  ".dsbench/history.duckdb (see `dsbench history`)."),
     history_db: Optional[Path] = typer.Option(None, "--history-db", metavar="DB", help="Record the card in "
@@ -301,6 +310,7 @@ def evaluate(
     quiet: bool = QUIET,
     failing_rows: Optional[Path] = FAILING_ROWS,
     max_failing_rows: int = MAX_FAILING_ROWS,
+    options=None,  # the LoadOptions @reads_data builds
 ) -> None:
     """Score DATA against a standard and write its score card and renderings."""
     from dsbench.history import DEFAULT_DATABASE, check_database
@@ -311,8 +321,6 @@ def evaluate(
     database = history_db or (DEFAULT_DATABASE if history else None)
     if database is not None:
         check_database(database)
-    options = _reader(encoding, missing_values, missing_values_only, delimiter, quote, escape, sample_size, types,
-                      data_format, threads, memory_limit, timeout)
     shown = _progress("evaluate", quiet)
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, options, full_evidence,
                      failing_rows=failing_rows, max_failing_rows=max_failing_rows)
@@ -374,6 +382,7 @@ def render(
 
 
 @app.command()
+@reads_data
 def check(
     data: str = typer.Argument(..., help="The dataset."),
     standard: str = typer.Option(..., "--standard", help=STANDARD_HELP),
@@ -389,19 +398,8 @@ def check(
     no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
     formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
     lang: str = typer.Option("en", "--lang", help=LANG_HELP),
-    encoding: Optional[str] = ENCODING,
-    missing_values: Optional[str] = MISSING_VALUES,
-    missing_values_only: bool = MISSING_VALUES_ONLY,
-    delimiter: Optional[str] = DELIMITER,
-    quote: Optional[str] = QUOTE,
-    escape: Optional[str] = ESCAPE,
-    sample_size: Optional[str] = SAMPLE_SIZE,
-    types: Optional[str] = TYPES,
-    data_format: Optional[str] = DATA_FORMAT,
-    threads: Optional[int] = THREADS,
-    memory_limit: Optional[str] = MEMORY_LIMIT,
-    timeout: Optional[float] = TIMEOUT,
     quiet: bool = QUIET,
+    options=None,  # the LoadOptions @reads_data builds
 ) -> None:
     """A quality gate: evaluate, then exit 1 when the standard's gates or the given bars fail.
     With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it. In the JUnit rendering a
@@ -413,8 +411,6 @@ def check(
 
     check_fail_on(fail_on)
     names, lang = parse_formats(formats), check_language(lang)
-    options = _reader(encoding, missing_values, missing_values_only, delimiter, quote, escape, sample_size, types,
-                      data_format, threads, memory_limit, timeout)
     shown = _progress("check", quiet)
     card = _evaluate(data, standard, manifest, suite, evidence, no_generate, options)
     shown.stage = "rendering"

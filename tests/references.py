@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 
 def python_float(value: str) -> float | None:
     try:
@@ -17,3 +20,21 @@ def parses(parse, value: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+def plain(value: Any) -> Any:
+    """numpy scalars -> Python, NaN -> None (both tools' "missing"), containers recursively."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value

@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import dsbench  # noqa: E402
+from tests.references import plain  # noqa: E402
 from dsbench.errors import SuiteError  # noqa: E402
 
 import great_expectations as gx  # noqa: E402  (a dev dependency: missing GX must fail, not skip)
@@ -176,21 +177,6 @@ def oracle() -> GX:
 # --------------------------------------------------------------------------------------------
 # Normalising and comparing results.
 # --------------------------------------------------------------------------------------------
-def plain(value: Any) -> Any:
-    """numpy scalars -> Python, NaN -> None (both tools' "missing"), containers recursively."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
-
-
 def same(a: Any, b: Any) -> bool:
     """Floats: isclose(rel 1e-9, with a 1e-12 floor for cancellation near 0); lists exactly."""
     if isinstance(a, bool) or isinstance(b, bool):

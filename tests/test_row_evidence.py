@@ -11,10 +11,8 @@ threads.
 from __future__ import annotations
 
 import json
-import math
 import os
 import warnings
-from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -35,6 +33,7 @@ from dsbench.errors import DsbenchError, SuiteError  # noqa: E402
 from dsbench.row_evidence import failing_rows_written  # noqa: E402
 from dsbench.validation import validate  # noqa: E402
 from tests.conftest import run_cli  # noqa: E402
+from tests.references import plain  # noqa: E402
 
 ROWS = 30_000
 ROW_GROUP = 1_000
@@ -82,18 +81,6 @@ def results(data: Any, suite: list[dict], **options: Any) -> list[dict]:
 def rows_of(mask: pd.Series) -> list[int]:
     """1-based row numbers of a boolean mask, in file order."""
     return [int(i) + 1 for i in np.flatnonzero(mask.to_numpy())]
-
-
-def plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
 
 
 def breaks(values: pd.Series, decreasing: bool = False, strictly: bool = False) -> pd.Series:

@@ -73,9 +73,9 @@ def flags_table(flags: dict[str, bool]) -> str:
 BREAKDOWN_CHILD = """
 import json, sys, time
 started = time.perf_counter()
-import dsbench.cli, dsbench.validation
+import dsbench.cli.app, dsbench.validation.runner
 imported = time.perf_counter()
-result = dsbench.validation.validate(sys.argv[1], sys.argv[2])
+result = dsbench.validation.runner.validate(sys.argv[1], sys.argv[2])
 done = time.perf_counter()
 print(json.dumps({"imports": imported - started, "validate": done - imported,
                   "planned": [q.sql for q in result.plan.queries], "queries": result.log.queries}))
@@ -116,10 +116,10 @@ def dsbench_breakdown(data: Path, runs: int, wait: bool) -> str:
         rows.append([f"[{kind}] `{text.replace('|', '/')}`", f"{elapsed:.3f}"])
     spent = ", ".join(f"{kinds.count(kind)} {kind} {total:.2f} s" for kind, total in totals.items())
     return "\n".join([
-        f"Median of {runs} fresh processes running `dsbench.validation.validate` (what the CLI calls):",
+        f"Median of {runs} fresh processes running `dsbench.validation.runner.validate` (what the CLI calls):",
         "",
         f"- interpreter start-up alone: {med(python_walls):.2f} s (whole `python -c pass` process)",
-        "- `import dsbench.cli, dsbench.validation` (typer, pydantic, duckdb, yaml, the expectation "
+        "- `import dsbench.cli.app, dsbench.validation.runner` (typer, pydantic, duckdb, yaml, the expectation "
         f"modules …): {imports:.2f} s",
         f"- `validate()`: {validate:.2f} s; queries: {spent}; {validate - sum(per_query):.2f} s outside "
         "queries (suite parsing, opening the file, binding kwargs, building results)",

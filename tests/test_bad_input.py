@@ -222,7 +222,7 @@ def test_invalid_memory_limit(work):
 def test_engine_settings_are_applied(work):
     import dsbench
 
-    from dsbench.data import LoadOptions, load_dataset
+    from dsbench import LoadOptions, load_dataset
 
     with load_dataset(work / "good.parquet", options=LoadOptions(threads=1, memory_limit="512MB")) as dataset:
         limit, threads = dataset.con.execute(

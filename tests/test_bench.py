@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from dsbench.corpus import CorpusEntry, dataset_inputs, evaluate_corpus, load_corpus, pair_inputs
+from dsbench.corpus.bench import CorpusEntry, dataset_inputs, evaluate_corpus, load_corpus, pair_inputs
 from dsbench.evaluation import engine_versions, evaluate
-from dsbench.leaderboard import (FILES, Row, leaderboard_rows, render_html, render_leaderboard, render_markdown,
+from dsbench.corpus.leaderboard import (FILES, Row, leaderboard_rows, render_html, render_leaderboard, render_markdown,
                                  write_leaderboard)
 from dsbench.render.i18n import LABELS, t
-from dsbench.standard import load_standard
+from dsbench.scoring.standard import load_standard
 from tests.conftest import DATASETS, run_cli
 
 RATES = (0, 5, 10, 20)  # percent of cells blanked and of rows duplicated
@@ -374,7 +374,7 @@ def test_a_broken_dataset_is_an_error_row_and_exit_1_while_the_others_are_scored
 
 
 def test_data_changed_during_the_run_writes_no_card(tmp_path):
-    from dsbench.corpus import DatasetTask, evaluate_task
+    from dsbench.corpus.bench import DatasetTask, evaluate_task
 
     data = make_variant(tmp_path / "penguins-00", 0)
     [entry] = load_corpus([data])
@@ -409,7 +409,7 @@ BAD_CORPORA = {
 
 @pytest.mark.parametrize("case", BAD_CORPORA)
 def test_a_bad_corpus_standard_or_output_exits_2_with_one_line_and_writes_nothing(case, tmp_path, capsys):
-    from dsbench.cli import main
+    from dsbench.cli.app import main
 
     listing, expected = BAD_CORPORA[case]
     make_variant(tmp_path / "data", 0)
@@ -517,7 +517,7 @@ def test_the_language_of_the_leaderboard_does_not_touch_the_cards(resumable):
 
 
 def test_a_bad_language_exits_2_with_one_line_before_any_work(tmp_path, capsys):
-    from dsbench.cli import main
+    from dsbench.cli.app import main
 
     make_variant(tmp_path / "data", 0)
     out = tmp_path / "out"

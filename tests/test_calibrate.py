@@ -20,11 +20,11 @@ import pytest
 import yaml
 
 import dsbench
-from dsbench.calibration import calibrate, calibrate_cards, rescore
+from dsbench.corpus.calibration import calibrate, calibrate_cards, rescore
 from dsbench.render.i18n import LABELS, t
 from dsbench.render.markdown import escape
-from dsbench.scorecard import rounded, scores_document
-from dsbench.standard import load_standard, standard_from_document
+from dsbench.cards.card import rounded, scores_document
+from dsbench.scoring.standard import load_standard, standard_from_document
 from tests.conftest import DATASETS, ROOT, run_cli
 
 TEST_STANDARD = ROOT / "tests" / "data" / "standards" / "draft-nondiscriminating.yaml"
@@ -352,7 +352,7 @@ def test_in_chinese_the_comparison_with_an_older_version_names_its_changes_in_ch
 
 
 def test_a_bad_language_is_refused_with_one_line_before_any_work(tmp_path, capsys):
-    from dsbench.cli import main
+    from dsbench.cli.app import main
 
     out = tmp_path / "out"
     with pytest.raises(SystemExit) as exit_:
@@ -422,7 +422,7 @@ def test_validity_nulls_lower_the_completeness_indicators_as_an_independent_eval
         assert "nulls" in row["lowered_by"] and "nulls" not in row["insensitive_to"]
         assert row["effects"]["nulls"]["lowered"] == ["penguins"]
     # The injected copy, made and evaluated here on its own.
-    from dsbench.inject import inject
+    from dsbench.corpus.inject import inject
 
     copy = inject(DATASETS / "penguins", root / "nulls-copy", seed=0, nulls=0.05)
     card = dsbench.evaluate(copy.output, standard).document
@@ -461,7 +461,7 @@ def test_validity_a_raised_indicator_is_flagged_and_cards_are_skipped(validity):
 
 
 def test_validity_in_chinese_uses_no_english_label_words(validity):
-    from dsbench.calibration import Calibration
+    from dsbench.corpus.calibration import Calibration
 
     _, document, markdown, _, _ = validity
     english = _english_words()

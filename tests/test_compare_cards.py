@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 import dsbench
-from dsbench.cardtools import (NAMING, NO_CHANGES, ExpectationChange, ResultState, card_differences,
+from dsbench.cards.compare import (NAMING, NO_CHANGES, ExpectationChange, ResultState, card_differences,
                                change_lines, score_changes)
 from dsbench.verification import MAX_LISTED, verify
 from tests.conftest import DATASETS, SUITES, run_cli

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dsbench
 from dsbench.expectations.registry import get_expectation_type
-from dsbench.generate import generated_suites
-from dsbench.standard import concern_vocabulary, load_standard, shipped_standards
-from dsbench.suite import Suite, shipped_suites
+from dsbench.suites.generated import generated_suites
+from dsbench.scoring.standard import concern_vocabulary, load_standard, shipped_standards
+from dsbench.suites.model import Suite, shipped_suites
 from tests.conftest import DATASETS
 from tests.test_splits import SPLITS
 

@@ -75,7 +75,7 @@ def exit_code(code: object) -> int:
 
 
 def run_in_process(argv: list[str], cwd: Path, monkeypatch) -> Run:
-    from dsbench.cli import main
+    from dsbench.cli.app import main
 
     monkeypatch.chdir(cwd)
     monkeypatch.setenv("DSBENCH_DEBUG", "1")  # an unexpected exception is raised, not summarised
@@ -131,7 +131,7 @@ def check_output(case: Case, work: Path) -> None:
             assert isinstance(result["result"], dict)
     elif case.output_kind == "card":
         from dsbench.render import renderer
-        from dsbench.scorecard import ScoreCard, canonical_bytes, check_digest
+        from dsbench.cards.card import ScoreCard, canonical_bytes, check_digest
 
         path = work / case.output / "card.json"
         raw = path.read_bytes()

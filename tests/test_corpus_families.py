@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from dsbench.calibration import calibrate_cards
-from dsbench.inject import inject
+from dsbench.corpus.calibration import calibrate_cards
+from dsbench.corpus.inject import inject
 from tests.conftest import DATASETS, ROOT, run_cli
 
 RATES = (0.02, 0.1, 0.3)

@@ -13,8 +13,8 @@ import dsbench
 from dsbench.data.croissant import read_croissant
 from dsbench.data.manifest import find_manifest
 from dsbench.errors import DataError
-from dsbench.generate import manifest_suites
-from dsbench.generate.from_manifest import ASPECTS
+from dsbench.suites.generated import manifest_suites
+from dsbench.suites.from_manifest import ASPECTS
 
 HERE = Path(__file__).resolve().parent / "data" / "croissant"
 

@@ -18,8 +18,8 @@ import pytest
 import dsbench
 from dsbench.data.croissant import RAI_PROPERTIES, read_croissant
 from dsbench.errors import SuiteError
-from dsbench.generate import manifest_suites
-from dsbench.generate.from_manifest import ASPECTS, CHECKLISTS
+from dsbench.suites.generated import manifest_suites
+from dsbench.suites.from_manifest import ASPECTS, CHECKLISTS
 
 HERE = Path(__file__).resolve().parent / "data" / "tc609_02"
 RECORDS = HERE / "records.jsonl"

@@ -11,12 +11,12 @@ import pyarrow.parquet as pq
 import pytest
 
 import dsbench
-from dsbench.data import load_dataset
+from dsbench import load_dataset
 from dsbench.engine import plan_metrics
 from dsbench.engine.metrics import Condition
 from dsbench.engine.runner import MetricFailure, run_plan
-from dsbench.suite import resolve_suite
-from dsbench.validation import run
+from dsbench.suites.model import resolve_suite
+from dsbench.validation.runner import run
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def test_thirty_aggregates_run_in_one_scan(parquet, tmp_path):
 def _per_row_and_grouped(path, items):
     """Every metric of the suite computed per row and over grouped values."""
     with load_dataset(path) as dataset:
-        from dsbench.validation import bind
+        from dsbench.validation.runner import bind
 
         metrics = [m for _, e in bind(resolve_suite(suite_of(items)), dataset) for m in e.metrics()]
         columns = {(m.table, m.sql) for m in metrics if m.kind == "values"}
@@ -181,7 +181,7 @@ def test_a_failing_condition_on_grouped_values_errors_only_its_expectation(tmp_p
              ("expect_column_values_to_be_between", {"column": "s", "min_value": "0", "max_value": "9"}),
              ("expect_column_values_to_match_regex", {"column": "s", "regex": "^[0-9]$"})]
     with load_dataset(path) as dataset:
-        from dsbench.validation import bind
+        from dsbench.validation.runner import bind
 
         metrics = [m for _, e in bind(resolve_suite(suite_of(items)), dataset) for m in e.metrics()]
         counted = [m for m in metrics if m.kind == "values"]
@@ -197,7 +197,7 @@ def test_metrics_are_shared_between_expectations(parquet):
     result = dsbench.validate(parquet, suite_of(THIRTY))
     declared = 0
     with load_dataset(parquet) as dataset:
-        from dsbench.validation import bind
+        from dsbench.validation.runner import bind
 
         bound = bind(resolve_suite(suite_of(THIRTY)), dataset)
         declared = sum(len(e.metrics()) for _, e in bound)
@@ -368,7 +368,7 @@ def test_evidence_of_all_failures_shares_one_grouped_scan(parquet):
 
 
 def test_several_suites_share_one_plan(parquet):
-    from dsbench.validation import run_suites
+    from dsbench.validation.runner import run_suites
 
     first = resolve_suite({"name": "one", "expectations": suite_of(THIRTY[:10])})
     second = resolve_suite({"name": "two", "expectations": suite_of(THIRTY[5:20])})

@@ -18,10 +18,10 @@ import pytest
 import yaml
 
 import dsbench
-from dsbench.data.sources import LoadOptions
-from dsbench.generate import data_suite, manifest_suites, profile_table
-from dsbench.generate.from_data import dominant_type, suite_from_profile
-from dsbench.generate.profile import shape_regex
+from dsbench.backends.duckdb.loader import LoadOptions
+from dsbench.suites.generated import data_suite, manifest_suites, profile_table
+from dsbench.suites.from_data import dominant_type, suite_from_profile
+from dsbench.suites.profile import shape_regex
 from tests.conftest import DATASETS
 from tests.references import parses, python_float
 
@@ -118,7 +118,7 @@ def test_large_tables_get_sampled_quartiles_marked_as_approximate(tmp_path, monk
     """Beyond 2 x QUARTILE_SAMPLE_ROWS rows, quartiles come from the rows whose hash is a multiple
     of rows // QUARTILE_SAMPLE_ROWS: close to the exact ones, the same on every run and thread
     count, and said to be approximate in the generated expectation."""
-    import dsbench.generate.profile as profile_module
+    import dsbench.suites.profile as profile_module
 
     monkeypatch.setattr(profile_module, "QUARTILE_SAMPLE_ROWS", 2_000)
     rng = random.Random(3)
@@ -236,7 +236,7 @@ def test_shape_regex_escapes_and_runs():
 
 
 def test_dominant_type_prefers_the_most_specific():
-    from dsbench.generate.profile import ColumnProfile
+    from dsbench.suites.profile import ColumnProfile
 
     column = ColumnProfile("c", "VARCHAR", 10, castable={"BIGINT": 0.95, "DOUBLE": 0.97, "BOOLEAN": 0.1,
                                                          "DATE": 0.0, "TIMESTAMP": 0.0})
@@ -522,8 +522,8 @@ def test_text_profile_reads_a_deterministic_prefix(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from dsbench.data import LoadOptions
-    from dsbench.generate.profile import TEXT_SAMPLE_ROWS
+    from dsbench import LoadOptions
+    from dsbench.suites.profile import TEXT_SAMPLE_ROWS
 
     rows = TEXT_SAMPLE_ROWS + 50_000
     # The prefix is all integers; the tail is words: the prefix decides the dominant type.

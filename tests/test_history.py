@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import dsbench
-from dsbench import history
+from dsbench.store import runs as history
 from tests.conftest import DATASETS, run_cli
 
 STANDARD = "gbt-36344-2018"
@@ -282,7 +282,7 @@ def test_the_trend_chart_is_a_png(cards, incident_db, tmp_path):
 
 
 def test_without_matplotlib_the_chart_is_refused_naming_the_extra(cards, tmp_path, monkeypatch, capsys):
-    from dsbench.cli import main
+    from dsbench.cli.app import main
 
     db = recorded(tmp_path / "h.duckdb", cards, ["normal0"])
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` raises ImportError

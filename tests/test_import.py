@@ -25,7 +25,7 @@ def test_import_is_light():
 
 
 def test_cli_help_is_light():
-    modules = imported_after("import sys\nsys.argv = ['dsbench', '--help']\nfrom dsbench.cli import main\n"
+    modules = imported_after("import sys\nsys.argv = ['dsbench', '--help']\nfrom dsbench.cli.app import main\n"
                              "try:\n    main()\nexcept SystemExit:\n    pass")
     assert not modules & set(HEAVY)
 

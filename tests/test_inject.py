@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 import dsbench
-from dsbench.inject import inject
+from dsbench.corpus.inject import inject
 from tests.conftest import DATASETS, run_cli
 
 PENGUINS = DATASETS / "penguins"
@@ -333,7 +333,7 @@ def test_force_replaces_an_existing_output(work):
     ("unknown table", ["--nulls", "0.1", "--table", "gulls"], "no table 'gulls'"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, monkeypatch, case, args, expected):
-    from dsbench.cli import main
+    from dsbench.cli.app import main
 
     shutil.copytree(PENGUINS, tmp_path / "penguins")
     data = {"missing data": tmp_path / "nowhere", "no label": tmp_path / "penguins" / "penguins.csv"}.get(

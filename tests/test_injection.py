@@ -55,8 +55,8 @@ import dsbench
 import dsbench.engine.runner
 import dsbench.expectations.base
 import dsbench.expectations.record
-import dsbench.validation
-from dsbench.data.sources import Dataset, LoadOptions
+import dsbench.validation.runner
+from dsbench.backends.duckdb.loader import Dataset, LoadOptions
 from dsbench.engine.metrics import Condition
 from dsbench.engine.predicate import compile_predicate
 from dsbench.engine.sql import quote_ident
@@ -574,7 +574,7 @@ class Harness:
 
     # -- CLI, in process: real argument parsing, real exit codes, stdout and stderr ---------------
     def cli(self, *args: Any, outputs: tuple[Path, ...] = ()) -> tuple[int, str, str]:
-        from dsbench.cli import main
+        from dsbench.cli.app import main
 
         self.monkeypatch.setenv("DSBENCH_DEBUG", "1")  # a crash raises instead of becoming one line
         self.capsys.readouterr()
@@ -596,13 +596,13 @@ class Harness:
 def compute_calls(monkeypatch) -> list:
     """Every call of the validation's query runner (a refusal must come before the first)."""
     calls: list = []
-    real = dsbench.validation._compute
+    real = dsbench.validation.runner._compute
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(dsbench.validation, "_compute", spy)
+    monkeypatch.setattr(dsbench.validation.runner, "_compute", spy)
     return calls
 
 

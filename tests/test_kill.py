@@ -55,7 +55,7 @@ def test_a_writer_killed_mid_write_leaves_the_old_file_and_a_temporary_the_next_
     target = tmp_path / "card.json"
     target.write_text("previous")
     writer = subprocess.Popen([sys.executable, "-c", (
-        "import sys; from dsbench.outputs import write_atomic; "
+        "import sys; from dsbench.files import write_atomic; "
         "print('writing', flush=True); write_atomic(sys.argv[1], 'x' * 400_000_000)"), str(target)],
         stdout=subprocess.PIPE, text=True)
     assert writer.stdout.readline() == "writing\n"
@@ -68,7 +68,7 @@ def test_a_writer_killed_mid_write_leaves_the_old_file_and_a_temporary_the_next_
     assert target.read_text() == "previous" and len(leftovers) == 1  # killed while writing
     assert leftovers[0].name.startswith(f".card.json.{writer.pid}.")
 
-    from dsbench.outputs import write_atomic
+    from dsbench.files import write_atomic
 
     write_atomic(target, "next")
     assert target.read_text() == "next" and not list(tmp_path.glob(".card.json.*.tmp"))

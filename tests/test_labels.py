@@ -16,8 +16,8 @@ import pytest
 
 import dsbench
 from dsbench.errors import SuiteError
-from dsbench.suite import Suite
-from dsbench.validation import bind
+from dsbench.suites.model import Suite
+from dsbench.validation.runner import bind
 
 BAL3 = "expect_column_class_sizes_to_be_balanced"
 BAL8 = "expect_column_class_distribution_to_be_near_uniform"

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import dsbench
-from dsbench.data import LoadOptions, load_dataset
+from dsbench import LoadOptions, load_dataset
 from dsbench.errors import DataError
 
 SUITE = [

@@ -9,7 +9,7 @@ is computed"), each held for all four shipped standards on the same evaluation
   lists every indicator that did;
 - a failing check raises no indicator that was already applicable; a failing critical check fails
   the card; the overall score rises only through an indicator the check made applicable;
-- defects injected by ``dsbench.inject`` (nulls, duplicates, out-of-range values, label flips) at
+- defects injected by ``dsbench.corpus.inject`` (nulls, duplicates, out-of-range values, label flips) at
   1, 2, 5, 10 and 20 % never raise the overall score (against the data as given and against the
   previous rate: a higher rate injects a superset of the same defects) and strictly lower the
   indicators that bind them (BINDS below);
@@ -44,12 +44,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsbench.data.sources import load_dataset
+from dsbench.backends.duckdb.loader import load_dataset
 from dsbench.evaluation import evaluate_many
-from dsbench.generate import generated_suites
-from dsbench.inject import inject
-from dsbench.standard import load_standard
-from dsbench.suite import Suite, resolve_suite
+from dsbench.suites.generated import generated_suites
+from dsbench.corpus.inject import inject
+from dsbench.scoring.standard import load_standard
+from dsbench.suites.model import Suite, resolve_suite
 from tests.conftest import DATASETS, SUITES
 
 STANDARDS = ("gbt-36344-2018", "iso-iec-25012", "iso-iec-5259-2", "tc609-5-2025-04")

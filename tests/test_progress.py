@@ -152,7 +152,7 @@ def test_rich_is_imported_only_when_the_display_is_shown():
     run = (f"import dsbench, dsbench.progress as p\nwith p.display('validate'):\n"
            f"    dsbench.validate({str(PENGUINS)!r}, {str(SUITES / 'penguins.yaml')!r})")
     assert "rich" not in modules_after(run, DSBENCH_PROGRESS_DELAY="0")  # stderr is a pipe here
-    assert "rich" not in modules_after("import dsbench.progress, dsbench.validation, dsbench.data.sources")
+    assert "rich" not in modules_after("import dsbench.progress, dsbench.validation.runner, dsbench.backends.duckdb.loader")
     master, slave = os.openpty()
     try:
         tty = f"import os, time, dsbench.progress as p\nd = p.display('x', stream=os.fdopen({slave}, 'w'), delay=0)\n" \

@@ -19,9 +19,9 @@ One property runs on 25,000-row tables whose text column has few distinct values
 engine evaluates conditions once per distinct value (the ``values`` path of the planner), next to a
 many-valued column evaluated row by row with the combined regex screen.
 
-Part 2 checks the scoring model (``dsbench.scoring``) on generated standards, tables and results
+Part 2 checks the scoring model (``dsbench.scoring.score``) on generated standards, tables and results
 against a reference that counts cells and rows one by one from each result's explicit set of
-flagged rows (dsbench counts them from the signatures of ``dsbench.defects``): every indicator is
+flagged rows (dsbench counts them from the signatures of ``dsbench.scoring.defects``): every indicator is
 its unit's A/B, scores stay within 0..scale (None when nothing applies); a not-applicable or
 not-evaluated indicator changes nothing else; an exact copy of a result changes nothing, a check
 that finds nothing changes no applicable indicator, a failing check never raises one and a failing
@@ -51,9 +51,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import dsbench
-from dsbench.scorecard import canonical_bytes, scores_document
-from dsbench.scoring import Evidence, Measured, score
-from dsbench.standard import standard_from_document
+from dsbench.cards.card import canonical_bytes, scores_document
+from dsbench.scoring.score import Evidence, Measured, score
+from dsbench.scoring.standard import standard_from_document
 
 NAN, INF = math.nan, math.inf
 
@@ -840,7 +840,7 @@ def measured_results(draw, document: dict, table: list[dict[str, bool]]) -> list
 
 
 def elements_of(table: list[dict[str, bool]], results: list[tuple[Measured, set[int]]]) -> dict[str, dict]:
-    """What dsbench.defects would record for the table: its counts and the signature groups."""
+    """What dsbench.scoring.defects would record for the table: its counts and the signature groups."""
     atoms = sorted(r.id for r, _ in results if r.by_row)
     flags = {r.id: rows for r, rows in results}
     groups: dict[tuple, dict] = {}

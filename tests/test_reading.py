@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import dsbench
-from dsbench.data import LoadOptions, load_dataset
+from dsbench import LoadOptions, load_dataset
 from dsbench.errors import DataError
 from dsbench.verification import verify_card
 from tests.conftest import run_cli
@@ -387,7 +387,7 @@ def test_evaluate_and_check_take_the_reader_options(tmp_path):
 
 
 def test_inject_reads_a_file_with_mixed_line_ends_as_the_loader_did(tmp_path):
-    from dsbench.inject import inject
+    from dsbench.corpus.inject import inject
 
     path = tmp_path / "t.csv"
     path.write_bytes(b"a,b\r\n1,x\r\n2,y\r\n3,z\n")

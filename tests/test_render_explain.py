@@ -29,8 +29,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def console(card: dict, lang: str) -> str:
     """What ``dsbench evaluate`` and ``dsbench check`` print for ``card``."""
-    from dsbench.report import print_card
-    from dsbench.scorecard import ScoreCard
+    from dsbench.render.console import print_card
+    from dsbench.cards.card import ScoreCard
 
     document = ScoreCard.__new__(ScoreCard)
     document.document = card

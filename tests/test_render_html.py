@@ -228,7 +228,7 @@ def test_errors_external_evidence_and_no_gates_render():
 
 def test_score_card_repr_html_is_the_compact_summary():
     from dsbench.render.html import compact
-    from dsbench.scorecard import ScoreCard
+    from dsbench.cards.card import ScoreCard
     from tests.conftest import ROOT
 
     card = ScoreCard.load(ROOT / "reports" / "penguins" / "gbt-36344-2018" / "card.json")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dsbench.evaluation import evaluate, evaluate_many
-from dsbench.standard import shipped_standards
+from dsbench.scoring.standard import shipped_standards
 from tests.conftest import DATASETS, ROOT
 
 BUNDLED = sorted(p.name for p in DATASETS.iterdir() if p.is_dir())

@@ -30,8 +30,8 @@ from great_expectations.expectations.expectation_configuration import (  # noqa:
 )
 
 from dsbench.errors import DsbenchError, SuiteError  # noqa: E402
-from dsbench.row_evidence import failing_rows_written  # noqa: E402
-from dsbench.validation import validate  # noqa: E402
+from dsbench.validation.rows import failing_rows_written  # noqa: E402
+from dsbench.validation.runner import validate  # noqa: E402
 from tests.conftest import run_cli  # noqa: E402
 from tests.references import plain  # noqa: E402
 

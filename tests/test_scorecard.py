@@ -10,7 +10,7 @@ import pytest
 
 import dsbench.evaluation as evaluation
 from dsbench.render._shared import overall_score
-from dsbench.scorecard import CardError, ScoreCard, check_digest
+from dsbench.cards.card import CardError, ScoreCard, check_digest
 from dsbench.verification import verify_card
 from tests.conftest import DATASETS, run_cli
 

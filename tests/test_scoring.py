@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from dsbench.scoring import Evidence, EvidenceError, Measured, load_evidence, score
-from dsbench.standard import StandardError, load_standard, shipped_standards, standard_from_document
+from dsbench.scoring.score import Evidence, EvidenceError, Measured, load_evidence, score
+from dsbench.scoring.standard import StandardError, load_standard, shipped_standards, standard_from_document
 
 DOCUMENT = {
     "id": "toy", "version": "1", "status": "draft",

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 import dsbench
-from dsbench.generate import manifest_suites
+from dsbench.suites.generated import manifest_suites
 from tests.test_near_duplicates import base_text, jaccard, perturb, shingles
 from tests.test_text_expectations import normalize
 

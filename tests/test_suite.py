@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import dsbench
-from dsbench.suite import Suite, resolve_suite, shipped_suites, suite_json_schema
+from dsbench.suites.model import Suite, resolve_suite, shipped_suites, suite_json_schema
 from tests.conftest import DATASETS, SUITES, run_cli
 
 

@@ -14,21 +14,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from dsbench._version import __version__
 
 _EXPORTS = {
-    "validate": "dsbench.validation",
+    "validate": "dsbench.validation.runner",
     "evaluate": "dsbench.evaluation",
-    "ScoreCard": "dsbench.scorecard",
-    "load_standard": "dsbench.standard",
-    "Standard": "dsbench.standard",
-    "ValidationResult": "dsbench.validation",
-    "ExpectationResult": "dsbench.validation",
-    "Suite": "dsbench.suite",
-    "resolve_suite": "dsbench.suite",
-    "load_dataset": "dsbench.data.sources",
-    "Dataset": "dsbench.data.sources",
-    "LoadOptions": "dsbench.data.sources",
+    "ScoreCard": "dsbench.cards.card",
+    "load_standard": "dsbench.scoring.standard",
+    "Standard": "dsbench.scoring.standard",
+    "ValidationResult": "dsbench.validation.runner",
+    "ExpectationResult": "dsbench.validation.runner",
+    "Suite": "dsbench.suites.model",
+    "resolve_suite": "dsbench.suites.model",
+    "load_dataset": "dsbench.backends.duckdb.loader",
+    "Dataset": "dsbench.backends.duckdb.loader",
+    "LoadOptions": "dsbench.backends.duckdb.loader",
     "Expectation": "dsbench.expectations.base",
     "expectation_types": "dsbench.expectations.registry",
     "DsbenchError": "dsbench.errors",
@@ -39,15 +39,15 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dsbench.data.sources import Dataset, LoadOptions, load_dataset
+    from dsbench.backends.duckdb.loader import Dataset, LoadOptions, load_dataset
     from dsbench.errors import DataError, DsbenchError, SuiteError
     from dsbench.expectations.base import Expectation
     from dsbench.expectations.registry import expectation_types
     from dsbench.evaluation import evaluate
-    from dsbench.scorecard import ScoreCard
-    from dsbench.standard import Standard, load_standard
-    from dsbench.suite import Suite, resolve_suite
-    from dsbench.validation import ExpectationResult, ValidationResult, validate
+    from dsbench.cards.card import ScoreCard
+    from dsbench.scoring.standard import Standard, load_standard
+    from dsbench.suites.model import Suite, resolve_suite
+    from dsbench.validation.runner import ExpectationResult, ValidationResult, validate
 
 
 def __getattr__(name: str) -> Any:

@@ -1,3 +1,3 @@
-from dsbench.cli import main
+from dsbench.cli.app import main
 
 main()

@@ -7,24 +7,24 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Mapping
 
-from dsbench.data.sources import Dataset, LoadOptions, load_dataset
-from dsbench.defects import Flagged, table_elements
+from dsbench.backends.duckdb.loader import Dataset, LoadOptions, load_dataset
+from dsbench.scoring.defects import Flagged, table_elements
 from dsbench.engine.metrics import Scope, content_hash
 from dsbench.engine.runner import MetricFailure, compute
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import DataError
-from dsbench.generate import generated_suites
-from dsbench.generate.from_data import table_role
-from dsbench.scorecard import CARD_VERSION, ScoreCard, file_sha256, scores_document
-from dsbench.scoring import Evidence, Measured, load_evidence, score
-from dsbench.standard import canonical_digest, load_standard
-from dsbench.suite import Suite, resolve_suite
-from dsbench.row_evidence import MAX_FAILING_ROWS, failing_rows_written
-from dsbench.validation import ExpectationResult, ValidationResult, run_suites
+from dsbench.suites.generated import generated_suites
+from dsbench.suites.from_data import table_role
+from dsbench.cards.card import CARD_VERSION, ScoreCard, file_sha256, scores_document
+from dsbench.scoring.score import Evidence, Measured, load_evidence, score
+from dsbench.scoring.standard import canonical_digest, load_standard
+from dsbench.suites.model import Suite, resolve_suite
+from dsbench.validation.rows import MAX_FAILING_ROWS, failing_rows_written
+from dsbench.validation.runner import ExpectationResult, ValidationResult, run_suites
 
 
 def engine_versions() -> dict[str, str]:
-    from dsbench import __version__
+    from dsbench._version import __version__
 
     versions = {"dsbench": __version__}
     for package in ("duckdb", "pyarrow"):
@@ -46,7 +46,7 @@ def fingerprint(dataset: Dataset, root: Path | None, digests: Mapping[Path, Futu
     """Rows, schema and a content hash per table (format-independent: a Parquet and a CSV copy of
     the same table agree), plus each file's bytes and sha256 (from ``digests`` when they are
     being computed already). The fingerprint names each table by its role in the dataset
-    (:func:`~dsbench.generate.from_data.table_role`): a renamed file keeps it."""
+    (:func:`~dsbench.suites.from_data.table_role`): a renamed file keeps it."""
     digests = digests or {}
     tables = []
     for name in sorted(dataset.tables):

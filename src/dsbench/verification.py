@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dsbench.cardtools import Difference, card_differences, load_card
+from dsbench.cards.compare import Difference, card_differences, load_card
 from dsbench.data.files import path_exists
-from dsbench.data.sources import LoadOptions
+from dsbench.backends.duckdb.loader import LoadOptions
 from dsbench.errors import DsbenchError
-from dsbench.resources import shipped
-from dsbench.row_evidence import without_failing_rows
-from dsbench.scorecard import check_digest
-from dsbench.scoring import Evidence
+from dsbench.files import shipped
+from dsbench.validation.rows import without_failing_rows
+from dsbench.cards.card import check_digest
+from dsbench.scoring.score import Evidence
 
 MAX_LISTED = 50
 EDITED = "digest: the card was edited after it was written"
@@ -22,7 +22,7 @@ EDITED = "digest: the card was edited after it was written"
 @dataclass
 class Verification:
     """What verify found: whether the card was edited after it was written, and every field that
-    differs from a re-evaluation (content first, see :func:`dsbench.cardtools.card_differences`)."""
+    differs from a re-evaluation (content first, see :func:`dsbench.cards.compare.card_differences`)."""
     edited: bool = False
     differences: list[Difference] = field(default_factory=list)
 

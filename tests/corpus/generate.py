@@ -1237,7 +1237,7 @@ def base_card() -> bytes:
 
 def card_edit(change: Callable[[dict], Any], *, redigest: bool = False) -> Callable[[], bytes]:
     def make() -> bytes:
-        from dsbench.scorecard import canonical_bytes, digest_of
+        from dsbench.cards.card import canonical_bytes, digest_of
 
         document = json.loads(base_card())
         change(document)

@@ -1,5 +1,1 @@
-"""Loading datasets: file formats, encodings and manifests."""
-
-from dsbench.data.sources import Dataset, LoadOptions, Table, load_dataset
-
-__all__ = ["Dataset", "LoadOptions", "Table", "load_dataset"]
+"""What a dataset is, engine-free: its files (files, encoding), the publisher's manifest (manifest, croissant) and the tables and reading options every backend shares (dataset)."""

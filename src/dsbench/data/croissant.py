@@ -17,7 +17,7 @@ the Frictionless shape the rest of dsbench reads:
   the full ``http://mlcommons.org/croissant/RAI/`` IRI) are kept under their ``rai:`` names, as text
   (a list is joined by line breaks, a number written out, a ``{"@value": …}`` unwrapped; an empty
   one is left out). The documentation checklists list them as alternatives of the aspects they
-  document (see :mod:`dsbench.generate.from_manifest`), beside dsbench's own keys.
+  document (see :mod:`dsbench.suites.from_manifest`), beside dsbench's own keys.
 
 A ``contentUrl`` that is a URL is read from a local copy next to ``metadata.json`` (by the file
 object's ``name``, else the URL's last segment); dsbench never downloads data.

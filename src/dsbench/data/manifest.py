@@ -105,7 +105,7 @@ class Manifest(BaseModel):
 
 
 def _read_document(path: Path) -> Any:
-    from dsbench.yamlio import read_document
+    from dsbench.files import read_document
 
     return read_document(path, DataError, "manifest")
 

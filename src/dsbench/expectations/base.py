@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dsbench.data.sources import Table
+from dsbench.backends.duckdb.loader import Table
 from dsbench.engine.metrics import Condition, Metric, RowFrame, Scope
 from dsbench.engine.predicate import compile_predicate
 from dsbench.engine.runner import MetricFailure
@@ -37,7 +37,7 @@ class Kwargs(BaseModel):
 
     row_condition: str | None = None
     condition_parser: str | None = None
-    # How much of the result is reported (dsbench.result_format); never what is computed.
+    # How much of the result is reported (dsbench.validation.result_format); never what is computed.
     result_format: Any = None
     # Accepted for GX compatibility; they do not change what dsbench computes.
     catch_exceptions: bool | None = None
@@ -48,7 +48,7 @@ class Kwargs(BaseModel):
     @field_validator("result_format")
     @classmethod
     def known_result_format(cls, value: Any) -> Any:
-        from dsbench.result_format import parse_result_format
+        from dsbench.validation.result_format import parse_result_format
 
         parse_result_format(value)  # a ValueError names the problem
         return value
@@ -198,7 +198,7 @@ class Expectation:
     def add_evidence(self, outcome: Outcome, values: Mapping[Metric, Any]) -> None:
         """Fill the result's evidence fields from the evidence metrics."""
 
-    # -- how a result counts in an indicator (see dsbench.defects and dsbench.scoring) -------------
+    # -- how a result counts in an indicator (see dsbench.scoring.defects and dsbench.scoring.score) -------------
     #: ``rows``: the expectation flags rows of its table, ``evaluated - passed`` of them;
     #: ``scope``: it judges its columns or its table as a whole (a failure concerns all of them);
     #: ``measure``: it measures (class balance, a checklist), and its A/B is the measurement.
@@ -217,7 +217,7 @@ class Expectation:
 
     def row_flag(self, frame: RowFrame) -> Condition | None:
         """A condition true on exactly the unexpected rows, where ``frame.row`` numbers the rows
-        in file order (row-level evidence, see dsbench.row_evidence), or None when the rows cannot
+        in file order (row-level evidence, see dsbench.validation.rows), or None when the rows cannot
         be pointed at. By default the rows :meth:`defect_flag` flags, for expectations that flag rows."""
         return self.defect_flag(frame) if self.defect_kind == "rows" else None
 

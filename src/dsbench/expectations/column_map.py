@@ -459,7 +459,7 @@ class ExpectColumnValuesToMatchRegex(ColumnMapExpectation):
         return [self.kw.regex]
 
     def check(self) -> None:
-        from dsbench.engine.regex import check_regex
+        from dsbench.backends.duckdb.checks import check_regex
 
         field = "regex" if hasattr(self.kw, "regex") else "regex_list"
         for pattern in self.patterns():
@@ -768,7 +768,7 @@ class ExpectColumnValuesToBeIncreasing(ColumnMapExpectation):
         """The first values out of order with the value before them, in row order."""
         if outcome.result.get("unexpected_count", 0) == 0:
             return []
-        from dsbench.row_evidence import unexpected_rows_metric
+        from dsbench.validation.rows import unexpected_rows_metric
 
         self.m_partial = unexpected_rows_metric(self, (), EVIDENCE_SAMPLE - 1)
         return [self.m_partial] if self.m_partial is not None else []

@@ -406,7 +406,7 @@ class ExpectColumnValuesToBeCastable(ColumnMapExpectation):
 
 def check_strftime(fmt: str, location: str) -> None:
     """A bad strptime format is a suite error before any query, not a failure in a shared scan."""
-    from dsbench.engine.regex import _checker
+    from dsbench.backends.duckdb.checks import _checker
     import duckdb
 
     try:

@@ -1,7 +1,7 @@
 """How values were stored in the source file, which the loaded table no longer shows.
 
 A JSON column whose values have several JSON types (strings and numbers, say) is read as text
-(:mod:`dsbench.data.jsonread`), keeping a census of the types. Its type consistency is the share
+(:mod:`dsbench.backends.duckdb.json`), keeping a census of the types. Its type consistency is the share
 of values of the column's most common JSON type; the census is taken once at load, so this check
 costs no query (and takes no ``row_condition``). A column of one JSON type, or from a source that
 stores types (Parquet, a database), is consistent by construction: B = its non-null values.

@@ -69,7 +69,7 @@ def render_all(card: dict, names: Iterable[str], lang: str,
 
 def write_all(directory: Path, files: dict[str, str]) -> list[Path]:
     """Write every rendering atomically (each file via a temporary file and rename)."""
-    from dsbench.outputs import write_atomic
+    from dsbench.files import write_atomic
 
     written = []
     for filename, text in files.items():

@@ -9,7 +9,7 @@ import json
 from typing import Any, Callable, Iterable
 
 from dsbench.render.i18n import LABELS, name, percent_text, score_text, t
-from dsbench.scorecard import card_number
+from dsbench.cards.card import card_number
 
 MAX_VALUE = 80  # characters of one sample or observed value
 SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}

@@ -21,7 +21,7 @@ from typing import Any
 
 from dsbench.render import _shared as s
 from dsbench.render.i18n import name, t
-from dsbench.scorecard import card_number
+from dsbench.cards.card import card_number
 
 FILENAME = "card.html"
 MEDIA_TYPE = "text/html"
@@ -90,7 +90,7 @@ def _expectation_row(result: dict, lang: str, counts: dict[str, tuple] | None = 
 
 def _failing_rows_link(result: dict, lang: str) -> tuple[str, str] | None:
     """(href, text) of the result's failing-rows file, when the card links it (see
-    dsbench.row_evidence.link_failing_rows, which records ``href`` relative to the card)."""
+    dsbench.validation.rows.link_failing_rows, which records ``href`` relative to the card)."""
     found = result.get("failing_rows") or {}
     if not found.get("href"):
         return None

@@ -1,0 +1,1 @@
+"""The DuckDB backend: loading files and frames into sealed views (loader, csv, json), running queries (runner), its spelling of the dialect vocabulary (dialect) and its checks of regexes and types (checks)."""

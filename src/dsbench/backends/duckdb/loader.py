@@ -1,0 +1,486 @@
+"""Open tables as DuckDB views: files on disk, DuckDB databases and in-memory frames.
+
+Nothing is materialised in Python: files are scanned by DuckDB, Arrow/pandas/polars objects are
+registered with DuckDB as they are. Each table gets an internal view name (``t0``, ``t1`` …), so a
+table's logical name never appears in SQL.
+"""
+
+from __future__ import annotations
+
+import glob as globbing
+import re
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Sequence
+
+import duckdb
+
+from dsbench import progress
+from dsbench.backends.duckdb.csv import CsvLoading, describe_csv_error
+from dsbench.data.encoding import canonical_codec
+from dsbench.data.files import DUCKDB, PARQUET, PROSE, blank, path_exists, refuse_binary, stem, suffix
+from dsbench.data.files import kind as file_kind
+from dsbench.backends.duckdb.json import NotRecords, census, check_record, json_layout, type_census_sql
+from dsbench.data.manifest import Manifest, Resource, find_manifest, read_manifest
+from dsbench.engine.sql import quote_ident
+from dsbench.errors import DataError, shortened
+
+# Text formats are parsed once into a DuckDB table (which spills to disk when large): every later
+# scan reads columns instead of re-parsing text, and a malformed row is reported at load time.
+PARSED_ONCE = ("csv", "json")
+
+
+@dataclass
+class Table:
+    name: str
+    view: str  # quoted internal view name
+    source: str  # where it came from, for messages
+    format: str
+    files: list[Path] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)  # name -> DuckDB type
+    # Text formats: the tokens read as missing, and the columns read as text because some value
+    # did not fit the type the reader inferred or was given (column -> that type).
+    missing_values: list[str] | None = None
+    read_as_text: dict[str, str] = field(default_factory=dict)
+    read_from: list[str] = field(default_factory=list)  # the files DuckDB read (copies, when transcoded)
+    # JSON columns whose values have several JSON types (read as text): column -> census.
+    source_types: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class LoadOptions:
+    encoding: str | None = None
+    # Tokens read as missing in text formats, besides the manifest's (else only ""); with
+    # ``missing_values_only`` instead of them.
+    missing_values: Sequence[str] | None = None
+    missing_values_only: bool = False
+    delimiter: str | None = None
+    header: bool | None = None
+    quote: str | None = None
+    escape: str | None = None
+    sample_size: int | None = None  # rows the CSV sniffer reads (-1: all)
+    types: dict[str, str] | None = None  # column -> type name (see dsbench.backends.duckdb.csv.TYPE_NAMES)
+    data_format: str | None = None  # read files as this format whatever their suffix (csv, json …)
+    threads: int | None = None  # DuckDB worker threads (default: one per core)
+    memory_limit: str | None = None  # DuckDB memory limit, e.g. "2GB" (beyond it, DuckDB spills to disk)
+    timeout: float | None = None  # seconds a single query may run before it is interrupted
+
+    READER = ("missing_values_only", "delimiter", "header", "quote", "escape", "sample_size", "types",
+              "data_format")
+
+    def given(self, **values: Any) -> "LoadOptions":
+        """A copy with the values that are not None."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+    def reader(self) -> dict[str, Any]:
+        """How files were told to be read beyond encoding and missing values, as a card records it."""
+        recorded = {key: getattr(self, key) for key in self.READER}
+        recorded["types"] = dict(sorted((self.types or {}).items()))
+        return recorded
+
+    @classmethod
+    def from_record(cls, options: dict[str, Any]) -> "LoadOptions":
+        """The options a card recorded (see :meth:`reader`)."""
+        reader = {k: v for k, v in (options.get("reader") or {}).items() if k in cls.READER}
+        return cls(encoding=options.get("encoding"), missing_values=options.get("missing_values"),
+                   **{**reader, "missing_values_only": bool(reader.get("missing_values_only"))})
+
+
+class Dataset(CsvLoading):
+    """Named tables on one DuckDB connection, plus the manifest they came with (if any)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None, threads: int | None = None,
+                 memory_limit: str | None = None, timeout: float | None = None):
+        self._scratch: tempfile.TemporaryDirectory | None = None
+        self.timeout = timeout  # seconds a single query may run (None: no limit)
+        config: dict[str, Any] = {"temp_directory": str(self.scratch_dir() / "spill")}
+        if threads is not None:
+            config["threads"] = threads
+        if memory_limit is not None:
+            config["memory_limit"] = memory_limit
+        try:
+            self.con = con or duckdb.connect(config=config)
+        except duckdb.Error as error:
+            self.close_scratch()
+            raise DataError(f"invalid engine setting: {describe_duckdb_error(error)}",
+                            location="--threads/--memory-limit") from None
+        # No progress bar: DuckDB would draw one on the terminal during long queries.
+        self.con.execute("SET enable_progress_bar = false")
+        self.tables: dict[str, Table] = {}
+        self.primary: str | None = None  # the table suites check unless they name one
+        self._sealed = False
+        self.manifest: Manifest | None = None
+        self.manifest_path: Path | None = None
+        # Resources of the manifest that are not tables (images, archives …): what and why.
+        self.not_evaluated: list[dict[str, str]] = []
+        # Metric -> value, for everything computed on this data so far (the data cannot change
+        # while it is loaded): a profile's numbers are not computed again by the suites.
+        self.metric_values: dict[Any, Any] = {}
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+        self.close_scratch()
+
+    def close_scratch(self) -> None:
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+
+    def __enter__(self) -> "Dataset":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def scratch_dir(self) -> Path:
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="dsbench-")
+        return Path(self._scratch.name)
+
+    def seal(self) -> None:
+        """From now on the connection may read only the dataset's own files: no other file, no
+        network, no extension, and no configuration change (DuckDB's own access control, a second
+        line of defence behind quoting, parameters and the row-condition allow-list)."""
+        if self._sealed:
+            return
+        files = sorted({str(f.resolve()) for t in self.tables.values() if t.format not in PARSED_ONCE
+                        for f in t.files})
+        self.con.execute("SET allowed_paths = ?", [files])
+        self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET lock_configuration = true")
+        self._sealed = True
+
+    # -- lookup ----------------------------------------------------------------------------------
+    def resource(self, name: str) -> Resource | None:
+        """The manifest's resource describing table ``name``, or None (no manifest, or not in it)."""
+        if self.manifest is None:
+            return None
+        return next((r for r in self.manifest.resources if r.name == name), None)
+
+    def table(self, name: str | None = None) -> Table:
+        if name is None:
+            if self.primary is not None:
+                return self.tables[self.primary]
+            if len(self.tables) == 1:
+                return next(iter(self.tables.values()))
+            raise DataError(f"the dataset has {len(self.tables)} tables "
+                            f"({', '.join(self.tables)}); name one")
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise DataError(f"no table {name!r} in the dataset (tables: {', '.join(self.tables)})") from None
+
+    # -- registration ----------------------------------------------------------------------------
+    def _next_view(self) -> str:
+        return quote_ident(f"t{len(self.tables)}")
+
+    def _add(self, name: str, relation_or_view: Any, source: str, fmt: str, files: list[Path]) -> Table:
+        if self._sealed:
+            raise DataError("the dataset is sealed; load every table before validating", source=source)
+        if name in self.tables:
+            raise DataError(f"two tables are named {name!r}", source=source)
+        view = self._next_view()
+        if isinstance(relation_or_view, duckdb.DuckDBPyRelation):
+            if fmt in PARSED_ONCE:
+                relation_or_view.to_table(view[1:-1])
+            else:
+                relation_or_view.create_view(view[1:-1], replace=True)
+        description = self.con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()
+        columns = {row[0]: row[1] for row in description}
+        table = Table(name, view, source, fmt, files, columns)
+        self.tables[name] = table
+        progress.advance("tables")
+        return table
+
+    def add_path(self, path: str | Path, *, name: str | None = None,
+                 options: LoadOptions | None = None, resource: Resource | None = None) -> Table:
+        options = options or LoadOptions()
+        text = str(path)
+        if "#" in text and not path_exists(text):
+            database, _, table_name = text.rpartition("#")
+            if Path(database).suffix in DUCKDB:
+                return self._add_duckdb(Path(database), table_name, name)
+        if any(ch in text for ch in "*?["):
+            files = sorted(Path(p) for p in globbing.glob(text, recursive=True) if Path(p).is_file())
+            if not files:
+                raise DataError("no files match this pattern", source=text)
+            return self._add_files(text, files, name or Path(text).parent.name or "data", options, resource)
+        target = Path(text)
+        if not path_exists(target):
+            raise DataError("no such file or directory", source=text)
+        if target.is_dir():
+            return self._add_directory(target, name, options)
+        if target.stat().st_size == 0:
+            raise DataError("file is empty (0 bytes)", source=text)
+        if suffix(target) in DUCKDB:
+            return self._add_duckdb(target, None, name)
+        return self._add_files(text, [target], name or stem(target), options, resource)
+
+    def _add_directory(self, directory: Path, name: str | None, options: LoadOptions) -> Table:
+        manifest_path = find_manifest(directory)
+        if manifest_path is not None:
+            self.add_manifest(manifest_path, options)
+            return self.table(name) if name else next(iter(self.tables.values()))
+        files = sorted(p for p in directory.rglob("*") if p.is_file() and suffix(p) in PARQUET)
+        if not files:
+            raise DataError("directory has neither a manifest (datapackage.json, dsbench.yaml, Croissant "
+                            "metadata.json) nor Parquet files", source=str(directory))
+        return self._add_files(str(directory), files, name or directory.name, options, None)
+
+    def add_manifest(self, manifest_path: Path, options: LoadOptions | None = None,
+                     data: Path | None = None) -> None:
+        """Load the tables a manifest describes. Resource paths are relative to the manifest's
+        directory, or to ``data`` when the manifest is kept apart from the data; when ``data`` is a
+        single file, it is the manifest's only resource."""
+        options = options or LoadOptions()
+        manifest = read_manifest(manifest_path)
+        self.manifest, self.manifest_path = manifest, manifest_path
+        root = manifest_path.parent if data is None else (data if data.is_dir() else data.parent)
+        if data is not None and data.is_file() and len(manifest.resources) != 1:
+            raise DataError(f"the manifest describes {len(manifest.resources)} tables; give the "
+                            "dataset's directory, not one file", source=str(manifest_path))
+        tabular, unreadable = [], None
+        for index, resource in enumerate(manifest.resources):
+            if not resource.paths and "data" not in (resource.model_extra or {}):
+                raise DataError("a resource needs a path (or inline data)", source=str(manifest_path),
+                                location=f"resources[{index}].path")
+            files = [data] if data is not None and data.is_file() else [root / p for p in resource.paths]
+            reason, field_ = resource.not_tabular(), "path"
+            if reason is None:
+                reason, field_ = self._check_resource(manifest_path, root, data, index, resource, files), "format"
+            if reason is None:
+                try:
+                    self._add_files(str(files[0]) if len(files) == 1 else str(root), files, resource.name,
+                                    options, resource)
+                    tabular.append(resource)
+                    continue
+                except NotRecords as error:
+                    if resource.schema_.fields:  # declared a table: that it is not one is an error
+                        raise
+                    reason, field_ = error.problem, "path"
+            self.not_evaluated.append({"resource": resource.name, "path": ", ".join(resource.paths),
+                                       "reason": reason})
+            unreadable = unreadable or (index, field_)
+        if not tabular:
+            raise DataError("the manifest describes no table dsbench can read: "
+                            + "; ".join(f"{s['resource']}: {s['reason']}" for s in self.not_evaluated),
+                            source=str(manifest_path), location="resources[{}].{}".format(*unreadable))
+        if len(tabular) < len(manifest.resources):
+            # The checks of a package's documentation are about the tables evaluated.
+            self.manifest = manifest.model_copy(update={"resources": tabular})
+
+    def _check_resource(self, manifest_path: Path, root: Path, data: Path | None, index: int,
+                        resource: Resource, files: list[Path]) -> str | None:
+        """Refuse a resource that is declared wrongly or reads outside the dataset; say why a file
+        of a format that is not a table is not evaluated (an image, an archive); None for a file to
+        read (a JSON document of another shape is found when it is read: :class:`NotRecords`)."""
+        for file in files:
+            if not file.is_file():
+                raise DataError(f"resource file {str(file)!r} does not exist",
+                                source=str(manifest_path), location=f"resources[{index}].path")
+            if file != data and not file.resolve().is_relative_to(root.resolve()):
+                # A dataset from a stranger must not read the evaluating machine's files
+                # (a link to /etc/passwd, say) into its card.
+                raise DataError(f"resource file {str(file)!r} is a link leading outside the dataset "
+                                f"(to {str(file.resolve())!r})", source=str(manifest_path),
+                                location=f"resources[{index}].path")
+        # What the manifest declares is its own error, not the data file's.
+        if resource.encoding is not None and not _known_codec(resource.encoding):
+            raise DataError(f"unknown encoding {resource.encoding!r}", source=str(manifest_path),
+                            location=f"resources[{index}].encoding")
+        kind = file_kind(files[0], resource.format)
+        if kind == "unknown":
+            if resource.schema_.fields:
+                raise DataError(f"unknown format {resource.format or suffix(files[0])!r} of a resource with a "
+                                "schema (expected parquet, csv, tsv, json, jsonl or arrow)",
+                                source=str(manifest_path), location=f"resources[{index}].format")
+            return f"not a table (format {resource.format or suffix(files[0]).lstrip('.') or 'unknown'})"
+        return None
+
+    def _add_files(self, source: str, files: list[Path], name: str, options: LoadOptions,
+                   resource: Resource | None) -> Table:
+        kinds = {file_kind(f, options.data_format or (resource.format if resource else None)) for f in files}
+        if len(kinds) != 1:
+            raise DataError(f"files of different formats in one table: {', '.join(sorted(kinds))}",
+                            source=source)
+        kind = kinds.pop()
+        for file in files:
+            if kind in PARSED_ONCE and blank(file):
+                raise DataError("file holds nothing but white space", source=str(file))
+            if kind in PARSED_ONCE and not (options.encoding or (resource and resource.encoding)):
+                refuse_binary(file, kind)
+        try:
+            if kind == "parquet":
+                hive = any("=" in part for f in files for part in f.parent.parts)
+                relation = self.con.read_parquet([str(f) for f in files], union_by_name=True,
+                                                 hive_partitioning=hive)
+            elif kind == "csv":
+                relation = None  # read by _add_csv, which may need to read it twice
+            elif kind == "json":
+                return self._add_json(name, source, files)
+            elif kind == "arrow":
+                return self._add_arrow(files, name, source)
+            else:
+                prose = " (prose is not a table; pass --data-format csv to read each line as a row)" \
+                    if suffix(files[0]) in PROSE else ""
+                raise DataError("unknown file format (expected Parquet, CSV/TSV, JSON/JSONL, "
+                                f"Arrow IPC/Feather or a DuckDB database){prose}", source=source)
+            if kind == "csv":
+                table = self._add_csv(name, source, files, options, resource)
+            else:
+                table = self._add(name, relation, source, kind, files)
+        except duckdb.Error as error:
+            raise DataError(describe_duckdb_error(error), source=source) from None
+        if not table.columns:
+            raise DataError("no columns could be read", source=source)
+        for position, column in enumerate(table.columns, 1):
+            if "\x00" in column:  # no SQL identifier may hold one: the table could not be queried
+                raise DataError(f"the name of column {position} contains a NUL byte", source=source)
+        return table
+
+    def _add_json(self, name: str, source: str, files: list[Path]) -> Table:
+        """Read JSON files (see :mod:`dsbench.backends.duckdb.json`): columns of mixed JSON types are read
+        as text, with a census of their types."""
+        layouts = {f: json_layout(f, suffix(f)) for f in files}
+        for file, layout in layouts.items():
+            if layout == "object":
+                check_record(file)
+        layout = layouts[files[0]] if len(set(layouts.values())) == 1 else "auto"
+        relation = self.con.read_json([str(f) for f in files], format="auto" if layout == "object" else layout)
+        mixed = [c for c, t in zip(relation.columns, relation.types) if str(t) == "JSON"]
+        if not mixed:
+            return self._add(name, relation, source, "json", files)
+        view = self._next_view()
+        raw = quote_ident(view[1:-1] + "_json")
+        relation.to_table(raw[1:-1])
+        row = self.con.execute(type_census_sql(raw, [quote_ident(c) for c in mixed])).fetchone()
+        as_text = ", ".join(f"{quote_ident(c)} ->> '$' AS {quote_ident(c)}" for c in mixed)
+        self.con.execute(f"CREATE TABLE {view} AS SELECT * REPLACE ({as_text}) FROM {raw}")
+        self.con.execute(f"DROP TABLE {raw}")
+        table = self._add(name, view, source, "json", files)
+        table.source_types = {c: census(r) for c, r in zip(mixed, row)}
+        return table
+
+    def _add_arrow(self, files: list[Path], name: str, source: str) -> Table:
+        import pyarrow.dataset as pads
+        import pyarrow as pa
+
+        try:
+            arrow_dataset = pads.dataset([str(f) for f in files], format="ipc")
+            arrow_dataset.schema  # noqa: B018 - forces the footer read
+        except (pa.ArrowException, OSError) as error:
+            raise DataError(f"not a readable Arrow IPC/Feather file: {error}", source=source) from None
+        view = self._next_view()
+        self.con.register(view[1:-1], arrow_dataset)
+        return self._add(name, view, source, "arrow", files)
+
+    def _add_duckdb(self, database: Path, table_name: str | None, name: str | None) -> Table:
+        source = f"{database}#{table_name}" if table_name else str(database)
+        if not database.is_file():
+            raise DataError("no such DuckDB database file", source=str(database))
+        alias = quote_ident(f"db{len(self.tables)}")
+        try:
+            self.con.execute(f"ATTACH ? AS {alias} (READ_ONLY)", [str(database)])
+            found = [r[0] for r in self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
+                "UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = ? AND NOT internal "
+                "ORDER BY 1", [alias[1:-1], alias[1:-1]]).fetchall()]
+        except duckdb.Error as error:
+            raise DataError(describe_duckdb_error(error), source=source) from None
+        if table_name is None:
+            if len(found) != 1:
+                raise DataError(f"the database holds {len(found)} tables ({', '.join(found)}); "
+                                "name one as FILE#TABLE", source=source)
+            table_name = found[0]
+        if table_name not in found:
+            raise DataError(f"no table {table_name!r} in the database (tables: {', '.join(found)})",
+                            source=source)
+        relation = self.con.sql(f"SELECT * FROM {alias}.{quote_ident(table_name)}")
+        return self._add(name or table_name, relation, source, "duckdb", [database])
+
+    def add_object(self, obj: Any, *, name: str = "data") -> Table:
+        """Register an in-memory pandas, pyarrow or polars object, or a DuckDB relation."""
+        module = type(obj).__module__.split(".")[0]
+        kind = type(obj).__name__
+        if module == "polars":
+            obj = obj.collect() if kind == "LazyFrame" else obj
+            obj = obj.to_arrow()
+        elif isinstance(obj, duckdb.DuckDBPyRelation):
+            # A relation belongs to its own connection; Arrow is the zero-copy way across.
+            obj = obj.to_arrow_table()
+        elif module not in ("pandas", "pyarrow"):
+            raise DataError(f"cannot read a {module}.{kind}; pass a path, a pandas, pyarrow or "
+                            "polars frame, or a DuckDB relation")
+        view = self._next_view()
+        self.con.register(view[1:-1], obj)
+        return self._add(name, view, f"<{module}.{kind}>", module, [])
+
+
+JSON_ERROR = re.compile(r'Malformed JSON in file "[^"]*", at byte \d+ in (line|record/value) (\d+): ([^.]*)')
+ENGINE_HINTS = re.compile(r"\s*(Try |Possible |HINT:|Consider ).*$")
+
+
+def describe_duckdb_error(error: Exception | str) -> str:
+    """DuckDB's message as one line in dsbench's words: where, what is wrong and which dsbench option
+    helps; never the engine's own option names."""
+    raw = str(error)
+    if any(marker in raw for marker in ("CSV Error", "sniffing file", "Invalid unicode", "Maximum line size",
+                                        "state machine")):
+        return describe_csv_error(raw)
+    malformed = JSON_ERROR.search(raw)
+    if malformed:
+        unit = "line" if malformed.group(1) == "line" else "value"
+        return (f"{unit} {malformed.group(2)}: malformed JSON ({malformed.group(3).strip()}); dsbench reads an "
+                "array of records or JSON Lines (one record per line)")
+    if "No magic bytes found" in raw:
+        return "not a Parquet file, or a truncated one (no Parquet footer at its end)"
+    text = " ".join(raw.split("\n\n")[0].split())
+    for prefix in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: ",
+                   "Parser Error: ", "Catalog Error: "):
+        text = text.removeprefix(prefix)
+    return shortened(ENGINE_HINTS.sub("", text), 1000) or "unreadable data"
+
+
+def _known_codec(name: str) -> bool:
+    try:
+        canonical_codec(name, "")
+        return True
+    except DataError:
+        return False
+
+
+def load_dataset(data: Any, *, name: str | None = None, options: LoadOptions | None = None,
+                 extra_tables: dict[str, Any] | None = None, manifest: str | Path | None = None) -> Dataset:
+    """Open ``data`` (a path, glob, directory with a manifest, ``file.duckdb#table`` or an in-memory
+    frame) plus any ``extra_tables`` as one :class:`Dataset`. A separate ``manifest`` describes
+    ``data`` (a file or a directory): its resources, dialect and missing values are used."""
+    options = options or LoadOptions()
+    if options.data_format is not None and file_kind(Path("data"), options.data_format) == "unknown":
+        raise DataError(f"unknown data format {options.data_format!r} (expected csv, tsv, json, jsonl, "
+                        "parquet or arrow)", location="--data-format")
+    dataset = Dataset(threads=options.threads, memory_limit=options.memory_limit, timeout=options.timeout)
+    try:
+        if manifest is not None:
+            if not isinstance(data, (str, Path)) or not path_exists(data):
+                raise DataError("a manifest describes data on disk: give a file or directory",
+                                source=str(data) if isinstance(data, (str, Path)) else None)
+            dataset.add_manifest(Path(manifest), options, Path(data))
+            main = next(iter(dataset.tables.values()))
+        else:
+            main = _add_any(dataset, data, name, options)
+        if len(dataset.tables) == 1:  # not a multi-table manifest: suites check this table
+            dataset.primary = main.name
+        for extra_name, extra in (extra_tables or {}).items():
+            _add_any(dataset, extra, extra_name, options)
+    except BaseException:
+        dataset.close()
+        raise
+    return dataset
+
+
+def _add_any(dataset: Dataset, data: Any, name: str | None, options: LoadOptions | None) -> Table:
+    if isinstance(data, (str, Path)):
+        return dataset.add_path(data, name=name, options=options)
+    return dataset.add_object(data, name=name or "data")

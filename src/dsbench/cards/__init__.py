@@ -1,0 +1,1 @@
+"""Score cards: the canonical, digested document (card), comparing cards (compare) and the quality gates of CI (gates)."""

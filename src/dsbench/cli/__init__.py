@@ -1,0 +1,1 @@
+"""The ``dsbench`` command: a thin shell over the Python API (app), its shared options (options) and one module per command group."""

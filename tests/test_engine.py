@@ -14,7 +14,8 @@ import dsbench
 from dsbench import load_dataset
 from dsbench.engine import plan_metrics
 from dsbench.engine.metrics import Condition
-from dsbench.engine.runner import MetricFailure, run_plan
+from dsbench.engine.metrics import MetricFailure
+from dsbench.engine.runner import run_plan
 from dsbench.suites.model import resolve_suite
 from dsbench.validation.runner import run
 

@@ -10,7 +10,8 @@ from typing import Any, Mapping
 from dsbench.backends.duckdb.loader import Dataset, LoadOptions, load_dataset
 from dsbench.scoring.defects import Flagged, table_elements
 from dsbench.engine.metrics import Scope, content_hash
-from dsbench.engine.runner import MetricFailure, compute
+from dsbench.engine.metrics import MetricFailure
+from dsbench.engine.runner import compute
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import DataError
 from dsbench.suites.generated import generated_suites

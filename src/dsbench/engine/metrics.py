@@ -170,3 +170,10 @@ def content_hash(table: str, columns: list[str]) -> Metric:
     """The sum of every row's hash: the same for the same rows in any order, file format or
     partitioning (and, in practice, different for any other rows)."""
     return Metric(table, f"coalesce(sum({row_hash(columns)}::HUGEINT), 0)", label="content_hash")
+
+
+@dataclass(frozen=True)
+class MetricFailure:
+    """The value of a metric whose query failed; the expectations that need it are errored."""
+
+    message: str

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 import duckdb
 
 from dsbench import progress
-from dsbench.engine.metrics import FUSED_KINDS, Metric, thaw
+from dsbench.engine.metrics import FUSED_KINDS, Metric, MetricFailure, thaw
 from dsbench.engine.planner import Plan, Query, plan_metrics
 
 STREAM_BATCH_ROWS = 1 << 16
@@ -19,13 +19,6 @@ CARDINALITY_SAMPLE_ROWS = 20_000
 FEW_VALUES_SHARE = 0.05
 READ_ERROR_MARKERS = ("CSV Error", "Invalid unicode", "Malformed JSON", "Parquet", "parquet", "orrupt",
                       "thrift", "ecompress")
-
-
-@dataclass(frozen=True)
-class MetricFailure:
-    """The value of a metric whose query failed; the expectations that need it are errored."""
-
-    message: str
 
 
 class TableReadError(Exception):

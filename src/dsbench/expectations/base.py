@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from dsbench.backends.duckdb.loader import Table
 from dsbench.engine.metrics import Condition, Metric, RowFrame, Scope
 from dsbench.engine.predicate import compile_predicate
-from dsbench.engine.runner import MetricFailure
+from dsbench.engine.metrics import MetricFailure
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import SuiteError
 

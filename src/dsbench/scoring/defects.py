@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsbench.engine.metrics import Condition, Metric, RowFrame, Scope
-from dsbench.engine.runner import MetricFailure, compute
+from dsbench.engine.metrics import MetricFailure
+from dsbench.engine.runner import compute
 from dsbench.engine.sql import quote_ident
 from dsbench.expectations.types import is_string
 from dsbench.suites.from_manifest import declared_fields

@@ -210,7 +210,7 @@ def collect_failing_rows(items: list[tuple[str, Any, Any]], writer: "FailingRows
     """Stage the failing rows of every failed result in ``items`` ((file name, expectation,
     outcome) by position) whose expectation can point at its rows, one query and one file at a
     time (at most one file's rows in memory); what each result records of its file, by position."""
-    from dsbench.engine.runner import MetricFailure
+    from dsbench.engine.metrics import MetricFailure
 
     recorded: dict[int, dict[str, Any]] = {}
     for i, (name, expectation, outcome) in enumerate(items):

@@ -152,6 +152,13 @@ class Dataset(CsvLoading):
         self.con.execute("SET lock_configuration = true")
         self._sealed = True
 
+    @property
+    def dialect(self):
+        """How this engine spells the SQL that engines spell differently (see dsbench.engine.dialect)."""
+        from dsbench.backends.duckdb.dialect import DIALECT
+
+        return DIALECT
+
     # -- lookup ----------------------------------------------------------------------------------
     def resource(self, name: str) -> Resource | None:
         """The manifest's resource describing table ``name``, or None (no manifest, or not in it)."""

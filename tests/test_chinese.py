@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from dsbench.cards.gates import gate_problems
+from dsbench.scoring.gates import gate_problems
 from dsbench.render import dqv, render_all
 from dsbench.render.i18n import LABELS
 from tests.conftest import DATASETS, ROOT

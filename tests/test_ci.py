@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dsbench.cards.gates import gate_problems, write_step_summary
+from dsbench.scoring.gates import gate_problems, write_step_summary
 from dsbench.errors import DsbenchError
 
 ROOT = Path(__file__).resolve().parent.parent

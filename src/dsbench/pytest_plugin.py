@@ -34,7 +34,7 @@ def check(data: Any, standard: Any, *, min_score: float | None = None, min_grade
           manifest: str | Path | None = None, generate: bool = True):
     """Evaluate ``data`` against ``standard``; return the card, or ``pytest.fail`` with the reasons
     and the card's Markdown summary."""
-    from dsbench.cards.gates import check_fail_on, gate_problems
+    from dsbench.scoring.gates import check_fail_on, gate_problems
     from dsbench.errors import DsbenchError
     from dsbench.evaluation import evaluate
 

@@ -57,14 +57,6 @@ def _digest_of_rounded(rounded_document: dict) -> str:
     return "sha256:" + hashlib.sha256(_dumped(body)).hexdigest()
 
 
-def card_number(value: Any) -> float | None:
-    """A number of a card as a float, or None: null, and the text a card writes for NaN and the
-    infinities (JSON has no such numbers), are not numbers."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        return None
-    return float(value)
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

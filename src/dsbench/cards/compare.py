@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from dsbench.cards.card import card_number
+from dsbench.render._shared import card_number
 
 if TYPE_CHECKING:
     from dsbench.cards.card import ScoreCard

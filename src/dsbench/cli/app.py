@@ -371,7 +371,7 @@ def render(
 ) -> None:
     """Re-render an existing card."""
     from dsbench.cards.compare import load_card
-    from dsbench.cards.gates import check_fail_on
+    from dsbench.scoring.gates import check_fail_on
     from dsbench.render import check_language, parse_formats, render_all, write_all
 
     check_fail_on(fail_on)
@@ -404,7 +404,7 @@ def check(
     """A quality gate: evaluate, then exit 1 when the standard's gates or the given bars fail.
     With $GITHUB_STEP_SUMMARY set, the Markdown summary is appended to it. In the JUnit rendering a
     failed expectation below the --fail-on level (default warning) is skipped, not a failure."""
-    from dsbench.cards.gates import check_fail_on, gate_problems, write_step_summary
+    from dsbench.scoring.gates import check_fail_on, gate_problems, write_step_summary
     from dsbench.render import check_language, parse_formats, render_all, renderer, write_all
     from dsbench.render.i18n import t
     from dsbench.render.console import print_card

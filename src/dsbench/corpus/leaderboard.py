@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 
 from dsbench.render.i18n import name, t
 from dsbench.render.i18n import score_text as bounded_score_text
-from dsbench.cards.card import card_number
+from dsbench.render._shared import card_number
 from dsbench.scoring.standard import Standard
 
 FILES = ("leaderboard.csv", "leaderboard.md", "leaderboard.html")

@@ -9,7 +9,6 @@ import json
 from typing import Any, Callable, Iterable
 
 from dsbench.render.i18n import LABELS, name, percent_text, score_text, t
-from dsbench.cards.card import card_number
 
 MAX_VALUE = 80  # characters of one sample or observed value
 SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}
@@ -22,6 +21,14 @@ GENERATED = "generated-"  # the id prefix of generated suites
 DOCUMENTATION = "expect_manifest_fields_to_be_present"
 word = t  # the renderers' name for i18n.t
 
+
+
+def card_number(value: Any) -> float | None:
+    """A number of a card as a float, or None: null, and the text a card writes for NaN and the
+    infinities (JSON has no such numbers), are not numbers."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return None
+    return float(value)
 
 def counted(key: str, n: int, lang: str) -> str:
     """"3 expectations" / "1 expectation" (keys n_<key>s and n_<key>) and their Chinese."""

@@ -21,7 +21,7 @@ from typing import Any
 
 from dsbench.render import _shared as s
 from dsbench.render.i18n import name, t
-from dsbench.cards.card import card_number
+from dsbench.render._shared import card_number
 
 FILENAME = "card.html"
 MEDIA_TYPE = "text/html"

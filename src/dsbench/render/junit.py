@@ -29,7 +29,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any, Iterable
 
-from dsbench.cards.gates import SEVERITIES_AT_OR_ABOVE, check_fail_on
+from dsbench.scoring.gates import SEVERITIES_AT_OR_ABOVE, check_fail_on
 from dsbench.render import _shared as s
 from dsbench.render.i18n import name as localized
 from dsbench.render.i18n import t

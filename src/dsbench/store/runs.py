@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from dsbench.errors import DsbenchError, shortened
-from dsbench.cards.card import ScoreCard, card_number
+from dsbench.cards.card import ScoreCard
+from dsbench.render._shared import card_number
 
 DEFAULT_DATABASE = Path(".dsbench") / "history.duckdb"
 DEFAULT_SIGMA = 3.0

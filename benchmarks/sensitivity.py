@@ -78,7 +78,7 @@ def clean_copy(source: Path, target: Path, rounds: int = 3) -> Path | None:
 
     import pyarrow.csv as pv
 
-    from dsbench.backends.duckdb.loader import load_dataset
+    from dsbench.backends import load_dataset
     from dsbench.scoring.defects import ROW_NUMBER
     from dsbench.engine.metrics import RowFrame, thaw
     from dsbench.engine.sql import quote_ident

@@ -101,7 +101,7 @@ def test_thirty_aggregates_run_in_one_scan(parquet, tmp_path):
     with load_dataset(parquet) as dataset:
         dataset.con.execute("PRAGMA enable_profiling = 'json'")
         dataset.con.execute("SET profiling_output = ?", [str(profile_path)])
-        run_plan(dataset.con, result.plan)
+        run_plan(dataset.session, result.plan)
     profile = json.loads(profile_path.read_text())
     assert "count_star()" in json.dumps(profile)
     assert count_table_scans(profile) == 1, json.dumps(profile)[:2000]
@@ -114,9 +114,9 @@ def _per_row_and_grouped(path, items):
 
         metrics = [m for _, e in bind(resolve_suite(suite_of(items)), dataset) for m in e.metrics()]
         columns = {(m.table, m.sql) for m in metrics if m.kind == "values"}
-        per_row = run_plan(dataset.con, plan_metrics(metrics))
+        per_row = run_plan(dataset.session, plan_metrics(metrics))
         grouped_plan = plan_metrics(metrics, columns)
-        grouped = run_plan(dataset.con, grouped_plan)
+        grouped = run_plan(dataset.session, grouped_plan)
     return metrics, per_row, grouped, grouped_plan
 
 
@@ -189,7 +189,7 @@ def test_a_failing_condition_on_grouped_values_errors_only_its_expectation(tmp_p
         # Sabotage one condition the way a bad cast would fail: at run time, on some value.
         broken = dataclasses.replace(counted[1], condition=Condition(f"CAST({counted[1].sql} AS INTEGER) > 0"))
         plan = plan_metrics([counted[0], broken, counted[2]], {(broken.table, broken.sql)})
-        values = run_plan(dataset.con, plan)
+        values = run_plan(dataset.session, plan)
     assert values[counted[0]] == 50 and values[counted[2]] == 50
     assert isinstance(values[broken], MetricFailure) and "x" in values[broken].message
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 import dsbench
-from dsbench.backends.duckdb.loader import LoadOptions
+from dsbench.data.dataset import LoadOptions
 from dsbench.suites.generated import data_suite, manifest_suites, profile_table
 from dsbench.suites.from_data import dominant_type, suite_from_profile
 from dsbench.suites.profile import shape_regex

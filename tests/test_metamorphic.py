@@ -44,7 +44,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsbench.backends.duckdb.loader import load_dataset
+from dsbench.backends import load_dataset
 from dsbench.evaluation import evaluate_many
 from dsbench.suites.generated import generated_suites
 from dsbench.corpus.inject import inject

@@ -26,9 +26,9 @@ _EXPORTS = {
     "ExpectationResult": "dsbench.validation.runner",
     "Suite": "dsbench.suites.model",
     "resolve_suite": "dsbench.suites.model",
-    "load_dataset": "dsbench.backends.duckdb.loader",
-    "Dataset": "dsbench.backends.duckdb.loader",
-    "LoadOptions": "dsbench.backends.duckdb.loader",
+    "load_dataset": "dsbench.backends",
+    "Dataset": "dsbench.data.dataset",
+    "LoadOptions": "dsbench.data.dataset",
     "Expectation": "dsbench.expectations.base",
     "expectation_types": "dsbench.expectations.registry",
     "DsbenchError": "dsbench.errors",
@@ -39,7 +39,8 @@ _EXPORTS = {
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dsbench.backends.duckdb.loader import Dataset, LoadOptions, load_dataset
+    from dsbench.backends import load_dataset
+    from dsbench.data.dataset import Dataset, LoadOptions
     from dsbench.errors import DataError, DsbenchError, SuiteError
     from dsbench.expectations.base import Expectation
     from dsbench.expectations.registry import expectation_types

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Mapping
 
-from dsbench.backends.duckdb.loader import Dataset, LoadOptions, load_dataset
+from dsbench.backends import DEFAULT_ENGINE, backend, load_dataset
+from dsbench.data.dataset import Dataset, LoadOptions
 from dsbench.scoring.defects import Flagged, table_elements
 from dsbench.engine.metrics import Scope, content_hash
 from dsbench.engine.metrics import MetricFailure
@@ -24,16 +24,11 @@ from dsbench.validation.rows import MAX_FAILING_ROWS, failing_rows_written
 from dsbench.validation.runner import ExpectationResult, ValidationResult, run_suites
 
 
-def engine_versions() -> dict[str, str]:
+def engine_versions(engine: str | None = None) -> dict[str, str]:
+    """dsbench's version and those of the engine's packages, as a card records them."""
     from dsbench._version import __version__
 
-    versions = {"dsbench": __version__}
-    for package in ("duckdb", "pyarrow"):
-        try:
-            versions[package] = importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:  # pragma: no cover
-            versions[package] = "unknown"
-    return versions
+    return {"dsbench": __version__, **backend(engine or DEFAULT_ENGINE).versions()}
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -54,7 +49,7 @@ def fingerprint(dataset: Dataset, root: Path | None, digests: Mapping[Path, Futu
         table = dataset.tables[name]
         rows = Scope(table.view).aggregate("count(*)")
         content = content_hash(table.view, [quote_ident(c) for c in table.columns])
-        values = compute(dataset.con, [rows, content], dataset.metric_values, timeout=dataset.timeout)[0]
+        values = compute(dataset.session, [rows, content], dataset.metric_values, timeout=dataset.timeout)[0]
         failure = next((v for v in values.values() if isinstance(v, MetricFailure)), None)
         if failure is not None:
             raise DataError(f"cannot fingerprint table {name!r}: {failure.message}", source=table.source)
@@ -187,7 +182,7 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
     suite_of = {doc["id"]: doc["suite"] for _, doc in measured}
     examined = {m.id for m in results if m.evaluated > 0 or m.whole}
     documents = sorted((doc for _, doc in measured), key=lambda d: d["id"])
-    engine = engine_versions()
+    engine = engine_versions(dataset.engine)
     cards = []
     for standard, external in zip(standards, externals):
         scores = score(standard, results, external, elements)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dsbench.cards.compare import Difference, card_differences, load_card
 from dsbench.data.files import path_exists
-from dsbench.backends.duckdb.loader import LoadOptions
+from dsbench.data.dataset import LoadOptions
 from dsbench.errors import DsbenchError
 from dsbench.files import shipped
 from dsbench.validation.rows import without_failing_rows

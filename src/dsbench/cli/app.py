@@ -90,7 +90,7 @@ def _reader(encoding: Optional[str], missing_values: Optional[str], missing_valu
             types: Optional[str], data_format: Optional[str], threads: Optional[int] = None,
             memory_limit: Optional[str] = None, timeout: Optional[float] = None):
     """The LoadOptions the reader and engine options of a command give."""
-    from dsbench.backends.duckdb.loader import LoadOptions
+    from dsbench.data.dataset import LoadOptions
     from dsbench.errors import DsbenchError
 
     if missing_values_only and missing_values is None:

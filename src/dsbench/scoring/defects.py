@@ -92,7 +92,7 @@ def table_elements(dataset: Any, flagged: list[Flagged], timeout: float | None =
         queries[name] = (_signature_metric(table, list(distinct), judged, frame), column_of, judged)
     wanted = [m for rows, present in counts.values() for m in (rows, *present.values())]
     wanted += [query for query, _, _ in queries.values()]
-    values = compute(dataset.con, wanted, dataset.metric_values, timeout=timeout)[0]
+    values = compute(dataset.session, wanted, dataset.metric_values, timeout=timeout)[0]
 
     elements = {}
     for name, table in dataset.tables.items():

@@ -31,7 +31,8 @@ import duckdb
 
 from dsbench.engine.metrics import Metric, Scope, content_hash, row_hash
 from dsbench.engine.planner import aggregate_select
-from dsbench.engine.runner import QueryTimeout, deadline, few_distinct_values
+from dsbench.backends.duckdb.runner import deadline
+from dsbench.engine.runner import QueryTimeout, few_distinct_values
 from dsbench.errors import DataError
 from dsbench.engine.sql import quote_ident
 from dsbench.expectations.column_map import distinct_keys
@@ -179,7 +180,7 @@ def _fusable(dataset: Any, view: str, metrics: Iterable[Metric]) -> list[Metric]
     yet, except conditions on columns of few values (cheaper over their grouped values)."""
     candidates = [m for m in dict.fromkeys(metrics) if m.table == view and m.kind in ("aggregate", "values")
                   and m not in dataset.metric_values]
-    few = few_distinct_values(dataset.con, candidates, dataset.metric_values)
+    few = few_distinct_values(dataset.session, candidates, dataset.metric_values)
     return [m for m in candidates if not (m.kind == "values" and (m.table, m.sql) in few)]
 
 

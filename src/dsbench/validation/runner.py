@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from dsbench import progress
 from dsbench.data.manifest import pydantic_location
-from dsbench.backends.duckdb.loader import Dataset, LoadOptions, Table, describe_duckdb_error, load_dataset
+from dsbench.backends import load_dataset
+from dsbench.data.dataset import Dataset, LoadOptions, Table
 from dsbench.engine.metrics import Metric
 from dsbench.engine.planner import Plan
 from dsbench.engine.runner import RunLog, TableReadError, compute
@@ -224,10 +225,10 @@ def _row_evidence(suites: list[Suite], bound_suites: list, outcomes: list[Outcom
 
 def _compute(dataset: Dataset, metrics: Iterable[Metric], log: RunLog) -> tuple[dict[Metric, Any], Plan]:
     try:
-        return compute(dataset.con, metrics, dataset.metric_values, log, dataset.timeout)
+        return compute(dataset.session, metrics, dataset.metric_values, log, dataset.timeout)
     except TableReadError as error:
         sources = {t.view: t.source for t in dataset.tables.values()}
-        raise DataError(describe_duckdb_error(error.message), source=sources.get(error.table)) from None
+        raise DataError(error.message, source=sources.get(error.table)) from None
 
 
 def validate(data: Any, suite: Any, *, tables: dict[str, Any] | None = None,

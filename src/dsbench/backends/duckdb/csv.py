@@ -37,7 +37,7 @@ from dsbench.errors import DataError, shortened
 
 if TYPE_CHECKING:
     from dsbench.data.manifest import Resource
-    from dsbench.backends.duckdb.loader import LoadOptions, Table
+    from dsbench.data.dataset import LoadOptions, Table
 
 # DuckDB reads CSV lines up to 2 MB by default; a file with a longer line (a multi-megabyte value)
 # is read again with room for lines up to this many bytes.

@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from dsbench.data.dataset import NotRecords
 from dsbench.data.encoding import open_bytes
 from dsbench.errors import DataError
 
@@ -27,10 +28,6 @@ WHOLE_OBJECT_BYTES = 64 << 20  # a single-object document is parsed whole up to 
 JSON_TYPES = {"VARCHAR": "string", "BIGINT": "integer", "UBIGINT": "integer", "DOUBLE": "number",
               "BOOLEAN": "boolean", "ARRAY": "array", "OBJECT": "object", "NULL": "null"}
 EXAMPLES = 5
-
-
-class NotRecords(DataError):
-    """A JSON document that is not a table of records (a package skips it; a file given alone is refused)."""
 
 
 def json_layout(path: Path, suffix: str) -> str:

@@ -1,0 +1,41 @@
+"""What an engine must provide: a Backend opens datasets and reports its versions; a Session (one per
+loaded dataset) executes the planner's queries. Everything engine-specific lives behind these two."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from dsbench.data.dataset import LoadOptions
+    from dsbench.engine.dialect import Dialect
+    from dsbench.engine.metrics import Metric
+    from dsbench.engine.planner import Query
+    from dsbench.engine.runner import RunLog
+
+
+class Session(Protocol):
+    """Executes queries on the tables of one loaded dataset."""
+
+    #: The engine's exception types a failing query raises (a metric's failure, not a crash).
+    errors: tuple[type[BaseException], ...]
+
+    def execute(self, query: Query, log: RunLog, timeout: float | None = None) -> dict[Metric, Any]:
+        """The value of every metric of ``query``; raises QueryTimeout after ``timeout`` seconds."""
+
+    def read_error(self, error: BaseException) -> str | None:
+        """When ``error`` means the data itself could not be read: what to tell the user; else None."""
+
+
+class Backend(Protocol):
+    """An engine dsbench can run on, registered under the entry-point group ``dsbench.backends``."""
+
+    name: str
+    dialect: Dialect
+
+    def load_dataset(self, data: Any, *, name: str | None = None, options: LoadOptions | None = None,
+                     manifest: Any = None, extra_tables: dict[str, Any] | None = None) -> Any:
+        """Open ``data`` as a dataset whose tables this engine reads (a context manager; its
+        ``session`` runs queries, its ``dialect`` spells them)."""
+
+    def versions(self) -> dict[str, str]:
+        """The versions of the engine's packages, as a card records them."""

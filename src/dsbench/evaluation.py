@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -113,36 +114,73 @@ def _scoring(suite: Suite, result: ValidationResult, elements: dict[str, dict]) 
     return items
 
 
+@dataclass(frozen=True)
+class EvaluationOptions:
+    """How to evaluate, one object for every surface (command line, corpus tools, pytest plugin,
+    service): how to read the data and how much the engine may use (``reading``), whether suites
+    are generated from the data and manifest, and how much evidence is kept."""
+
+    reading: LoadOptions = field(default_factory=LoadOptions)
+    generate: bool = True
+    full_evidence: bool = False  # count unexpected values over the whole table (one more scan)
+    failing_rows: str | Path | None = None  # a directory receiving each failed expectation's rows
+    max_failing_rows: int = MAX_FAILING_ROWS
+
+    def given(self, **values: Any) -> "EvaluationOptions":
+        """A copy with the values that are not None; LoadOptions' names (encoding, threads …) go to
+        ``reading``. An unknown name is a TypeError, as for any keyword argument."""
+        own = {f.name for f in fields(self)} - {"reading"}
+        reading_names = {f.name for f in fields(LoadOptions)}
+        unknown = sorted(set(values) - own - reading_names)
+        if unknown:
+            raise TypeError(f"unexpected option(s): {', '.join(unknown)}")
+        reading = self.reading.given(**{k: v for k, v in values.items() if k in reading_names})
+        return replace(self, reading=reading, **{k: v for k, v in values.items() if k in own and v is not None})
+
+    @classmethod
+    def of(cls, options: "EvaluationOptions | LoadOptions | None" = None, **values: Any) -> "EvaluationOptions":
+        """``options`` (reading options alone are accepted too) with ``values`` given over them."""
+        if isinstance(options, LoadOptions):
+            options = cls(reading=options)
+        return (options or cls()).given(**values)
+
+    @classmethod
+    def from_record(cls, options: dict[str, Any]) -> "EvaluationOptions":
+        """The options a card recorded (its ``options``), to evaluate it again."""
+        return cls(reading=LoadOptions.from_record(options), generate=options.get("generated_suites", True),
+                   full_evidence=options.get("full_evidence", False))
+
+    def record(self) -> dict[str, Any]:
+        """What a card records of these options (beside the evidence it was given)."""
+        reading = self.reading
+        return {"encoding": reading.encoding,
+                "missing_values": None if reading.missing_values is None else list(reading.missing_values),
+                "reader": reading.reader(), "generated_suites": self.generate, "full_evidence": self.full_evidence,
+                **({"failing_rows": {"max_rows": self.max_failing_rows}} if self.failing_rows is not None else {})}
+
+
 def evaluate(data: Any, standard: Any, *, manifest: str | Path | None = None,
              evidence: str | Path | dict[str, Evidence] | None = None, suites: list[Any] | None = None,
-             generate: bool = True, encoding: str | None = None,
-             missing_values: list[str] | None = None, threads: int | None = None,
-             full_evidence: bool = False, memory_limit: str | None = None,
-             timeout: float | None = None, options: LoadOptions | None = None,
-             failing_rows: str | Path | None = None, max_failing_rows: int = MAX_FAILING_ROWS) -> ScoreCard:
+             options: EvaluationOptions | LoadOptions | None = None, **settings: Any) -> ScoreCard:
     """Evaluate ``data`` against ``standard`` (an id or a path) and return its :class:`ScoreCard`.
 
-    The evidence comes from suites generated from the data and the manifest (unless ``generate`` is
-    false) plus any given ``suites``; ``evidence`` (a YAML file) scores external indicators.
-    ``options`` tells how to read the data (:class:`~dsbench.data.LoadOptions`: dialect, types,
-    missing values …); the keyword arguments of the same names override it. ``failing_rows``, a
-    directory, receives one Parquet file of each failed expectation's rows (at most
-    ``max_failing_rows``); each result names its file, and the card the bound.
+    The evidence comes from suites generated from the data and the manifest (unless the options say
+    ``generate=False``) plus any given ``suites``; ``evidence`` (a YAML file) scores external
+    indicators. ``options`` (:class:`EvaluationOptions`, or only the reading options,
+    :class:`~dsbench.data.dataset.LoadOptions`) tells how to read the data and what to keep;
+    ``settings`` override single options by name: ``generate``, ``full_evidence``,
+    ``failing_rows`` (a directory receiving one Parquet file of each failed expectation's rows),
+    ``max_failing_rows``, and the reading options ``encoding``, ``missing_values``, ``threads``,
+    ``memory_limit``, ``timeout``, ``delimiter`` … Each result names its failing-rows file, and the
+    card the bound.
     """
     return evaluate_many(data, [standard], manifest=manifest, evidence=evidence, suites=suites,
-                         generate=generate, encoding=encoding, missing_values=missing_values,
-                         threads=threads, full_evidence=full_evidence, memory_limit=memory_limit,
-                         timeout=timeout, options=options, failing_rows=failing_rows,
-                         max_failing_rows=max_failing_rows)[0]
+                         options=options, **settings)[0]
 
 
 def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | None = None,
                   evidence: str | Path | dict[str, Evidence] | None = None, suites: list[Any] | None = None,
-                  generate: bool = True, encoding: str | None = None,
-                  missing_values: list[str] | None = None, threads: int | None = None,
-                  full_evidence: bool = False, memory_limit: str | None = None,
-                  timeout: float | None = None, options: LoadOptions | None = None,
-                  failing_rows: str | Path | None = None, max_failing_rows: int = MAX_FAILING_ROWS) -> list[ScoreCard]:
+                  options: EvaluationOptions | LoadOptions | None = None, **settings: Any) -> list[ScoreCard]:
     """Evaluate ``data`` against each of ``standards`` and return their cards, in that order.
 
     The data is loaded and the suites are run once: they come from the data, the manifest and the
@@ -150,19 +188,18 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
     Each card is the one :func:`evaluate` gives for that standard. Options are those of
     :func:`evaluate`; an ``evidence`` file is read against each standard.
     """
+    options = EvaluationOptions.of(options, **settings)
     standards = [load_standard(s) for s in standards]
     extra = [resolve_suite(s) for s in suites or []]
     externals = [load_evidence(evidence, standard) if isinstance(evidence, (str, Path)) else (evidence or {})
                  for standard in standards]
-    options = (options or LoadOptions()).given(encoding=encoding, missing_values=missing_values, threads=threads,
-                                               memory_limit=memory_limit, timeout=timeout)
-    with load_dataset(data, options=options, manifest=manifest) as dataset, \
+    with load_dataset(data, options=options.reading, manifest=manifest) as dataset, \
             ThreadPoolExecutor(max_workers=1) as hasher, \
-            failing_rows_written(failing_rows, max_failing_rows) as writer:
+            failing_rows_written(options.failing_rows, options.max_failing_rows) as writer:
         # The files' sha256 (IO and hashlib, which releases the GIL) while DuckDB works.
         digests = {f: hasher.submit(file_sha256, f) for t in dataset.tables.values() for f in t.files}
-        chosen = (generated_suites(dataset) if generate else []) + extra
-        validated = run_suites(chosen, dataset, full_evidence, failing_rows=writer)
+        chosen = (generated_suites(dataset) if options.generate else []) + extra
+        validated = run_suites(chosen, dataset, options.full_evidence, failing_rows=writer)
         flagged = [Flagged(f"{suite.name}:{item.id}", result.table, item.expectation, _flagged(item))
                    for suite, result in zip(chosen, validated) for item in result.results]
         elements = table_elements(dataset, flagged, dataset.timeout)
@@ -194,11 +231,7 @@ def evaluate_many(data: Any, standards: list[Any], *, manifest: str | Path | Non
                          "title": standard.title, "digest": standard.digest},
             "suites": suites_fed(chosen, scores, suite_of, examined, digests),
             "engine": engine,
-            "options": {"encoding": options.encoding,
-                        "missing_values": None if options.missing_values is None else list(options.missing_values),
-                        "reader": options.reader(), "generated_suites": generate,
-                        "full_evidence": full_evidence,
-                        **({"failing_rows": {"max_rows": max_failing_rows}} if failing_rows is not None else {}),
+            "options": {**options.record(),
                         "evidence": {code: {"passed": e.passed, "evaluated": e.evaluated, "score": e.score,
                                             "source": e.source} for code, e in sorted(external.items())}},
             **scores_document(scores, standard),
@@ -249,4 +282,4 @@ def _dataset_root(data: Any, dataset: Dataset) -> Path | None:
     return None
 
 
-__all__ = ["evaluate", "evaluate_many", "fingerprint"]
+__all__ = ["EvaluationOptions", "evaluate", "evaluate_many", "fingerprint"]

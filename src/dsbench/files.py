@@ -106,7 +106,27 @@ def remove_stale_temporaries(path: Path) -> None:
 def write_atomic(path: str | Path, text: str | bytes) -> None:
     """``text`` (UTF-8 with LF line ends, or bytes as they are) written to a temporary file beside
     ``path`` and renamed over it: a reader sees the old file or the new one, never a part."""
-    path = Path(path)
+    write_files({Path(path): text})
+
+
+def write_files(files: dict[Path, str | bytes]) -> list[Path]:
+    """Every file written atomically, all or none: each is written in full to a temporary file
+    beside it first, and only when all are written are they renamed over their targets."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in files.items():
+            staged.append((_staged(Path(path), text), Path(path)))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except BaseException:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+    return [Path(path) for path in files]
+
+
+def _staged(path: Path, text: str | bytes) -> str:
+    """The name of a complete temporary copy of ``text`` beside ``path``."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(path)
@@ -120,10 +140,10 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; outputs are ordinary files
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
 
 
 def _finite(value: Any) -> Any:

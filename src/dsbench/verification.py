@@ -8,7 +8,6 @@ from pathlib import Path
 
 from dsbench.cards.compare import Difference, card_differences, load_card
 from dsbench.data.files import path_exists
-from dsbench.data.dataset import LoadOptions
 from dsbench.errors import DsbenchError
 from dsbench.files import shipped
 from dsbench.validation.rows import without_failing_rows
@@ -48,7 +47,7 @@ class Verification:
 def verify(card_path: str | Path, *, data: str | None = None, standard: str | None = None,
            suites: list[str] | None = None) -> Verification:
     """Re-evaluate a card from its recorded inputs (dataset, standard, suites, evidence, options)."""
-    from dsbench.evaluation import evaluate
+    from dsbench.evaluation import EvaluationOptions, evaluate
 
     card = load_card(card_path)
     document = card.document
@@ -62,13 +61,11 @@ def verify(card_path: str | Path, *, data: str | None = None, standard: str | No
     options = document.get("options", {})
     evidence = {code: Evidence(e.get("passed"), e.get("evaluated"), e.get("score"), e.get("source", ""))
                 for code, e in options.get("evidence", {}).items()}
-    generated = options.get("generated_suites", True)
     # The suites a person gave; the generated ones (generated-data-<table>, generated-manifest-…) are
     # generated again.
     recorded = [s["id"] for s in document.get("suites", []) if not s["id"].startswith("generated-")]
     again = evaluate(data, standard or document["standard"]["id"], evidence=evidence,
-                     suites=list(suites or recorded), generate=generated,
-                     options=LoadOptions.from_record(options), full_evidence=options.get("full_evidence", False))
+                     suites=list(suites or recorded), options=EvaluationOptions.from_record(options))
     # Written failing rows only locate files: a re-evaluation writes none.
     recorded_content = without_failing_rows(document)
     return Verification(edited=not check_digest(card), differences=card_differences(recorded_content, again.document))

@@ -21,7 +21,7 @@ CORPUS_HELP = ("Dataset directories (with a manifest), data files, or YAML lists
 
 def register(app: Typer) -> None:
     """Add ``dsbench bench`` to ``app``."""
-    from dsbench.cli.app import LANG_HELP, MEMORY_LIMIT, STANDARD_HELP, TIMEOUT
+    from dsbench.cli.options import LANG_HELP, MEMORY_LIMIT, STANDARD_HELP, TIMEOUT
 
     @app.command()
     def bench(

@@ -17,7 +17,7 @@ from typer import Typer
 
 def register(app: Typer) -> None:
     """Add this module's command to ``app``."""
-    from dsbench.cli.app import LANG_HELP
+    from dsbench.cli.options import LANG_HELP
 
     @app.command()
     def calibrate(

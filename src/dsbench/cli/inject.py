@@ -18,7 +18,7 @@ RATE = "Share of the rows, from 0 to 1"
 
 def register(app: Typer) -> None:
     """Add ``dsbench inject`` to ``app``."""
-    from dsbench.cli.app import MEMORY_LIMIT, THREADS
+    from dsbench.cli.options import MEMORY_LIMIT, THREADS
 
     @app.command()
     def inject(

@@ -68,11 +68,7 @@ def render_all(card: dict, names: Iterable[str], lang: str,
 
 
 def write_all(directory: Path, files: dict[str, str]) -> list[Path]:
-    """Write every rendering atomically (each file via a temporary file and rename)."""
-    from dsbench.files import write_atomic
+    """Write every rendering into ``directory``, all or none (see dsbench.files.write_files)."""
+    from dsbench.files import write_files
 
-    written = []
-    for filename, text in files.items():
-        write_atomic(directory / filename, text)
-        written.append(directory / filename)
-    return written
+    return write_files({Path(directory) / name: text for name, text in files.items()})

@@ -12,7 +12,7 @@ import pytest
 
 import dsbench
 from dsbench import load_dataset
-from dsbench.engine import plan_metrics
+from dsbench.engine.planner import plan_metrics
 from dsbench.engine.metrics import Condition
 from dsbench.engine.metrics import MetricFailure
 from dsbench.engine.runner import run_plan

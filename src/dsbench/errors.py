@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 MAX_PROBLEM_CHARS = 300  # engines quote whole lines, records and values; our messages stay readable
 
 
@@ -44,3 +46,12 @@ class SuiteError(DsbenchError):
 
 class UnsafeExpressionError(SuiteError):
     """A user-written predicate uses SQL outside the allow-list."""
+
+
+def pydantic_location(error: Any) -> tuple[str, str]:
+    """The first problem of a pydantic error as (dotted field path, message)."""
+    first = error.errors()[0]
+    location = ""
+    for part in first["loc"]:
+        location += f"[{part}]" if isinstance(part, int) else (f".{part}" if location else str(part))
+    return location, first["msg"]

@@ -123,7 +123,7 @@ def check_unique_names(named: Iterable[tuple[str, str]]) -> None:
 
 
 def _read_list(path: Path) -> list[tuple[CorpusEntry, str]]:
-    from dsbench.data.manifest import pydantic_location
+    from dsbench.errors import pydantic_location
     from dsbench.files import read_document
 
     document = read_document(path, CorpusError, "corpus list")

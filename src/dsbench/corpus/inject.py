@@ -455,7 +455,7 @@ class _TableWork:
         import duckdb
 
         from dsbench.backends.duckdb.csv import DEFAULT_MISSING, CsvAttempt, next_attempt
-        from dsbench.backends.duckdb.loader import describe_duckdb_error
+        from dsbench.backends.duckdb.errors import describe_duckdb_error
 
         table, resource = self.plan.table, self.plan.resource
         schema = resource.schema_ if resource is not None else None

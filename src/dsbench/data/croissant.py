@@ -34,7 +34,8 @@ from urllib.parse import urlparse
 
 from pydantic import ValidationError
 
-from dsbench.errors import DataError
+from dsbench.data.model import Manifest
+from dsbench.errors import DataError, pydantic_location
 
 SCHEMA_ORG = ("https://schema.org/", "http://schema.org/", "sc:")
 CROISSANT = ("http://mlcommons.org/croissant/", "https://mlcommons.org/croissant/", "cr:")
@@ -388,8 +389,7 @@ def _rai(document: dict[str, Any]) -> dict[str, str]:
 
 
 def read_croissant(path: Path, document: Any | None = None):
-    """The Croissant file at ``path`` as a :class:`~dsbench.data.manifest.Manifest`."""
-    from dsbench.data.manifest import Manifest, pydantic_location
+    """The Croissant file at ``path`` as a :class:`~dsbench.data.model.Manifest`."""
 
     if document is None:
         try:

@@ -11,7 +11,8 @@ from typing import Any, Sequence
 from dsbench.data.encoding import canonical_codec
 from dsbench.data.files import DUCKDB, PARQUET, path_exists, stem, suffix
 from dsbench.data.files import kind as file_kind
-from dsbench.data.manifest import Manifest, Resource, find_manifest, read_manifest
+from dsbench.data.model import Manifest, Resource
+from dsbench.data.manifest import find_manifest, read_manifest
 from dsbench.errors import DataError
 
 
@@ -83,6 +84,7 @@ class Dataset:
 
     engine: str  # the backend's name (see dsbench.backends)
     session: Any  # runs queries (dsbench.engine.backend.Session)
+    dialect: Any  # spells what engines spell differently (dsbench.engine.dialect.Dialect)
 
     def __init__(self, timeout: float | None = None):
         self.timeout = timeout  # seconds a single query may run (None: no limit)
@@ -96,13 +98,6 @@ class Dataset:
         # Metric -> value, for everything computed on this data so far (the data cannot change
         # while it is loaded): a profile's numbers are not computed again by the suites.
         self.metric_values: dict[Any, Any] = {}
-
-    @property
-    def dialect(self) -> Any:
-        """How this engine spells the SQL that engines spell differently (dsbench.engine.dialect)."""
-        from dsbench.backends import backend
-
-        return backend(self.engine).dialect
 
     def close(self) -> None:
         raise NotImplementedError

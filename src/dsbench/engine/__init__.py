@@ -1,8 +1,1 @@
-"""Metrics, the planner that fuses them into few scans, and the DuckDB runner."""
-
-from dsbench.engine.metrics import Metric, Scope
-from dsbench.engine.planner import Plan, Query, plan_metrics
-from dsbench.engine.metrics import MetricFailure
-from dsbench.engine.runner import run_plan
-
-__all__ = ["Metric", "MetricFailure", "Plan", "Query", "Scope", "plan_metrics", "run_plan"]
+"""The engine, engine-neutral: metrics (what to compute), the planner (fusing them into few scans), the runner (running a plan on a backend's session, isolating failures), the backend protocol, the dialect vocabulary, logical types, the row-condition allow-list and identifier quoting."""

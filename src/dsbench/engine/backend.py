@@ -1,8 +1,10 @@
 """What an engine must provide: a Backend opens datasets and reports its versions; a Session (one per
-loaded dataset) executes the planner's queries. Everything engine-specific lives behind these two."""
+loaded dataset) executes the planner's queries, logging them in a RunLog and raising QueryTimeout
+or TableReadError. Everything engine-specific lives behind these two."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -10,7 +12,27 @@ if TYPE_CHECKING:
     from dsbench.engine.dialect import Dialect
     from dsbench.engine.metrics import Metric
     from dsbench.engine.planner import Query
-    from dsbench.engine.runner import RunLog
+
+
+class TableReadError(Exception):
+    """A table's data could not be read while a query ran (IO, CSV parsing, encoding); ``message``
+    says so in the user's terms (the backend describes its engine's error)."""
+
+    def __init__(self, table: str, message: str):
+        super().__init__(message)
+        self.table = table
+        self.message = message
+
+
+@dataclass
+class RunLog:
+    """What ran and how long it took; kept apart from results, which must not depend on timing."""
+
+    queries: list[tuple[str, float]] = field(default_factory=list)
+
+
+class QueryTimeout(Exception):
+    """A query ran longer than the time allowed and was interrupted."""
 
 
 class Session(Protocol):

@@ -4,37 +4,15 @@ run and what a failure errors)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from dsbench import progress
-from dsbench.engine.backend import Session
+from dsbench.engine.backend import QueryTimeout, RunLog, Session, TableReadError
 from dsbench.engine.metrics import Metric, MetricFailure
 from dsbench.engine.planner import Plan, plan_metrics
 
 CARDINALITY_SAMPLE_ROWS = 20_000
 FEW_VALUES_SHARE = 0.05
-
-
-class TableReadError(Exception):
-    """A table's data could not be read while a query ran (IO, CSV parsing, encoding); ``message``
-    says so in the user's terms (the backend describes its engine's error)."""
-
-    def __init__(self, table: str, message: str):
-        super().__init__(message)
-        self.table = table
-        self.message = message
-
-
-@dataclass
-class RunLog:
-    """What ran and how long it took; kept apart from results, which must not depend on timing."""
-
-    queries: list[tuple[str, float]] = field(default_factory=list)
-
-
-class QueryTimeout(Exception):
-    """A query ran longer than the time allowed and was interrupted."""
 
 
 def _failure(error: Exception) -> MetricFailure:

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from dsbench.data.manifest import pydantic_location
+from dsbench.errors import pydantic_location
 from dsbench.errors import SuiteError
 from dsbench.expectations.base import ExpectationConfig
 from dsbench.files import shipped

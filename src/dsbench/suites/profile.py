@@ -32,7 +32,8 @@ import duckdb
 from dsbench.engine.metrics import Metric, Scope, content_hash, row_hash
 from dsbench.engine.planner import aggregate_select
 from dsbench.backends.duckdb.runner import deadline
-from dsbench.engine.runner import QueryTimeout, few_distinct_values
+from dsbench.engine.backend import QueryTimeout
+from dsbench.engine.runner import few_distinct_values
 from dsbench.errors import DataError
 from dsbench.engine.sql import quote_ident
 from dsbench.expectations.column_map import distinct_keys

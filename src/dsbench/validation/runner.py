@@ -9,12 +9,13 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from dsbench import progress
-from dsbench.data.manifest import pydantic_location
+from dsbench.errors import pydantic_location
 from dsbench.backends import load_dataset
 from dsbench.data.dataset import Dataset, LoadOptions, Table
 from dsbench.engine.metrics import Metric
 from dsbench.engine.planner import Plan
-from dsbench.engine.runner import RunLog, TableReadError, compute
+from dsbench.engine.backend import RunLog, TableReadError
+from dsbench.engine.runner import compute
 from dsbench.errors import DataError, DsbenchError, SuiteError
 from dsbench.expectations.base import Context, Expectation, ExpectationConfig, Outcome
 from dsbench.expectations.registry import get_expectation_type

@@ -36,7 +36,7 @@ from dsbench.data.files import PROSE, stem, suffix
 from dsbench.errors import DataError, shortened
 
 if TYPE_CHECKING:
-    from dsbench.data.manifest import Resource
+    from dsbench.data.model import Resource
     from dsbench.data.dataset import LoadOptions, Table
 
 # DuckDB reads CSV lines up to 2 MB by default; a file with a longer line (a multi-megabyte value)

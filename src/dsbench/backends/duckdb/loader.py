@@ -7,7 +7,6 @@ table's logical name never appears in SQL.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,16 +14,17 @@ from typing import Any
 import duckdb
 
 from dsbench import progress
-from dsbench.backends.duckdb.csv import CsvLoading, describe_csv_error
+from dsbench.backends.duckdb.csv import CsvLoading
+from dsbench.backends.duckdb.errors import describe_duckdb_error
 from dsbench.backends.duckdb.runner import DuckDBSession
 from dsbench.backends.duckdb.json import census, check_record, json_layout, type_census_sql
 from dsbench.data.dataset import Dataset as BaseDataset
 from dsbench.data.dataset import LoadOptions, Table
 from dsbench.data.files import PROSE, blank, path_exists, refuse_binary, suffix
 from dsbench.data.files import kind as file_kind
-from dsbench.data.manifest import Resource
+from dsbench.data.model import Resource
 from dsbench.engine.sql import quote_ident
-from dsbench.errors import DataError, shortened
+from dsbench.errors import DataError
 
 # Text formats are parsed once into a DuckDB table (which spills to disk when large): every later
 # scan reads columns instead of re-parsing text, and a malformed row is reported at load time.
@@ -229,31 +229,6 @@ class Dataset(CsvLoading, BaseDataset):
         view = self._next_view()
         self.con.register(view[1:-1], obj)
         return self._add(name, view, f"<{module}.{kind}>", module, [])
-
-
-JSON_ERROR = re.compile(r'Malformed JSON in file "[^"]*", at byte \d+ in (line|record/value) (\d+): ([^.]*)')
-ENGINE_HINTS = re.compile(r"\s*(Try |Possible |HINT:|Consider ).*$")
-
-
-def describe_duckdb_error(error: Exception | str) -> str:
-    """DuckDB's message as one line in dsbench's words: where, what is wrong and which dsbench option
-    helps; never the engine's own option names."""
-    raw = str(error)
-    if any(marker in raw for marker in ("CSV Error", "sniffing file", "Invalid unicode", "Maximum line size",
-                                        "state machine")):
-        return describe_csv_error(raw)
-    malformed = JSON_ERROR.search(raw)
-    if malformed:
-        unit = "line" if malformed.group(1) == "line" else "value"
-        return (f"{unit} {malformed.group(2)}: malformed JSON ({malformed.group(3).strip()}); dsbench reads an "
-                "array of records or JSON Lines (one record per line)")
-    if "No magic bytes found" in raw:
-        return "not a Parquet file, or a truncated one (no Parquet footer at its end)"
-    text = " ".join(raw.split("\n\n")[0].split())
-    for prefix in ("Invalid Input Error: ", "IO Error: ", "Conversion Error: ", "Binder Error: ",
-                   "Parser Error: ", "Catalog Error: "):
-        text = text.removeprefix(prefix)
-    return shortened(ENGINE_HINTS.sub("", text), 1000) or "unreadable data"
 
 
 def load_dataset(data: Any, *, name: str | None = None, options: LoadOptions | None = None,

@@ -10,9 +10,10 @@ from typing import Any, Iterator
 
 import duckdb
 
+from dsbench.backends.duckdb.errors import describe_duckdb_error
 from dsbench.engine.metrics import FUSED_KINDS, Metric, thaw
 from dsbench.engine.planner import Query
-from dsbench.engine.runner import QueryTimeout, RunLog
+from dsbench.engine.backend import QueryTimeout, RunLog
 
 STREAM_BATCH_ROWS = 1 << 16
 READ_ERROR_MARKERS = ("CSV Error", "Invalid unicode", "Malformed JSON", "Parquet", "parquet", "orrupt",
@@ -33,11 +34,7 @@ class DuckDBSession:
 
     def read_error(self, error: Exception) -> str | None:
         """What the user is told when ``error`` means the data itself could not be read, else None."""
-        if not _is_read_error(error):
-            return None
-        from dsbench.backends.duckdb.loader import describe_duckdb_error
-
-        return describe_duckdb_error(error)
+        return describe_duckdb_error(error) if _is_read_error(error) else None
 
 
 @contextmanager

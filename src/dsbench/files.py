@@ -146,20 +146,25 @@ def _staged(path: Path, text: str | bytes) -> str:
     return temporary
 
 
-def _finite(value: Any) -> Any:
-    """NaN and infinities (a suite's ``max_value: .inf``) as the text results use for them: JSON
-    has no such numbers."""
+def non_finite_text(value: float) -> str:
+    """The one spelling of NaN and the infinities in dsbench's JSON (JSON has no such numbers):
+    "NaN", "Infinity", "-Infinity", as GX and JavaScript write them."""
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every non-finite float (a suite's ``max_value: .inf``, say) as its text."""
     if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        return non_finite_text(value)
     if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
+        return {key: finite(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_finite(item) for item in value]
+        return [finite(item) for item in value]
     return value
 
 
 def dump_json(document: Any) -> str:
-    text = json.dumps(_finite(document), ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False)
+    text = json.dumps(finite(document), ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False)
     return text + "\n"
 
 

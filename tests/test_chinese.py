@@ -18,7 +18,7 @@ import pytest
 
 from dsbench.scoring.gates import gate_problems
 from dsbench.render import dqv, render_all
-from dsbench.render.i18n import LABELS
+from dsbench.i18n import LABELS
 from tests.conftest import DATASETS, ROOT
 from tests.render_cards import PENGUINS_GBT, PENGUINS_TC609, golden
 

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from dsbench.render import html
-from dsbench.render.i18n import t
+from dsbench.i18n import t
 from tests.render_cards import PENGUINS_TC609, dimension_names, golden
 
 WIDTH = 1280

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from dsbench.render import _shared, badge, html, junit, markdown
-from dsbench.render.i18n import percent_text, score_text, t
+from dsbench.i18n import percent_text, score_text, t
 from tests.render_cards import (FLIGHTS_GBT, NEAR_A, NEAR_B, ONLY, PENGUINS_GBT, PENGUINS_TC609, PIPE, SCRIPT,
                                 SNOWNLP_GBT, golden, hostile, near_full, with_failed_gate)
 from tests.test_render_html import visible
@@ -452,7 +452,7 @@ def test_console_summary_explains_the_score(lang):
 
 
 def test_every_new_word_has_both_languages():
-    from dsbench.render.i18n import LABELS
+    from dsbench.i18n import LABELS
 
     for key in ("verdict_pass", "verdict_fail", "gate_met", "gate_not_met", "gate_line", "pass_fail_only",
                 "renormalised_dimensions", "renormalised_indicators", "a_of_b", "bad_share", "missing_fields",

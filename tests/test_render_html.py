@@ -13,7 +13,7 @@ import warnings
 import pytest
 
 from dsbench.render import html
-from dsbench.render.i18n import t
+from dsbench.i18n import t
 from tests.conftest import ROOT
 from tests.render_cards import (FLIGHTS_GBT, HOSTILE_NAME, PENGUINS_TC609, PIPE, SCRIPT, TICKS,
                                 dimension_names, golden, hostile, indicator_names)

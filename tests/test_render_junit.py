@@ -11,7 +11,7 @@ import pytest
 from junitparser import JUnitXml
 
 from dsbench.render import junit, renderer
-from dsbench.render.i18n import t
+from dsbench.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 CARDS = sorted((ROOT / "reports").glob("*/*/card.json"))

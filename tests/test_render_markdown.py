@@ -7,7 +7,7 @@ import re
 import pytest
 
 from dsbench.render import markdown
-from dsbench.render.i18n import t
+from dsbench.i18n import t
 from tests.render_cards import (FLIGHTS_GBT, HOSTILE_NAME, PENGUINS_TC609, dimension_names, golden,
                                 hostile)
 

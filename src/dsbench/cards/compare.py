@@ -302,7 +302,7 @@ def _scores(before: Any, after: Any) -> str:
 
 
 def _indicator_text(state: IndicatorState | None) -> str:
-    from dsbench.render.i18n import t
+    from dsbench.i18n import t
 
     if state is None:
         return "absent"
@@ -323,7 +323,7 @@ def _outcome(success: Any) -> str:
 
 def change_lines(changes: ScoreChanges) -> list[str]:
     """The lines ``dsbench diff`` prints: only values that changed, ``before → after``."""
-    from dsbench.render.i18n import name
+    from dsbench.i18n import name
 
     if not changes:
         return [NO_CHANGES]

@@ -61,10 +61,10 @@ def reader_options(encoding: Optional[str], missing_values: Optional[str], missi
             raise DsbenchError(f"--types expects COL=TYPE,…, got {item.strip()!r}")
         fixed[column.strip()] = type_name.strip()
     if fixed:
-        from dsbench.backends.duckdb.csv import duckdb_type
+        from dsbench.data.dataset import read_type
 
         for type_name in fixed.values():
-            duckdb_type(type_name, location="--types")
+            read_type(type_name, location="--types")
     for name, value in (("--delimiter", delimiter), ("--quote", quote), ("--escape", escape)):
         if value is not None and (len(value) != 1 if name != "--delimiter" else not value):
             raise DsbenchError(f"{name} expects one character, got {value!r}")
@@ -118,7 +118,7 @@ def result_format_option(text: Optional[str]):
     import json
 
     from dsbench.errors import DsbenchError
-    from dsbench.validation.result_format import parse_result_format
+    from dsbench.expectations.result_format import parse_result_format
 
     if text is None:
         return None

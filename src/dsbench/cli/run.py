@@ -162,7 +162,7 @@ def check(
     failed expectation below the --fail-on level (default warning) is skipped, not a failure."""
     from dsbench.render import check_language, parse_formats, renderer
     from dsbench.render.console import print_card
-    from dsbench.render.i18n import t
+    from dsbench.i18n import t
     from dsbench.scoring.gates import check_fail_on, gate_problems, write_step_summary
     from dsbench.store.directory import write_card
 

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from dsbench.errors import DsbenchError, shortened
-from dsbench.render.i18n import t
+from dsbench.i18n import t
 from dsbench.scoring.score import Evidence, Measured, Scores, score
 from dsbench.scoring.standard import Dimension, Indicator, Standard, load_standard
 

@@ -106,7 +106,8 @@ def inject(data: Any, output: str | Path, *, seed: int = 0, nulls: float | None 
     ``columns`` limits nulls and out-of-range values to those columns; ``label_column`` names the
     label when the manifest declares none. An existing non-empty ``output`` is replaced only with
     ``force``."""
-    from dsbench.backends.duckdb.loader import LoadOptions, load_dataset
+    from dsbench.backends import load_dataset
+    from dsbench.data.dataset import LoadOptions
 
     rates = _check_rates({"nulls": nulls, "duplicates": duplicates, "out_of_range": out_of_range,
                           "label_flips": label_flips})

@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from dsbench.render.i18n import name, t
-from dsbench.render.i18n import score_text as bounded_score_text
+from dsbench.i18n import name, t
+from dsbench.i18n import score_text as bounded_score_text
 from dsbench.render._shared import card_number
 from dsbench.scoring.standard import Standard
 

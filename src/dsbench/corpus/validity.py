@@ -44,8 +44,8 @@ DUPLICATED = "duplicated_checks"  # the run with every generated check duplicate
 FIELDS = ("status", "passed", "evaluated", "score", "coverage")  # what a duplicated check may not move
 
 def w(key: str, lang: str, **values: Any) -> str:
-    """A word of the validity section (``validity_*`` in :mod:`dsbench.render.i18n`)."""
-    from dsbench.render.i18n import t
+    """A word of the validity section (``validity_*`` in :mod:`dsbench.i18n`)."""
+    from dsbench.i18n import t
 
     return t(f"validity_{key}", lang, **values)
 
@@ -101,7 +101,8 @@ def probe_entry(entry: Any, standard: Any, rate: float, seed: int,
                 threads: int | None) -> tuple[dict | None, str | None]:
     """The runs of one dataset (see the module docstring), or the one-line reason they could not be
     made (returned, not raised: an error crossing a process boundary loses its type and fields)."""
-    from dsbench.backends.duckdb.loader import LoadOptions, load_dataset
+    from dsbench.backends import load_dataset
+    from dsbench.data.dataset import LoadOptions
     from dsbench.evaluation import evaluate_many
     from dsbench.suites.generated import generated_suites
     from dsbench.corpus.inject import inject
@@ -269,7 +270,7 @@ def _rate_text(rate: float) -> str:
 
 def validity_markdown(section: dict, lang: str = "en") -> list[str]:
     """The lines of the validity section of calibration.md."""
-    from dsbench.render.i18n import t
+    from dsbench.i18n import t
     from dsbench.render.markdown import code, escape
 
     colon, comma, none = t("colon", lang), t("comma", lang), t("none", lang)
@@ -329,7 +330,7 @@ def validity_markdown(section: dict, lang: str = "en") -> list[str]:
 
 def validity_summary(section: dict, lang: str = "en") -> str:
     """One line for the command's summary."""
-    from dsbench.render.i18n import t
+    from dsbench.i18n import t
 
     colon, comma, none = t("colon", lang), t("comma", lang), t("none", lang)
     by_code = {i["code"]: i for i in section["indicators"]}

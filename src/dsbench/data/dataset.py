@@ -16,6 +16,25 @@ from dsbench.data.manifest import find_manifest, read_manifest
 from dsbench.errors import DataError
 
 
+# The column types a reader may be told to read a column as (--types, a manifest's field types),
+# by every name they go by -> the type.
+READ_TYPES = {
+    "string": "string", "text": "string", "varchar": "string",
+    "integer": "integer", "int": "integer", "bigint": "integer", "year": "integer",
+    "number": "number", "double": "number", "float": "number",
+    "boolean": "boolean", "bool": "boolean",
+    "date": "date", "datetime": "datetime", "timestamp": "datetime", "time": "time",
+}
+
+
+def read_type(name: str, source: str | None = None, location: str | None = None) -> str:
+    """The type a user or manifest named (one of READ_TYPES' values), or a DataError listing the names."""
+    found = READ_TYPES.get(name.strip().lower())
+    if found is None:
+        raise DataError(f"unknown column type {name!r} (expected one of {', '.join(sorted(READ_TYPES))})",
+                        source=source, location=location)
+    return found
+
 class NotRecords(DataError):
     """A JSON document that is not a table of records (a package skips it; a file given alone is refused)."""
 
@@ -49,7 +68,7 @@ class LoadOptions:
     quote: str | None = None
     escape: str | None = None
     sample_size: int | None = None  # rows the CSV sniffer reads (-1: all)
-    types: dict[str, str] | None = None  # column -> type name (see dsbench.backends.duckdb.csv.TYPE_NAMES)
+    types: dict[str, str] | None = None  # column -> type name (see READ_TYPES)
     data_format: str | None = None  # read files as this format whatever their suffix (csv, json …)
     threads: int | None = None  # DuckDB worker threads (default: one per core)
     memory_limit: str | None = None  # DuckDB memory limit, e.g. "2GB" (beyond it, DuckDB spills to disk)

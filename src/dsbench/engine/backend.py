@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from dsbench.data.dataset import LoadOptions
     from dsbench.engine.dialect import Dialect
     from dsbench.engine.metrics import Metric
     from dsbench.engine.planner import Query
@@ -54,10 +53,11 @@ class Backend(Protocol):
     name: str
     dialect: Dialect
 
-    def load_dataset(self, data: Any, *, name: str | None = None, options: LoadOptions | None = None,
+    def load_dataset(self, data: Any, *, name: str | None = None, options: Any = None,
                      manifest: Any = None, extra_tables: dict[str, Any] | None = None) -> Any:
-        """Open ``data`` as a dataset whose tables this engine reads (a context manager; its
-        ``session`` runs queries, its ``dialect`` spells them)."""
+        """Open ``data`` as a dataset whose tables this engine reads (a dsbench.data.dataset.Dataset,
+        a context manager: its ``session`` runs queries, its ``dialect`` spells them); ``options``: the
+        LoadOptions."""
 
     def versions(self) -> dict[str, str]:
         """The versions of the engine's packages, as a card records them."""

@@ -41,7 +41,7 @@ from typing import Any, ClassVar, Mapping
 
 from pydantic import Field, field_validator
 
-from dsbench.backends.duckdb.loader import Table
+from dsbench.data.dataset import Table
 from dsbench.engine.metrics import Condition, Metric, Scope
 from dsbench.engine.sql import quote_ident
 from dsbench.expectations.base import Expectation, Kwargs, Outcome, failed_metric

@@ -16,7 +16,7 @@ from pydantic import Field
 from dsbench.engine.metrics import Condition, Metric, RowFrame, Scope
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import SuiteError
-from dsbench.backends.duckdb.loader import Table
+from dsbench.data.dataset import Table
 from dsbench.expectations.base import Expectation, Outcome, failed_metric, jsonable
 from dsbench.expectations.labels import LISTED_CLASSES, LabelExpectation, LabelKwargs, gather, significant
 from dsbench.expectations.near_duplicates import (SAMPLE_PAIRS, NearDuplicateKwargs, documents, near_pairs,

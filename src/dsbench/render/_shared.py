@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterable
 
-from dsbench.render.i18n import LABELS, name, percent_text, score_text, t
+from dsbench.i18n import LABELS, name, percent_text, score_text, t
 
 MAX_VALUE = 80  # characters of one sample or observed value
 SEVERITY_RANK = {"critical": 0, "warning": 1, "info": 2}

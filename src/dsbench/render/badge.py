@@ -15,7 +15,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 
 from dsbench.render import _shared as s
-from dsbench.render.i18n import t
+from dsbench.i18n import t
 from dsbench.render.junit import xml_safe
 
 FILENAME = "badge.svg"

@@ -85,7 +85,7 @@ def print_card(card: Any, where: Any = None, lang: str = "en") -> None:
     from rich.table import Table
 
     from dsbench.render import _shared as s
-    from dsbench.render.i18n import name, t
+    from dsbench.i18n import name, t
 
     document = card.document
     console = Console(highlight=False, width=max(Console().width, 120))

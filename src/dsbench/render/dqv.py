@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import quote
 
 from dsbench.render._shared import gate_condition
-from dsbench.render.i18n import t
+from dsbench.i18n import t
 
 FILENAME = "card.dqv.jsonld"
 MEDIA_TYPE = "application/ld+json"

@@ -31,8 +31,8 @@ from typing import Any, Iterable
 
 from dsbench.scoring.gates import SEVERITIES_AT_OR_ABOVE, check_fail_on
 from dsbench.render import _shared as s
-from dsbench.render.i18n import name as localized
-from dsbench.render.i18n import t
+from dsbench.i18n import name as localized
+from dsbench.i18n import t
 
 FILENAME = "card.junit.xml"
 MEDIA_TYPE = "application/xml"

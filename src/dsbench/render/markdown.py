@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from dsbench.render import _shared as s
-from dsbench.render.i18n import name, t
+from dsbench.i18n import name, t
 
 FILENAME = "card.md"
 MEDIA_TYPE = "text/markdown"

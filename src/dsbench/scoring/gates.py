@@ -42,7 +42,7 @@ def gate_problems(card: dict, *, min_score: float | None = None, min_grade: str 
     levels). ``fail_on`` is ``critical`` (a failed critical expectation fails the check) or
     ``warning`` (a failed warning or critical one). Unknown values raise :class:`DsbenchError`.
     """
-    from dsbench.render.i18n import t
+    from dsbench.i18n import t
 
     check_fail_on(fail_on)
     problems = [] if card.get("passed") else [t("problem_gates", lang)]

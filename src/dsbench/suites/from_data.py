@@ -300,7 +300,8 @@ def table_role(dataset: Any, table_name: str | None = None) -> str:
 def data_suite(dataset: Any, table_name: str | None = None) -> Suite:
     """The generated data suite of one table of ``dataset`` (a loaded :class:`~dsbench.data.Dataset`,
     or anything :func:`dsbench.load_dataset` reads)."""
-    from dsbench.backends.duckdb.loader import Dataset, load_dataset
+    from dsbench.backends import load_dataset
+    from dsbench.data.dataset import Dataset
     from dsbench.suites.from_manifest import declared_fields, declared_keys
 
     if isinstance(dataset, Dataset):

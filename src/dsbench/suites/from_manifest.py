@@ -548,7 +548,8 @@ def manifest_suites(dataset: Any) -> list[Suite]:
     anything :func:`dsbench.load_dataset` reads): one per table of the manifest, in manifest order,
     then the documentation suite. Without a manifest, only the documentation suite (in which every
     manifest key is then missing; ``record:`` fields of the data may still document an aspect)."""
-    from dsbench.backends.duckdb.loader import Dataset, load_dataset
+    from dsbench.backends import load_dataset
+    from dsbench.data.dataset import Dataset
 
     if not isinstance(dataset, Dataset):
         with load_dataset(dataset) as loaded:

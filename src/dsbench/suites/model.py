@@ -45,7 +45,7 @@ class Suite(BaseModel):
     @field_validator("result_format")
     @classmethod
     def known_result_format(cls, value: Any) -> Any:
-        from dsbench.validation.result_format import parse_result_format
+        from dsbench.expectations.result_format import parse_result_format
 
         parse_result_format(value)  # a ValueError names the problem
         return value

@@ -9,7 +9,7 @@ for Parquet, the batches in order for Arrow and pandas objects — whatever the 
 ``ORDER BY`` the row number with a ``LIMIT`` makes the rows read the same on every run, and bounds
 them: never more than the limit (plus one, to know there were more) leave DuckDB.
 
-Two uses: COMPLETE and SUMMARY results (:mod:`dsbench.validation.result_format`), and ``--failing-rows DIR``,
+Two uses: COMPLETE and SUMMARY results (:mod:`dsbench.expectations.result_format`), and ``--failing-rows DIR``,
 which writes each failed expectation's rows — every column of the table plus the row number — as
 one Parquet file, fetched as Arrow (the sealed connection may not write files) and written by
 pyarrow, all files staged first and moved into place only when every one was written.
@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Iterator
 from dsbench.engine.metrics import Condition, Metric, RowFrame
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import DsbenchError, SuiteError
-from dsbench.validation.result_format import MAX_UNEXPECTED_ROWS, ResultFormat, UnexpectedRows, effective
+from dsbench.expectations.result_format import MAX_UNEXPECTED_ROWS, ResultFormat, UnexpectedRows, effective
 
 ROW_NUMBER = "dsbench_row_number"
 MAX_FAILING_ROWS = 10_000

@@ -19,7 +19,7 @@ from dsbench.engine.runner import compute
 from dsbench.errors import DataError, DsbenchError, SuiteError
 from dsbench.expectations.base import Context, Expectation, ExpectationConfig, Outcome
 from dsbench.expectations.registry import get_expectation_type
-from dsbench.validation.result_format import MAX_UNEXPECTED_ROWS, ResultFormat, parse_result_format, shape
+from dsbench.expectations.result_format import MAX_UNEXPECTED_ROWS, ResultFormat, parse_result_format, shape
 from dsbench.suites.model import Suite, resolve_suite
 
 
@@ -159,7 +159,7 @@ def run_suites(suites: list[Suite], dataset: Dataset, full_evidence: bool = Fals
     """Run several suites on one dataset with ONE plan: metrics are shared across all of them, so
     every table is scanned once for all their plain aggregates (and, with ``full_evidence``, once
     for the value counts of all their failures). ``result_format`` is the run's (see
-    :mod:`dsbench.validation.result_format`; COMPLETE lists stop after ``max_rows`` rows); ``failing_rows``, a
+    :mod:`dsbench.expectations.result_format`; COMPLETE lists stop after ``max_rows`` rows); ``failing_rows``, a
     :class:`~dsbench.validation.rows.FailingRowsWriter`, stages the failing rows of each failed
     expectation (the caller commits them)."""
     dataset.seal()

@@ -33,6 +33,7 @@ import duckdb
 from dsbench.data.encoding import (CHUNK_BYTES, NATIVE, canonical_codec, detect_encoding, open_bytes,
                                    transcode_to_utf8)
 from dsbench.data.files import PROSE, stem, suffix
+from dsbench.data.dataset import read_type
 from dsbench.errors import DataError, shortened
 
 if TYPE_CHECKING:
@@ -50,13 +51,9 @@ MAX_ATTEMPTS = 64
 
 # Column types a user (``--types``) or a Table Schema may fix, by their Table Schema and DuckDB
 # names, as the DuckDB type the reader is given.
-TYPE_NAMES = {
-    "string": "VARCHAR", "text": "VARCHAR", "varchar": "VARCHAR",
-    "integer": "BIGINT", "int": "BIGINT", "bigint": "BIGINT", "year": "BIGINT",
-    "number": "DOUBLE", "double": "DOUBLE", "float": "DOUBLE",
-    "boolean": "BOOLEAN", "bool": "BOOLEAN",
-    "date": "DATE", "datetime": "TIMESTAMP", "timestamp": "TIMESTAMP", "time": "TIME",
-}
+# The DuckDB type a column is read as, by the type it was named (dsbench.data.dataset.READ_TYPES).
+DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE",
+                "datetime": "TIMESTAMP", "time": "TIME"}
 
 # Table Schema field types fixed at load (see schema_types).
 SCHEMA_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "year": "BIGINT", "number": "DOUBLE",
@@ -65,11 +62,7 @@ SCHEMA_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "year": "BIGINT", "num
 
 def duckdb_type(name: str, source: str | None = None, location: str | None = None) -> str:
     """The DuckDB type of a type name a user or manifest gave, or a DataError listing the known ones."""
-    found = TYPE_NAMES.get(name.strip().lower())
-    if found is None:
-        raise DataError(f"unknown column type {name!r} (expected one of {', '.join(sorted(TYPE_NAMES))})",
-                        source=source, location=location)
-    return found
+    return DUCKDB_TYPES[read_type(name, source, location)]
 
 
 def schema_types(fields: list[dict[str, Any]]) -> dict[str, str]:

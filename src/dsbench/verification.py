@@ -10,7 +10,7 @@ from dsbench.cards.compare import Difference, card_differences, load_card
 from dsbench.data.files import path_exists
 from dsbench.errors import DsbenchError
 from dsbench.files import shipped
-from dsbench.validation.rows import without_failing_rows
+from dsbench.cards.failing_rows import without_failing_rows
 from dsbench.cards.card import check_digest
 from dsbench.scoring.score import Evidence
 

@@ -113,7 +113,7 @@ def evaluate(
                      failing_rows=failing_rows, max_failing_rows=max_failing_rows)
     path = (output / "card.json") if output else _default_card_path(card)
     if failing_rows is not None:  # the card links the files, relative to where it is written
-        from dsbench.validation.rows import link_failing_rows
+        from dsbench.cards.failing_rows import link_failing_rows
         from dsbench.cards.card import ScoreCard
 
         card = ScoreCard(link_failing_rows(card.document, failing_rows, path.parent))

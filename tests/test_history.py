@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import dsbench
-from dsbench.store import runs as history
+from dsbench.store import history, runs
 from tests.conftest import DATASETS, run_cli
 
 STANDARD = "gbt-36344-2018"
@@ -60,7 +60,7 @@ def cards(variants, tmp_path_factory) -> dict[str, Path]:
 def recorded(db: Path, cards: dict[str, Path], names: list[str]) -> Path:
     """``names``' cards recorded in that order, an hour apart."""
     for hours, name in enumerate(names):
-        assert history.record(cards[name], db, recorded_at=T0 + timedelta(hours=hours)).created
+        assert runs.record(cards[name], db, recorded_at=T0 + timedelta(hours=hours)).created
     return db
 
 
@@ -161,8 +161,8 @@ def test_a_past_incident_does_not_widen_the_band():
 def test_the_same_card_twice_is_one_run_and_its_metrics_match_the_card(cards, tmp_path):
     db = tmp_path / "h.duckdb"
     before = datetime.now(timezone.utc).replace(tzinfo=None)
-    first = history.record(cards["normal0"], db)
-    again = history.record(dsbench.ScoreCard.load(cards["normal0"]), db)
+    first = runs.record(cards["normal0"], db)
+    again = runs.record(dsbench.ScoreCard.load(cards["normal0"]), db)
     assert first.created and not again.created and again.run_id == first.run_id == 1
     document = json.loads(cards["normal0"].read_text())
     with duckdb.connect(str(db), read_only=True) as con:
@@ -184,9 +184,9 @@ def test_the_same_card_twice_is_one_run_and_its_metrics_match_the_card(cards, tm
 
 def test_the_schema_is_created_with_its_directory(cards, tmp_path):
     db = tmp_path / "fresh" / "nested" / "history.duckdb"
-    history.record(cards["normal1"], db)
+    runs.record(cards["normal1"], db)
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT version FROM schema_version").fetchall() == [(history.SCHEMA_VERSION,)]
+        assert con.execute("SELECT version FROM schema_version").fetchall() == [(runs.SCHEMA_VERSION,)]
         columns = {table: [c for (c,) in con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]).fetchall()]
             for table in ("runs", "metrics")}
@@ -195,7 +195,7 @@ def test_the_schema_is_created_with_its_directory(cards, tmp_path):
                                "passed"]
     assert columns["metrics"] == ["run_id", "position", "kind", "code", "status", "score", "value", "passed",
                                   "evaluated"]
-    [run] = history.runs(db, "penguins")
+    [run] = runs.runs(db, "penguins")
     assert run.metric("dimension", "02").score == scores_of(cards["normal1"])[("dimension", "02")]
 
 
@@ -204,7 +204,7 @@ def test_another_standard_version_is_not_history(cards, tmp_path):
     db = recorded(tmp_path / "h.duckdb", cards, list(NORMAL))
     revised = dsbench.ScoreCard.load(cards["drop"]).document
     revised = dsbench.ScoreCard({**revised, "standard": {**revised["standard"], "version": "2030"}})
-    history.record(revised, db, recorded_at=T0 + timedelta(days=1))
+    runs.record(revised, db, recorded_at=T0 + timedelta(days=1))
     found = history.report(db, "penguins")
     assert found.latest.standard_version == "2030" and found.baseline == () and not found.flagged
 
@@ -212,7 +212,7 @@ def test_another_standard_version_is_not_history(cards, tmp_path):
 def test_several_standards_need_a_choice(cards, tmp_path):
     db = recorded(tmp_path / "h.duckdb", cards, ["normal0"])
     other = dsbench.ScoreCard.load(cards["normal1"]).document
-    history.record(dsbench.ScoreCard({**other, "standard": {**other["standard"], "id": "other-standard"}}), db)
+    runs.record(dsbench.ScoreCard({**other, "standard": {**other["standard"], "id": "other-standard"}}), db)
     with pytest.raises(history.HistoryError, match=r"several standards \(gbt-36344-2018, other-standard\)"):
         history.report(db, "penguins")
     assert [r.run_id for r in history.report(db, "penguins", "other-standard").runs] == [2]
@@ -239,11 +239,11 @@ def test_bad_input_is_one_line_and_exit_2(cards, tmp_path):
     text.write_text("not a database\n")
     one_line_error(run_cli("history", "penguins", "--db", text), "notes.duckdb", "cannot open")
     with pytest.raises(dsbench.DsbenchError, match="notes.duckdb: invalid JSON"):
-        history.record(text, db)
+        runs.record(text, db)
     with duckdb.connect(str(db)) as con:
         con.execute("UPDATE schema_version SET version = 99")
     with pytest.raises(history.HistoryError, match="h.duckdb: written by a newer dsbench"):
-        history.record(cards["normal1"], db)
+        runs.record(cards["normal1"], db)
 
 
 def test_a_database_of_other_tables_is_refused_before_evaluating(variants, tmp_path):
@@ -263,11 +263,11 @@ def test_evaluate_records_into_the_default_database(variants, tmp_path):
     assert done.code == 0, done.err
     assert "history: recorded as run 1 in .dsbench/history.duckdb" in done.out
     db = tmp_path / ".dsbench" / "history.duckdb"
-    [run] = history.runs(db, "penguins")
+    [run] = runs.runs(db, "penguins")
     assert run.card_digest == json.loads((tmp_path / "out" / "card.json").read_text())["digest"]
     again = run_cli("evaluate", variants["normal2"], "--standard", STANDARD, "-o", tmp_path / "out", "--format",
                     "none", "--history", cwd=tmp_path)
-    assert again.code == 0 and "not recorded again" in again.err and len(history.runs(db, "penguins")) == 1
+    assert again.code == 0 and "not recorded again" in again.err and len(runs.runs(db, "penguins")) == 1
 
 
 def test_the_trend_chart_is_a_png(cards, incident_db, tmp_path):

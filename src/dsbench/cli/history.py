@@ -9,7 +9,8 @@ from typing import Optional
 import typer
 from typer import Typer
 
-from dsbench.store.runs import DEFAULT_DATABASE, DEFAULT_MIN_RUNS, DEFAULT_SIGMA
+from dsbench.store.history import DEFAULT_MIN_RUNS, DEFAULT_SIGMA
+from dsbench.store.runs import DEFAULT_DATABASE
 
 
 def _score(value: float | None) -> str:
@@ -70,7 +71,8 @@ def register(app: Typer) -> None:
         """Score trend of DATASET's recorded runs; flags (exit 1) every metric of the latest run outside
         the band of the earlier runs, printing the band."""
         from dsbench.errors import DsbenchError
-        from dsbench.store.runs import matplotlib_available, report, trend_png
+        from dsbench.render.charts import matplotlib_available, trend_png
+        from dsbench.store.history import report
         from dsbench.files import dump_json, write_atomic
 
         if plot is not None:  # refused before any work

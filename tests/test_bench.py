@@ -23,8 +23,8 @@ import pytest
 
 from dsbench.corpus.bench import CorpusEntry, dataset_inputs, evaluate_corpus, load_corpus, pair_inputs
 from dsbench.evaluation import engine_versions, evaluate
-from dsbench.corpus.leaderboard import (FILES, Row, leaderboard_rows, render_html, render_leaderboard, render_markdown,
-                                 write_leaderboard)
+from dsbench.corpus.leaderboard import Row, leaderboard_rows, write_leaderboard
+from dsbench.render.leaderboard import FILES, render_html, render_leaderboard, render_markdown
 from dsbench.i18n import LABELS, t
 from dsbench.scoring.standard import load_standard
 from tests.conftest import DATASETS, run_cli

@@ -53,7 +53,7 @@ def register(app: Typer) -> None:
 
         check_language(lang)
         if validity:
-            from dsbench.corpus.validity import check_rate
+            from dsbench.corpus.calibration.validity import check_rate
 
             check_rate(validity_rate)
         draft = load_standard(standard)

@@ -34,6 +34,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
+from dsbench.corpus.calibration.items import CardItem
+from dsbench.corpus.calibration.numbers import report_number
 from dsbench.errors import DsbenchError
 
 FAMILIES = ("nulls", "duplicates", "out_of_range", "label_flips")
@@ -43,24 +45,12 @@ DUPLICATE_PREFIX = "duplicate-of-"
 DUPLICATED = "duplicated_checks"  # the run with every generated check duplicated
 FIELDS = ("status", "passed", "evaluated", "score", "coverage")  # what a duplicated check may not move
 
-def w(key: str, lang: str, **values: Any) -> str:
-    """A word of the validity section (``validity_*`` in :mod:`dsbench.i18n`)."""
-    from dsbench.i18n import t
-
-    return t(f"validity_{key}", lang, **values)
-
-
-def family_name(family: str, lang: str) -> str:
-    return w(f"family_{family}", lang)
-
 
 def check_rate(rate: Any) -> float:
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or not 0 < rate <= 1:
         raise DsbenchError(f"--validity-rate must be a rate above 0 and at most 1, got {rate!r}")
     return float(rate)
 
-
-# -- one dataset, in a worker ---------------------------------------------------------------------------
 
 def duplicated_suites(suites: Sequence[Any]) -> list[Any]:
     """A copy of each suite under another name: every check exactly once more."""
@@ -134,8 +124,7 @@ def probe_entry(entry: Any, standard: Any, rate: float, seed: int,
 def probe_items(items: Sequence[Any], standard: Any, rate: float, seed: int = SEED,
                 jobs: int | None = None) -> list[dict | None]:
     """The runs of each corpus item that can be probed (None for the others), in order, in ``jobs``
-    worker processes like :func:`dsbench.corpus.calibration.evaluate_items`."""
-    from dsbench.corpus.calibration import CardItem
+    worker processes like :func:`dsbench.corpus.calibration.items.evaluate_items`."""
     from dsbench.corpus.bench import spawn_pool, worker_share
 
     todo = [item for item in items if not isinstance(item, CardItem) and skip_reason(item) is None]
@@ -153,8 +142,6 @@ def probe_items(items: Sequence[Any], standard: Any, rate: float, seed: int = SE
     return [made.get(id(item)) for item in items]
 
 
-# -- the section -----------------------------------------------------------------------------------------
-
 def _effect(before: dict[str, Any], after: dict[str, Any]) -> str:
     """lowered | raised | applicability | unchanged, of one indicator between two runs."""
     counted = ("scored", "external")
@@ -164,12 +151,6 @@ def _effect(before: dict[str, Any], after: dict[str, Any]) -> str:
     if not was or after["score"] == before["score"]:
         return "unchanged"
     return "lowered" if after["score"] < before["score"] else "raised"
-
-
-def _num(value: float | None) -> float | None:
-    from dsbench.corpus.calibration import _num as number
-
-    return number(value)
 
 
 def validity_section(standard: Any, names: Sequence[str], clean: Sequence[dict | None],
@@ -182,8 +163,8 @@ def validity_section(standard: Any, names: Sequence[str], clean: Sequence[dict |
     datasets = []
     for name, card, runs in rows:
         base = _run(card)
-        scores = {"clean": _num(base["score"]), DUPLICATED: _num(runs["runs"][DUPLICATED]["score"])}
-        scores.update({family: _num(runs["runs"][family]["score"]) if family in runs["runs"] else None
+        scores = {"clean": report_number(base["score"]), DUPLICATED: report_number(runs["runs"][DUPLICATED]["score"])}
+        scores.update({family: report_number(runs["runs"][family]["score"]) if family in runs["runs"] else None
                        for family in FAMILIES})
         datasets.append({"name": name, "injected": runs["injected"], "not_injected": runs["not_injected"],
                          "scores": scores,
@@ -199,17 +180,17 @@ def validity_section(standard: Any, names: Sequence[str], clean: Sequence[dict |
         moved, per_dataset = [], {}
         for name, card, runs in rows:
             before = indicator_values(card)[code]
-            values = {"clean": _num(before["score"])}
+            values = {"clean": report_number(before["score"])}
             duplicated = runs["runs"][DUPLICATED]["indicators"][code]
             if any(duplicated[key] != before[key] for key in FIELDS):
                 moved.append(name)
-            values[DUPLICATED] = _num(duplicated["score"])
+            values[DUPLICATED] = report_number(duplicated["score"])
             for family in FAMILIES:
                 if family not in runs["runs"]:
                     values[family] = None
                     continue
                 after = runs["runs"][family]["indicators"][code]
-                values[family] = _num(after["score"])
+                values[family] = report_number(after["score"])
                 effect = _effect(before, after)
                 if effect != "unchanged":
                     by_family[family][effect].append(name)
@@ -248,8 +229,7 @@ def validity_section(standard: Any, names: Sequence[str], clean: Sequence[dict |
 def validity_report(standard: Any, items: Sequence[Any], cards: Sequence[dict], rate: float = DEFAULT_RATE,
                     seed: int = SEED, jobs: int | None = None) -> dict[str, Any]:
     """The validity section of a calibration over ``items`` (from
-    :func:`dsbench.corpus.calibration.corpus_items`), whose cards under ``standard`` are ``cards``."""
-    from dsbench.corpus.calibration import CardItem
+    :func:`dsbench.corpus.calibration.items.corpus_items`), whose cards under ``standard`` are ``cards``."""
 
     rate = check_rate(rate)
     skipped = []
@@ -262,88 +242,5 @@ def validity_report(standard: Any, items: Sequence[Any], cards: Sequence[dict], 
     return validity_section(standard, [item.name for item in items], cards, probed, skipped, rate, seed)
 
 
-# -- renderings ------------------------------------------------------------------------------------------
-
-def _rate_text(rate: float) -> str:
-    return f"{rate * 100:g} %"
-
-
-def validity_markdown(section: dict, lang: str = "en") -> list[str]:
-    """The lines of the validity section of calibration.md."""
-    from dsbench.i18n import t
-    from dsbench.render.markdown import code, escape
-
-    colon, comma, none = t("colon", lang), t("comma", lang), t("none", lang)
-
-    def row(*cells: object) -> str:
-        return "| " + " | ".join(str(c) for c in cells) + " |"
-
-    def table(header: list[str], body: list[list], align: str) -> list[str]:
-        return [row(*header), row(*("---:" if a == "r" else "---" for a in align)), *(row(*r) for r in body)]
-
-    def families(listed: list[str]) -> str:
-        return comma.join(family_name(f, lang) for f in listed) or ""
-
-    def score(value: float | None, raised: bool = False) -> str:
-        return "—" if value is None else f"{value:.2f}" + (" ↑" if raised else "")
-
-    lines = ["", f"## {w('title', lang)}", "",
-             w("note", lang, rate=_rate_text(section["rate"]), seed=section["seed"]), ""]
-    flagged = section["flagged"]
-    by_code = {i["code"]: i for i in section["indicators"]}
-    raised = comma.join(f"{code(c)} ({families(by_code[c]['raised_by'])})" for c in flagged["raised_by_defect"])
-    lines.append(f"- **{w('raised_by_defect', lang)}**{colon}{raised or none}")
-    moved = comma.join(code(c) for c in flagged["moved_by_duplicated_checks"])
-    lines.append(f"- **{w('moved_by_duplicated_checks', lang)}**{colon}{moved or none}")
-    insensitive = comma.join(code(c) for c in flagged["insensitive_to_all"])
-    lines.append(f"- **{w('insensitive_to_all', lang)}**{colon}{insensitive or none}")
-    overall = comma.join(f"{escape(x['dataset'])} ({family_name(x['family'], lang)})"
-                         for x in flagged["overall_raised"])
-    lines.append(f"- **{w('overall_raised', lang)}**{colon}{overall or none}")
-    for item in section["skipped"]:
-        lines.append(f"- {w('skipped', lang)}{colon}{escape(item['name'])} ({escape(item['reason'])})")
-    for dataset in section["datasets"]:
-        for family, reason in dataset["not_injected"].items():
-            lines.append(f"- {w('not_injected', lang)}{colon}{escape(dataset['name'])}, "
-                         f"{family_name(family, lang)} ({escape(reason)})")
-    if section["datasets"]:
-        lines.append("")
-        lines += table([t("col_dataset", lang), w("col_clean", lang), w("col_duplicated", lang),
-                        *(family_name(f, lang) for f in section["families"])],
-                       [[escape(d["name"]), score(d["scores"]["clean"]), score(d["scores"][DUPLICATED]),
-                         *(score(d["scores"][f], f in d["overall_raised"]) for f in section["families"])]
-                        for d in section["datasets"]], "lrr" + "r" * len(section["families"]))
-        lines.append("")
-        flag_words = {"raised_by_defect": w("raised_by_defect", lang),
-                      "moved_by_duplicated_checks": w("moved_by_duplicated_checks", lang)}
-        lines += table([t("col_indicator", lang), t("col_dimension_short", lang), w("col_lowered_by", lang),
-                        w("col_raised_by", lang), w("col_applicability_by", lang), w("col_insensitive_to", lang),
-                        w("col_moved_on", lang), t("col_flags", lang)],
-                       [[code(i["code"]), escape(i["dimension"]), families(i["lowered_by"]),
-                         families(i["raised_by"]), families(i["applicability_changed_by"]),
-                         families(i["insensitive_to"]),
-                         comma.join(escape(n) for n in i["moved_by_duplicated_checks"]),
-                         comma.join(flag_words[f] for f in i["flags"])]
-                        for i in section["indicators"]], "llllllll")
-    return lines
-
-
-def validity_summary(section: dict, lang: str = "en") -> str:
-    """One line for the command's summary."""
-    from dsbench.i18n import t
-
-    colon, comma, none = t("colon", lang), t("comma", lang), t("none", lang)
-    by_code = {i["code"]: i for i in section["indicators"]}
-    flagged = section["flagged"]
-    raised = comma.join(f"{c} ({comma.join(family_name(f, lang) for f in by_code[c]['raised_by'])})"
-                        for c in flagged["raised_by_defect"]) or none
-    moved = comma.join(flagged["moved_by_duplicated_checks"]) or none
-    overall = comma.join(f"{x['dataset']} ({family_name(x['family'], lang)})"
-                         for x in flagged["overall_raised"]) or none
-    head = w("summary", lang, rate=_rate_text(section["rate"]), n=len(section["datasets"]))
-    return (f"{head}{colon}{w('raised_by_defect', lang)}{colon}{raised}; "
-            f"{w('moved_by_duplicated_checks', lang)}{colon}{moved}; {w('overall_raised', lang)}{colon}{overall}")
-
-
-__all__ = ["DEFAULT_RATE", "FAMILIES", "duplicated_suites", "probe_entry", "validity_markdown", "validity_report",
-           "validity_section", "validity_summary"]
+__all__ = ["DEFAULT_RATE", "FAMILIES", "check_rate", "duplicated_suites", "probe_entry", "validity_report",
+           "validity_section"]

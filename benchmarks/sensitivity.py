@@ -84,7 +84,7 @@ def clean_copy(source: Path, target: Path, rounds: int = 3) -> Path | None:
     from dsbench.engine.sql import quote_ident
     from dsbench.evaluation import _flagged
     from dsbench.suites.generated import generated_suites
-    from dsbench.corpus.inject import _declared_hash
+    from dsbench.corpus.inject.manifest import declared_hash as _declared_hash
     from dsbench.validation.runner import run_suites
 
     manifest = json.loads((source / "datapackage.json").read_text(encoding="utf-8"))

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 import dsbench
+from dsbench.backends.duckdb.dialect import DIALECT
 from dsbench.expectations.near_duplicates import NearDuplicateKwargs, band_layout, documents, near_pairs
 from tests.test_text_expectations import normalize
 
@@ -54,8 +55,9 @@ def found_pairs(texts: list[str | None], **kwargs) -> set[frozenset]:
     """The verified pairs of the expectation's own SQL, as pairs of normalised texts."""
     con = duckdb.connect()
     con.register("tbl", pa.table({"s": pa.array(texts, pa.string())}))
-    docs, params = documents("tbl", '"s"', None)
-    ctes, more = near_pairs(f"SELECT *, 0 AS side FROM ({docs})", NearDuplicateKwargs(column="s", **kwargs), False)
+    docs, params = documents(DIALECT, "tbl", '"s"', None)
+    ctes, more = near_pairs(DIALECT, f"SELECT *, 0 AS side FROM ({docs})", NearDuplicateKwargs(column="s", **kwargs),
+                            False)
     return {frozenset(row) for row in con.execute(f"WITH {ctes} SELECT a, b FROM p", params + more).fetchall()}
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import dsbench
 from dsbench.errors import SuiteError
-from dsbench.expectations.record import parse_age
+from dsbench.expectations.freshness import parse_age
 from tests.references import parses, python_float
 
 NAN = float("nan")

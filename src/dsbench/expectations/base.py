@@ -2,7 +2,8 @@
 
 An expectation never touches data. It declares :class:`~dsbench.engine.Metric` values; the engine
 computes them (sharing scans with every other expectation); ``decide`` turns them into a GX-shaped
-result plus the A/B measure used for scoring (``passed`` of ``evaluated`` elements).
+result plus the A/B measure used for scoring (``passed`` of ``evaluated`` elements). SQL that engines
+spell differently is asked of the dataset's dialect (``self.dialect``), never spelled here.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from typing import Any, ClassVar, Literal, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dsbench.backends.duckdb.loader import Table
-from dsbench.engine.metrics import Condition, Metric, RowFrame, Scope
+from dsbench.data.dataset import Table
+from dsbench.engine.dialect import Dialect
+from dsbench.engine.metrics import Condition, Metric, MetricFailure, RowFrame, Scope
 from dsbench.engine.predicate import compile_predicate
-from dsbench.engine.metrics import MetricFailure
 from dsbench.engine.sql import quote_ident
+from dsbench.engine.types import LogicalType
 from dsbench.errors import SuiteError
 
 Severity = Literal["critical", "warning", "info"]
@@ -37,7 +39,7 @@ class Kwargs(BaseModel):
 
     row_condition: str | None = None
     condition_parser: str | None = None
-    # How much of the result is reported (dsbench.validation.result_format); never what is computed.
+    # How much of the result is reported (dsbench.expectations.result_format); never what is computed.
     result_format: Any = None
     # Accepted for GX compatibility; they do not change what dsbench computes.
     catch_exceptions: bool | None = None
@@ -48,7 +50,7 @@ class Kwargs(BaseModel):
     @field_validator("result_format")
     @classmethod
     def known_result_format(cls, value: Any) -> Any:
-        from dsbench.validation.result_format import parse_result_format
+        from dsbench.expectations.result_format import parse_result_format
 
         parse_result_format(value)  # a ValueError names the problem
         return value
@@ -99,12 +101,14 @@ class Outcome:
 
 @dataclass
 class Context:
-    """What an expectation may look at while it is being bound: its table, and the others."""
+    """What an expectation may look at while it is being bound: its table, and the others, and the
+    dialect of the engine that will run its metrics (required: expectations know no engine)."""
 
     table: Table
     tables: Mapping[str, Table] = field(default_factory=dict)
     manifest: Any = None  # the dataset's Manifest, when it has one (for documentation checks)
     full_evidence: bool = False  # count unexpected values over the whole table (one more scan)
+    dialect: Dialect = field(kw_only=True)
 
 
 def jsonable(value: Any) -> Any:
@@ -140,7 +144,8 @@ def percent(part: int, whole: int) -> float | None:
 
 class Expectation:
     """Base class. Subclasses set ``type``, ``summary``, ``Kwargs`` and implement ``metrics`` and
-    ``decide``; optional ``evidence`` metrics are computed only when the expectation failed."""
+    ``conclude`` (the judgement, given metrics that were all computed); optional ``evidence``
+    metrics are computed only when the expectation failed."""
 
     type: ClassVar[str]
     summary: ClassVar[str]
@@ -151,6 +156,7 @@ class Expectation:
     def __init__(self, kwargs: Kwargs, context: Context):
         self.kw = kwargs
         self.context = context
+        self.dialect = context.dialect
         self.table = context.table
         condition = None
         if kwargs.row_condition:
@@ -179,7 +185,12 @@ class Expectation:
         return other
 
     def column_type(self, name: str) -> str:
+        """The engine's name of the column's type (as results report it)."""
         return self.table.columns[name]
+
+    def logical(self, name: str) -> LogicalType:
+        """The column's type as a logical type (numeric? text? …)."""
+        return self.dialect.logical_type(self.column_type(name))
 
     # -- computing -------------------------------------------------------------------------------
     def metrics(self) -> list[Metric]:
@@ -190,6 +201,19 @@ class Expectation:
         return []
 
     def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+        """The outcome: errored with the message of the first metric of :meth:`metrics_used` whose
+        query failed (the one place that rule lives), else the judgement of :meth:`conclude`."""
+        failure = failed_metric(values, self.metrics_used())
+        if failure is not None:
+            return Outcome(False, {}, 0, 0, failure.message)
+        return self.conclude(values)
+
+    def metrics_used(self) -> list[Metric]:
+        """The metrics :meth:`conclude` reads (by default those :meth:`metrics` declares)."""
+        return self.metrics()
+
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
+        """The judgement, from the values of :meth:`metrics_used` (none of which failed)."""
         raise NotImplementedError
 
     def evidence(self, outcome: Outcome) -> list[Metric]:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dsbench.engine.dialect import Dialect
 from dsbench.engine.metrics import Condition, Metric
 from dsbench.errors import SuiteError
-from dsbench.expectations.base import (PARTIAL_UNEXPECTED_COUNT, Expectation, Outcome, failed_metric,
-                                       jsonable)
+from dsbench.expectations.base import PARTIAL_UNEXPECTED_COUNT, Expectation, Outcome, jsonable
 from dsbench.expectations.column_map import ColumnKwargs, check_comparable
-from dsbench.expectations.types import is_integer, is_numeric, is_temporal
 
 
 class AggregateBetweenKwargs(ColumnKwargs):
@@ -56,11 +55,11 @@ class ColumnAggregateExpectation(Expectation):
 
     def bind(self) -> None:
         self.col = self.column(self.kw.column)
-        column_type = self.column_type(self.kw.column)
-        if self.needs_numeric and not is_numeric(column_type):
-            raise SuiteError(f"column {self.kw.column!r} is {column_type}, not numeric",
+        logical = self.logical(self.kw.column)
+        if self.needs_numeric and not logical.is_numeric:
+            raise SuiteError(f"column {self.kw.column!r} is {self.column_type(self.kw.column)}, not numeric",
                              location="kwargs.column")
-        if hasattr(self.kw, "min_value") and not is_temporal(column_type):
+        if hasattr(self.kw, "min_value") and not logical.is_temporal:
             check_comparable(self, self.kw.column, [self.kw.min_value], "min_value")
             check_comparable(self, self.kw.column, [self.kw.max_value], "max_value")
 
@@ -77,19 +76,21 @@ class ColumnAggregateExpectation(Expectation):
     def judge(self, observed: Any) -> bool:
         return within(observed, self.kw)
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        failure = failed_metric(values, [self.m_value])
-        if failure:
-            return Outcome(False, {}, 0, 0, failure.message)
+    def metrics_used(self) -> list[Metric]:
+        return [self.m_value]
+
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         observed = self.observe(values[self.m_value])
         success = self.judge(observed)
         return Outcome(success, {"observed_value": jsonable(observed)}, int(success), 1)
 
 
-def _simple(name: str, type_name: str, summary: str, sql: str, numeric: bool = False,
+def _simple(name: str, type_name: str, summary: str, sql: Callable[[Dialect, str], str], numeric: bool = False,
             concern: str | None = "validity.range") -> type[ColumnAggregateExpectation]:
+    """A type whose statistic is the aggregate ``sql(dialect, column)``."""
+
     def statistic(self) -> Metric:
-        return self.scope.aggregate(sql.format(col=self.col), label=f"{type_name}({self.kw.column})")
+        return self.scope.aggregate(sql(self.dialect, self.col), label=f"{type_name}({self.kw.column})")
 
     return type(name, (ColumnAggregateExpectation,), {
         "type": type_name, "summary": summary, "statistic": statistic, "needs_numeric": numeric,
@@ -98,21 +99,23 @@ def _simple(name: str, type_name: str, summary: str, sql: str, numeric: bool = F
 
 ExpectColumnMinToBeBetween = _simple(
     "ExpectColumnMinToBeBetween", "expect_column_min_to_be_between",
-    "The column minimum lies between min_value and max_value.", "min({col})")
+    "The column minimum lies between min_value and max_value.", lambda dialect, col: f"min({col})")
 ExpectColumnMaxToBeBetween = _simple(
     "ExpectColumnMaxToBeBetween", "expect_column_max_to_be_between",
-    "The column maximum lies between min_value and max_value.", "max({col})")
+    "The column maximum lies between min_value and max_value.", lambda dialect, col: f"max({col})")
 ExpectColumnMeanToBeBetween = _simple(
     "ExpectColumnMeanToBeBetween", "expect_column_mean_to_be_between",
-    "The column mean (compensated sum) lies between min_value and max_value.", "favg({col})", True,
+    "The column mean (compensated sum) lies between min_value and max_value.",
+    lambda dialect, col: dialect.compensated_avg(col), True,
     "validity.distribution")
 ExpectColumnMedianToBeBetween = _simple(
     "ExpectColumnMedianToBeBetween", "expect_column_median_to_be_between",
     "The column median (midpoint of the two middle values) lies between min_value and max_value.",
-    "quantile_cont({col}, 0.5)", True, "validity.distribution")
+    lambda dialect, col: dialect.percentile_cont(col, 0.5), True, "validity.distribution")
 ExpectColumnStdevToBeBetween = _simple(
     "ExpectColumnStdevToBeBetween", "expect_column_stdev_to_be_between",
-    "The sample standard deviation lies between min_value and max_value.", "stddev_samp({col})", True,
+    "The sample standard deviation lies between min_value and max_value.",
+    lambda dialect, col: f"stddev_samp({col})", True,
     "validity.distribution")
 
 
@@ -123,8 +126,8 @@ class ExpectColumnSumToBeBetween(ColumnAggregateExpectation):
     needs_numeric = True
 
     def statistic(self) -> Metric:
-        exact = is_integer(self.column_type(self.kw.column))
-        expr = f"sum({self.col})" if exact else f"fsum({self.col})"
+        exact = self.logical(self.kw.column).is_integer
+        expr = f"sum({self.col})" if exact else self.dialect.compensated_sum(self.col)
         return self.scope.aggregate(expr, outer="coalesce({}, 0)", label=f"sum({self.kw.column})")
 
 
@@ -156,10 +159,10 @@ class ExpectColumnProportionOfUniqueValuesToBeBetween(ColumnAggregateExpectation
         self.m_value = self.m_distinct
         return [self.m_distinct, self.m_nonnull]
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        failure = failed_metric(values, [self.m_distinct, self.m_nonnull])
-        if failure:
-            return Outcome(False, {}, 0, 0, failure.message)
+    def metrics_used(self) -> list[Metric]:
+        return [self.m_distinct, self.m_nonnull]
+
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         nonnull = int(values[self.m_nonnull])
         # GX: 0 when there is no non-null value (not "no proportion").
         observed = int(values[self.m_distinct]) / nonnull if nonnull else 0.0
@@ -178,10 +181,7 @@ class ExpectColumnProportionOfNonNullValuesToBeBetween(ExpectColumnProportionOfU
         self.m_value = self.m_distinct
         return [self.m_distinct, self.m_nonnull]
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        failure = failed_metric(values, [self.m_distinct, self.m_nonnull])
-        if failure:
-            return Outcome(False, {}, 0, 0, failure.message)
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         rows = int(values[self.m_distinct])
         observed = int(values[self.m_nonnull]) / rows if rows else 0.0  # GX: 0 without rows
         success = within(observed, self.kw)
@@ -262,12 +262,16 @@ class ExpectColumnQuantileValuesToBeBetween(ColumnAggregateExpectation):
     def statistic(self) -> Metric:
         clause, params = self.scope.where_clause(Condition(f"{self.col} IS NOT NULL"))
         quantiles = list(self.kw.quantile_ranges.quantiles)
+        dialect, fractions = self.dialect, self.dialect.list_parameter("float64")
+        # The quantiles and their positions (0, 1, …), one row each.
+        each = (f"{dialect.unnest(fractions)} AS q, "
+                f"{dialect.unnest(dialect.integer_range(None, dialect.list_length(fractions)))} AS i")
         sql = (f"WITH s AS (SELECT {self.col} AS v, row_number() OVER (ORDER BY {self.col}) - 1 AS k, "
                f"count(*) OVER () AS n FROM {self.table.view}{clause}), "
-               f"q AS (SELECT unnest(?::DOUBLE[]) AS q, unnest(range(len(?::DOUBLE[]))) AS i) "
+               f"q AS (SELECT {each}) "
                f"SELECT q.i, (s.n - 1) * q.q AS h, s.k, s.v FROM q JOIN s "
-               f"ON s.k = CAST(floor((s.n - 1) * q.q) AS BIGINT) "
-               f"OR s.k = CAST(ceil((s.n - 1) * q.q) AS BIGINT) ORDER BY q.i, s.k")
+               f"ON s.k = {dialect.cast('floor((s.n - 1) * q.q)', 'int64')} "
+               f"OR s.k = {dialect.cast('ceil((s.n - 1) * q.q)', 'int64')} ORDER BY q.i, s.k")
         return Metric(self.table.view, sql, params + (quantiles, quantiles), "rows",
                       label=f"quantiles({self.kw.column})")
 
@@ -305,10 +309,7 @@ class ExpectColumnQuantileValuesToBeBetween(ColumnAggregateExpectation):
     def judge(self, observed: Any) -> bool:
         return all(self.details(observed))
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        failure = failed_metric(values, [self.m_value])
-        if failure:
-            return Outcome(False, {}, 0, 0, failure.message)
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         observed = self.observe(values[self.m_value])
         details = self.details(observed)
         success = all(details)
@@ -331,7 +332,8 @@ class ExpectColumnDistinctValuesToBeInSet(ColumnAggregateExpectation):
         check_comparable(self, self.kw.column, list(self.kw.value_set or []), "value_set")
 
     def statistic(self) -> Metric:
-        return self.scope.aggregate(f"list(DISTINCT {self.col} ORDER BY {self.col})", kind="distinct",
+        return self.scope.aggregate(self.dialect.aggregate_list(self.col, order_by=self.col, distinct=True),
+                                    kind="distinct",
                                     where=Condition(f"{self.col} IS NOT NULL"),
                                     label=f"distinct_values({self.kw.column})")
 
@@ -350,20 +352,19 @@ class ExpectColumnDistinctValuesToBeInSet(ColumnAggregateExpectation):
     reports_unexpected: bool = True
     reports_missing: bool = False
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        outcome = super().decide(values)
-        if outcome.exception is None:
-            observed = set(_hashable(outcome.result["observed_value"]))
-            expected = set(_hashable(self.kw.value_set or []))
-            unexpected = sorted(observed - expected, key=repr)
-            missing = sorted(expected - observed, key=repr)
-            if self.reports_unexpected:
-                outcome.result["unexpected_count"] = len(unexpected)
-                outcome.result["partial_unexpected_list"] = unexpected[:PARTIAL_UNEXPECTED_COUNT]
-            if self.reports_missing:
-                outcome.result["missing_count"] = len(missing)
-                outcome.result["partial_missing_list"] = missing[:PARTIAL_UNEXPECTED_COUNT]
-            outcome.result["details"] = {"unexpected_values": unexpected, "missing_values": missing}
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
+        outcome = super().conclude(values)
+        observed = set(_hashable(outcome.result["observed_value"]))
+        expected = set(_hashable(self.kw.value_set or []))
+        unexpected = sorted(observed - expected, key=repr)
+        missing = sorted(expected - observed, key=repr)
+        if self.reports_unexpected:
+            outcome.result["unexpected_count"] = len(unexpected)
+            outcome.result["partial_unexpected_list"] = unexpected[:PARTIAL_UNEXPECTED_COUNT]
+        if self.reports_missing:
+            outcome.result["missing_count"] = len(missing)
+            outcome.result["partial_missing_list"] = missing[:PARTIAL_UNEXPECTED_COUNT]
+        outcome.result["details"] = {"unexpected_values": unexpected, "missing_values": missing}
         return outcome
 
 
@@ -406,8 +407,9 @@ class ExpectColumnMostCommonValueToBeInSet(ColumnAggregateExpectation):
 
     def statistic(self) -> Metric:
         clause, params = self.scope.where_clause(Condition(f"{self.col} IS NOT NULL"))
-        sql = (f"SELECT v FROM (SELECT {self.col} AS v, count(*) AS n FROM {self.table.view}{clause} "
-               f"GROUP BY ALL) QUALIFY n = max(n) OVER () ORDER BY v")
+        counts = (f"SELECT v FROM (SELECT {self.col} AS v, count(*) AS n FROM {self.table.view}{clause} "
+                  f"{self.dialect.group_by_all([self.col])})")
+        sql = f"{self.dialect.qualify(counts, 'n = max(n) OVER ()')} ORDER BY v"
         return Metric(self.table.view, sql, params, "rows", label=f"modes({self.kw.column})")
 
     def observe(self, rows: Any) -> Any:

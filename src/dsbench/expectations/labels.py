@@ -39,9 +39,9 @@ from typing import Any, ClassVar, Mapping
 from pydantic import Field, field_validator
 
 from dsbench.engine.metrics import Condition, Metric, freeze
-from dsbench.expectations.base import PARTIAL_UNEXPECTED_COUNT, Expectation, Outcome, failed_metric, jsonable
+from dsbench.engine.types import LogicalType
+from dsbench.expectations.base import PARTIAL_UNEXPECTED_COUNT, Expectation, Outcome, jsonable
 from dsbench.expectations.column_map import ColumnKwargs
-from dsbench.expectations.types import base_type
 
 # At most this many classes are listed in ``class_counts`` (the counts always cover every class).
 LISTED_CLASSES = 1000
@@ -64,20 +64,19 @@ def label_key(value: Any) -> tuple:
     return (type(value).__name__, 0, repr(freeze(value)))  # lists, structs, maps: by their text
 
 
-def read_declared(value: Any, column_type: str) -> Any:
+def read_declared(value: Any, logical: LogicalType) -> Any:
     """A declared class as the column holds it: ISO strings become dates or times on temporal columns."""
     if not isinstance(value, str):
         return value
-    kind = base_type(column_type)
     try:
-        if kind == "DATE":
+        if logical.family == "date":
             return dt.date.fromisoformat(value)
-        if kind.startswith("TIMESTAMP"):
+        if logical.family == "timestamp":
             parsed = dt.datetime.fromisoformat(value)
-            if "TIME ZONE" in kind and parsed.tzinfo is None:
+            if logical.time_zone and parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=dt.timezone.utc)
             return parsed
-        if kind == "TIME":
+        if logical.family == "time" and not logical.time_zone:
             return dt.time.fromisoformat(value)
     except ValueError:
         pass
@@ -164,8 +163,8 @@ class LabelExpectation(Expectation):
 
     def bind(self) -> None:
         self.col = self.column(self.kw.column)
-        column_type = self.column_type(self.kw.column)
-        self.declared = [read_declared(v, column_type) for v in self.kw.value_set or []]
+        logical = self.logical(self.kw.column)
+        self.declared = [read_declared(v, logical) for v in self.kw.value_set or []]
 
     def metrics(self) -> list[Metric]:
         # Identical for every label expectation on this column and scope: the planner runs it once.
@@ -173,10 +172,10 @@ class LabelExpectation(Expectation):
                                         tail=" GROUP BY 1", label=f"class_counts({self.kw.column})")
         return [self.m_counts]
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        failure = failed_metric(values, [self.m_counts])
-        if failure:
-            return Outcome(False, {}, 0, 0, failure.message)
+    def metrics_used(self) -> list[Metric]:
+        return [self.m_counts]
+
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         return self.judge(gather(values[self.m_counts], self.declared))
 
     def judge(self, classes: Classes) -> Outcome:

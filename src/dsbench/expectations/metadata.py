@@ -12,7 +12,7 @@ or ``record:`` fields of the data (``record:license``, ``record:annotation.annot
 - ``record:<field>`` holds when some table of the dataset has that column, with at least one row,
   and no row where it is missing: null, or, by the column's type, a blank text (white space,
   Unicode spaces included), an empty list or map, or a JSON ``null``/blank string/``[]``/``{}``.
-  A dotted path reaches into STRUCT columns (JSON objects read by DuckDB):
+  A dotted path reaches into STRUCT columns (JSON objects read as structs):
   ``record:annotation.annotator`` is the ``annotator`` field of the ``annotation`` column; a path
   through a list of structs does not resolve. This is how the per-record fields of the
   TC609-5-2025-02 format (``license``, ``source``, ``version``, ``annotation.annotation_method`` …)
@@ -42,11 +42,13 @@ from typing import Any, ClassVar, Mapping
 from pydantic import Field, field_validator
 
 from dsbench.data.dataset import Table
+from dsbench.engine import types as logical
+from dsbench.engine.dialect import Dialect
 from dsbench.engine.metrics import Condition, Metric, Scope
 from dsbench.engine.sql import quote_ident
-from dsbench.expectations.base import Expectation, Kwargs, Outcome, failed_metric
+from dsbench.engine.types import LogicalType
+from dsbench.expectations.base import Expectation, Kwargs, Outcome
 from dsbench.expectations.text import BLANK
-from dsbench.expectations.types import base_type, is_string
 
 RECORD = "record:"
 # A JSON value that holds nothing: null, a blank string, an empty array or object (a string of
@@ -120,60 +122,46 @@ def is_documented(document: Mapping[str, Any] | None, item: str) -> bool:
 
 # -- record fields --------------------------------------------------------------------------------
 
-def struct_fields(duckdb_type: str) -> dict[str, str] | None:
-    """The fields of a DuckDB ``STRUCT(…)`` type as name -> type, read by DuckDB's own type parser;
-    None for any other type (a list of structs, ``STRUCT(…)[]``, included) or one it cannot read."""
-    import duckdb
-
-    try:
-        parsed = duckdb.sqltype(duckdb_type)
-    except (duckdb.Error, ValueError, TypeError):
-        return None
-    if parsed.id != "struct":
-        return None
-    return {name: str(field) for name, field in parsed.children}
-
-
-def _descend(sql: str, duckdb_type: str, parts: list[str]) -> tuple[str, str] | None:
+def _descend(dialect: Dialect, sql: str, native: str, parts: list[str]) -> tuple[str, str] | None:
     if not parts:
-        return sql, duckdb_type
-    fields = struct_fields(duckdb_type) or {}
+        return sql, native
+    fields = dialect.struct_fields(native) or {}
     for cut in range(len(parts), 0, -1):  # a field name may itself hold dots
         name = ".".join(parts[:cut])
         if name in fields:
-            found = _descend(f"({sql}).{quote_ident(name)}", fields[name], parts[cut:])
+            found = _descend(dialect, f"({sql}).{quote_ident(name)}", fields[name], parts[cut:])
             if found is not None:
                 return found
     return None
 
 
-def resolve_field(columns: Mapping[str, str], path: str) -> tuple[str, str] | None:
-    """The SQL expression (quoted identifiers only) and DuckDB type of the field ``path`` of a
-    table with ``columns`` (name -> type): a column, or a dotted path into its STRUCT fields;
+def resolve_field(dialect: Dialect, columns: Mapping[str, str], path: str) -> tuple[str, str] | None:
+    """The SQL expression (quoted identifiers only) and the engine's type of the field ``path`` of
+    a table with ``columns`` (name -> type): a column, or a dotted path into its STRUCT fields;
     None when the table has no such field."""
     parts = _parts(path)
     for cut in range(len(parts), 0, -1):  # a column name may itself hold dots
         name = ".".join(parts[:cut])
         if name in columns:
-            found = _descend(quote_ident(name), columns[name], parts[cut:])
+            found = _descend(dialect, quote_ident(name), columns[name], parts[cut:])
             if found is not None:
                 return found
     return None
 
 
-def missing_condition(sql: str, duckdb_type: str) -> Condition:
-    """Rows where the value of ``sql`` (of type ``duckdb_type``) is missing: null, or blank."""
-    kind = base_type(duckdb_type)
-    if is_string(duckdb_type):
-        return Condition(f"({sql} IS NULL OR regexp_full_match({sql}, ?))", (BLANK,))
-    if kind == "ENUM":
-        return Condition(f"({sql} IS NULL OR regexp_full_match(CAST({sql} AS VARCHAR), ?))", (BLANK,))
-    if duckdb_type.strip().endswith("]"):  # LIST or ARRAY
-        return Condition(f"({sql} IS NULL OR len({sql}) = 0)")
-    if kind == "MAP":
-        return Condition(f"({sql} IS NULL OR cardinality({sql}) = 0)")
-    if kind == "JSON":
-        return Condition(f"({sql} IS NULL OR regexp_full_match(CAST({sql} AS VARCHAR), ?))", (JSON_BLANK,))
+def missing_condition(dialect: Dialect, sql: str, kind: LogicalType) -> Condition:
+    """Rows where the value of ``sql`` (of type ``kind``) is missing: null, or blank."""
+    if kind.is_string:
+        return Condition(f"({sql} IS NULL OR {dialect.regex_full_match(sql, '?')})", (BLANK,))
+    if kind.family == logical.ENUM:
+        return Condition(f"({sql} IS NULL OR {dialect.regex_full_match(dialect.cast(sql, 'text'), '?')})", (BLANK,))
+    if kind.family == logical.LIST:
+        return Condition(f"({sql} IS NULL OR {dialect.list_length(sql)} = 0)")
+    if kind.family == logical.MAP:
+        return Condition(f"({sql} IS NULL OR {dialect.map_length(sql)} = 0)")
+    if kind.family == logical.JSON:
+        return Condition(f"({sql} IS NULL OR {dialect.regex_full_match(dialect.cast(sql, 'text'), '?')})",
+                         (JSON_BLANK,))
     return Condition(f"({sql} IS NULL)")
 
 
@@ -187,20 +175,21 @@ class RecordField:
     missing: Metric
 
 
-def record_fields(tables: Mapping[str, Table], path: str) -> list[RecordField]:
+def record_fields(dialect: Dialect, tables: Mapping[str, Table], path: str) -> list[RecordField]:
     """Every table (in dataset order) that has the field ``path``, with its two metrics."""
     found = []
     for table in tables.values():
-        resolved = resolve_field(table.columns, path)
+        resolved = resolve_field(dialect, table.columns, path)
         if resolved is None:
             continue
-        sql, duckdb_type = resolved
+        sql, native = resolved
+        kind = dialect.logical_type(native)
         if path in table.source_types:  # JSON of mixed types, read as text: its empty values too
-            duckdb_type = "JSON"
+            kind = LogicalType(logical.JSON, name=native, base=kind.base)
         scope = Scope(table.view)
         found.append(RecordField(
             path, table, scope.aggregate("count(*)", label="row_count"),
-            scope.aggregate("count(*)", where=missing_condition(sql, duckdb_type),
+            scope.aggregate("count(*)", where=missing_condition(dialect, sql, kind),
                             label=f"records_missing({path})")))
     return found
 
@@ -221,15 +210,12 @@ class ExpectManifestFieldsToBePresent(Expectation):
         for item in self.kw.fields:
             for alternative in alternatives(item):
                 if alternative.startswith(RECORD) and alternative not in self.records:
-                    self.records[alternative] = record_fields(tables, alternative[len(RECORD):].strip())
+                    self.records[alternative] = record_fields(self.dialect, tables, alternative[len(RECORD):].strip())
 
     def metrics(self) -> list[Metric]:
         return [m for found in self.records.values() for f in found for m in (f.rows, f.missing)]
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        failure = failed_metric(values, self.metrics())
-        if failure:
-            return Outcome(False, {}, 0, 0, failure.message)
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         document = manifest_document(self.context.manifest)
         counts: dict[tuple[str, str], tuple[int, int]] = {}
         for found in self.records.values():

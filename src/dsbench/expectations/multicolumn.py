@@ -12,9 +12,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from dsbench.engine.metrics import Condition, Metric
+from dsbench.engine.types import LogicalType
 from dsbench.expectations.base import Kwargs
 from dsbench.expectations.column_map import ColumnMapExpectation, DuplicatedValues
-from dsbench.expectations.types import is_numeric, is_string
 
 
 class PairKwargs(Kwargs):
@@ -54,7 +54,7 @@ class RowMapExpectation(ColumnMapExpectation):
 
     def record(self) -> str:
         """The row's values as one SQL value: a struct keyed by column name (types may differ)."""
-        return "struct_pack(" + ", ".join(f"{c} := {c}" for c in self.cols) + ")"
+        return self.dialect.struct((c, c) for c in self.cols)
 
     def column_names(self) -> list[str]:
         if hasattr(self.kw, "column_A"):
@@ -126,10 +126,10 @@ class ExpectCompoundColumnsToBeUnique(DuplicatedValues, RowMapExpectation):
         return self.kept()
 
 
-def _comparable(type_a: str, type_b: str) -> bool:
-    if is_numeric(type_a) and is_numeric(type_b):
+def _comparable(type_a: LogicalType, type_b: LogicalType) -> bool:
+    if type_a.is_numeric and type_b.is_numeric:
         return True
-    return type_a == type_b or (is_string(type_a) and is_string(type_b))
+    return type_a.name == type_b.name or (type_a.is_string and type_b.is_string)
 
 
 class ExpectSelectColumnValuesToBeUniqueWithinRecord(RowMapExpectation):
@@ -146,7 +146,7 @@ class ExpectSelectColumnValuesToBeUniqueWithinRecord(RowMapExpectation):
         names = self.column_names()
         clashes = []
         for i, j in combinations(range(len(names)), 2):
-            if _comparable(self.column_type(names[i]), self.column_type(names[j])):
+            if _comparable(self.logical(names[i]), self.logical(names[j])):
                 clashes.append(f"{self.cols[i]} IS NOT DISTINCT FROM {self.cols[j]}")
             else:
                 clashes.append(f"({self.cols[i]} IS NULL AND {self.cols[j]} IS NULL)")

@@ -1,5 +1,5 @@
 """Personal information in text and numbers (TC609 0202, ISO/IEC 5259-2 Idn-ML-1, GB/T 36344 0106),
-found and validated in DuckDB.
+found and validated by the engine (in the dialect's vocabulary of regexes and lists).
 
 A pattern alone over-reports (any 18 digits look like an identity number), so each kind is
 *validated* where the format allows it:
@@ -25,60 +25,69 @@ from typing import Any, Literal, Mapping
 
 from pydantic import Field
 
-from dsbench.engine.metrics import Condition, Metric
+from dsbench.engine.dialect import Dialect
+from dsbench.engine.metrics import Condition, Metric, MetricFailure
 from dsbench.engine.sql import sql_string
 from dsbench.errors import SuiteError
 from dsbench.expectations.base import Outcome
 from dsbench.expectations.column_map import MapKwargs
 from dsbench.expectations.text import TextMap
-from dsbench.expectations.types import is_numeric, is_string
 
 Kind = Literal["email", "prc_mobile", "prc_resident_id", "bank_card", "ipv4", "ipv6"]
 KINDS: tuple[str, ...] = ("email", "prc_mobile", "prc_resident_id", "bank_card", "ipv4", "ipv6")
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_CHECK = "10X98765432"  # check character for (weighted digit sum) mod 11
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+MOBILE = "1[3-9][0-9]{9}"
+RESIDENT_ID = "[1-9][0-9]{16}[0-9Xx]"
+IPV4 = r"[0-9]{1,3}(\.[0-9]{1,3}){3}"
+IPV6_GROUP = "[0-9A-Fa-f]{1,4}"
 
 
 def _digit(char: str) -> str:
     return f"(ascii({char}) - 48)"
 
 
-def _extract(text: str, pattern: str) -> str:
-    return f"regexp_extract_all({text}, {sql_string(pattern)})"
+def detections(dialect: Dialect, kind: str, text: str) -> str:
+    """SQL for the list of ``kind`` detections in the text expression ``text`` (NULL for NULL): the
+    candidate runs the kind's regex extracts, kept where the kind's validation of the run ``x`` holds."""
+    d = dialect
 
+    def kept(pattern: str, valid: str) -> str:
+        return d.filter(d.regex_extract_all(text, sql_string(pattern)), "x", valid)
 
-def detections(kind: str, text: str) -> str:
-    """SQL for the list of ``kind`` detections in the VARCHAR expression ``text`` (NULL for NULL)."""
     if kind == "email":
-        return _extract(text, EMAIL)
+        return d.regex_extract_all(text, sql_string(EMAIL))
     if kind == "prc_mobile":
-        return f"list_filter({_extract(text, '[0-9]+')}, lambda x: regexp_full_match(x, '1[3-9][0-9]{{9}}'))"
+        return kept("[0-9]+", d.regex_full_match("x", sql_string(MOBILE)))
     if kind == "prc_resident_id":
-        weighted = f"list_sum(list_transform(range(17), lambda i: {_digit('x[i + 1]')} * {ID_WEIGHTS}[i + 1]))"
-        return (f"list_filter({_extract(text, '[0-9]+[Xx]?')}, lambda x: "
-                f"regexp_full_match(x, '[1-9][0-9]{{16}}[0-9Xx]') AND substr(x, 7, 2) IN ('18', '19', '20') "
-                f"AND try_strptime(substr(x, 7, 8), '%Y%m%d') IS NOT NULL "
-                f"AND {sql_string(ID_CHECK)}[1 + ({weighted} % 11)::BIGINT] = upper(x[18]))")
+        weights = d.list_of(*(str(w) for w in ID_WEIGHTS))
+        term = f"{_digit(d.char_at('x', 'i + 1'))} * {d.list_element(weights, 'i + 1')}"
+        weighted = d.list_sum(d.transform(d.integer_range(None, "17"), "i", term))
+        check = d.char_at(sql_string(ID_CHECK), f"1 + {d.cast(f'{weighted} % 11', 'int64')}")
+        born = d.try_parse_timestamp(d.substring("x", "7", "8"), sql_string(d.time_format("%Y%m%d")))
+        return kept("[0-9]+[Xx]?", f"{d.regex_full_match('x', sql_string(RESIDENT_ID))} "
+                                   f"AND {d.substring('x', '7', '2')} IN ('18', '19', '20') "
+                                   f"AND {born} IS NOT NULL AND {check} = upper({d.char_at('x', '18')})")
     if kind == "bank_card":
         # Luhn: from the right, every second digit doubled (minus 9 when above 9); the sum ends in 0.
-        digit = _digit("x[length(x) - i]")
-        luhn = (f"list_sum(list_transform(range(length(x)), lambda i: CASE WHEN i % 2 = 1 THEN "
-                f"{digit} * 2 - CASE WHEN {digit} > 4 THEN 9 ELSE 0 END ELSE {digit} END)) % 10 = 0")
-        return (f"list_filter({_extract(text, '[0-9]+')}, lambda x: length(x) BETWEEN 16 AND 19 "
-                f"AND {luhn})")
+        length = d.char_length("x")
+        digit = _digit(d.char_at("x", f"{length} - i"))
+        doubled = f"CASE WHEN i % 2 = 1 THEN {digit} * 2 - CASE WHEN {digit} > 4 THEN 9 ELSE 0 END ELSE {digit} END"
+        luhn = f"{d.list_sum(d.transform(d.integer_range(None, length), 'i', doubled))} % 10 = 0"
+        return kept("[0-9]+", f"{length} BETWEEN 16 AND 19 AND {luhn}")
     if kind == "ipv4":
-        return (f"list_filter({_extract(text, '[0-9.]+')}, lambda x: regexp_full_match(x, "
-                f"'[0-9]{{1,3}}(\\.[0-9]{{1,3}}){{3}}') AND list_bool_and(list_transform(string_split(x, '.'), "
-                f"lambda o: TRY_CAST(o AS INTEGER) <= 255)))")
+        octets = d.transform(d.split("x", "'.'"), "o", f"{d.try_cast('o', 'int32')} <= 255")
+        return kept("[0-9.]+", f"{d.regex_full_match('x', sql_string(IPV4))} AND {d.list_all(octets)}")
     if kind == "ipv6":
-        parts = "string_split(x, '::')"
-        groups = (f"flatten(list_transform({parts}, lambda p: CASE WHEN p = '' THEN []::VARCHAR[] "
-                  f"ELSE string_split(p, ':') END))")
-        return (f"list_filter({_extract(text, '[0-9A-Fa-f:]+')}, lambda x: len({parts}) <= 2 "
-                f"AND list_bool_and(list_transform({groups}, lambda g: regexp_full_match(g, '[0-9A-Fa-f]{{1,4}}'))) "
-                f"AND CASE WHEN len({parts}) = 1 THEN len({groups}) = 8 ELSE len({groups}) BETWEEN 2 AND 7 END "
-                f"AND list_bool_or(list_transform({groups}, lambda g: length(g) >= 3)))")
+        parts = d.split("x", "'::'")
+        groups = d.flatten(d.transform(parts, "p", f"CASE WHEN p = '' THEN {d.empty_list('text')} "
+                                                   f"ELSE {d.split('p', sql_string(':'))} END"))
+        hexes = d.transform(groups, "g", d.regex_full_match("g", sql_string(IPV6_GROUP)))
+        long_group = d.transform(groups, "g", f"{d.char_length('g')} >= 3")
+        return kept("[0-9A-Fa-f:]+", f"{d.list_length(parts)} <= 2 AND {d.list_all(hexes)} "
+                                     f"AND CASE WHEN {d.list_length(parts)} = 1 THEN {d.list_length(groups)} = 8 "
+                                     f"ELSE {d.list_length(groups)} BETWEEN 2 AND 7 END AND {d.list_any(long_group)}")
     raise ValueError(f"unknown kind {kind!r}")
 
 
@@ -88,17 +97,18 @@ CANDIDATES = {"email": "@", "prc_mobile": "1[3-9][0-9]{9}", "prc_resident_id": "
               "bank_card": "[0-9]{16}", "ipv4": r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]", "ipv6": "[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:"}
 
 
-def masked(kind: str, detection: str) -> str:
-    """SQL masking one detection (the VARCHAR expression ``detection``)."""
+def masked(dialect: Dialect, kind: str, detection: str) -> str:
+    """SQL masking one detection (the text expression ``detection``)."""
+    d = dialect
     if kind == "email":  # the first character of the local part, and the domain
-        return f"regexp_replace({detection}, '^(.)[^@]*@', '\\1***@')"
+        return d.regex_replace_first(detection, "'^(.)[^@]*@'", sql_string("\\1***@"))
     if kind in ("ipv4", "ipv6"):  # the first group, and the separators
         separator = "'.'" if kind == "ipv4" else "':'"
-        first = f"string_split({detection}, {separator})[1]"
-        return (f"{first} || {separator} || regexp_replace(substr({detection}, length({first}) + 2), "
-                f"'[0-9A-Fa-f]', '*', 'g')")
+        first = d.list_element(d.split(detection, separator), "1")
+        rest = d.substring(detection, f"{d.char_length(first)} + 2")
+        return f"{first} || {separator} || {d.regex_replace(rest, sql_string('[0-9A-Fa-f]'), sql_string('*'))}"
     start, end = {"prc_mobile": (3, 4), "prc_resident_id": (6, 4), "bank_card": (4, 4)}[kind]
-    return (f"left({detection}, {start}) || repeat('*', length({detection}) - {start + end}) || "
+    return (f"left({detection}, {start}) || repeat('*', {d.char_length(detection)} - {start + end}) || "
             f"right({detection}, {end})")
 
 
@@ -123,19 +133,19 @@ class ExpectColumnValuesToNotContainPersonalInformation(TextMap):
     Kwargs = PersonalKwargs
 
     def check(self) -> None:
-        column_type = self.column_type(self.kw.column)
-        if not (is_string(column_type) or is_numeric(column_type)):
-            raise SuiteError(f"column {self.kw.column!r} is {column_type}, neither text nor a number",
-                             location="kwargs.column")
-        self.numeric = is_numeric(column_type)
-        self.text = f"CAST({self.col} AS VARCHAR)" if self.numeric else self.col
+        logical = self.logical(self.kw.column)
+        if not (logical.is_string or logical.is_numeric):
+            raise SuiteError(f"column {self.kw.column!r} is {self.column_type(self.kw.column)}, neither text nor "
+                             "a number", location="kwargs.column")
+        self.numeric = logical.is_numeric
+        self.text = self.dialect.cast(self.col, "text") if self.numeric else self.col
 
     def kinds(self) -> list[str]:
         return list(dict.fromkeys(self.kw.kinds))
 
     def found(self, kinds: list[str]) -> str:
         """SQL: the value holds a detection of one of ``kinds``."""
-        found = " OR ".join(f"len({detections(k, self.text)}) > 0" for k in kinds)
+        found = " OR ".join(f"{self.dialect.list_length(detections(self.dialect, k, self.text))} > 0" for k in kinds)
         return f"CASE WHEN abs({self.col}) < {DIGITS_10} THEN false ELSE ({found}) END" if self.numeric else f"({found})"
 
     def expected(self) -> Condition:
@@ -159,13 +169,13 @@ class ExpectColumnValuesToNotContainPersonalInformation(TextMap):
             return [self.m_unexpected, *self.m_kinds.values()]
         return []
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         if self.numeric and values.get(self.m_long) == 0:  # no number has the digits of any kind
             values = {**values, self.m_unexpected: 0, **{m: 0 for m in self.m_kinds.values()}}
-        outcome = super().decide(values)
-        if outcome.exception is None:
-            outcome.result["details"] = {"rows_with": {k: int(values[m]) for k, m in self.m_kinds.items()
-                                                       if not isinstance(values[m], Exception)}}
+        outcome = super().conclude(values)
+        # A kind whose count failed is left out of the details (the result itself stands).
+        outcome.result["details"] = {"rows_with": {k: int(values[m]) for k, m in self.m_kinds.items()
+                                                   if not isinstance(values[m], MetricFailure)}}
         return outcome
 
     def screen(self) -> tuple[str, ...]:
@@ -173,9 +183,11 @@ class ExpectColumnValuesToNotContainPersonalInformation(TextMap):
 
     def value_sql(self) -> str:
         """Evidence: the masked detections of a row, never the row's text."""
-        lists = [f"list_transform(coalesce({detections(k, self.text)}, []), lambda d: {masked(k, 'd')})"
+        dialect = self.dialect
+        lists = [dialect.transform(f"coalesce({detections(dialect, k, self.text)}, {dialect.list_of()})", "d",
+                                   masked(dialect, k, "d"))
                  for k in self.kinds()]
-        return f"list_concat({', '.join(lists)})" if len(lists) > 1 else lists[0]
+        return dialect.list_concat(*lists) if len(lists) > 1 else lists[0]
 
 
 EXPECTATIONS = [ExpectColumnValuesToNotContainPersonalInformation]

@@ -13,14 +13,13 @@ ENTRY_POINT_GROUP = "dsbench.expectations"
 
 
 def _builtin() -> list[type[Expectation]]:
-    from dsbench.expectations import (column_aggregate, column_map, labels, metadata, multicolumn,
-                                      near_duplicates, personal, record, source, splits, table, text,
-                                      text_quality)
+    from dsbench.expectations import (castable, column_aggregate, column_map_text, column_map_values, freshness,
+                                      labels, metadata, multicolumn, near_duplicates, personal, record, references,
+                                      source, splits, table, text, text_quality)
 
-    return [*table.EXPECTATIONS, *column_map.EXPECTATIONS, *column_aggregate.EXPECTATIONS,
-            *multicolumn.EXPECTATIONS, *record.EXPECTATIONS, *metadata.EXPECTATIONS, *personal.EXPECTATIONS,
-            *text.EXPECTATIONS, *text_quality.EXPECTATIONS, *near_duplicates.EXPECTATIONS,
-            *labels.EXPECTATIONS, *splits.EXPECTATIONS, *source.EXPECTATIONS]
+    families = (table, column_map_values, column_map_text, column_aggregate, multicolumn, record, references,
+                castable, freshness, metadata, personal, text, text_quality, near_duplicates, labels, splits, source)
+    return [cls for family in families for cls in family.EXPECTATIONS]
 
 
 @functools.lru_cache(maxsize=1)

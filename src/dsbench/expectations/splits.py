@@ -17,12 +17,11 @@ from dsbench.engine.metrics import Condition, Metric, RowFrame, Scope
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import SuiteError
 from dsbench.data.dataset import Table
-from dsbench.expectations.base import Expectation, Outcome, failed_metric, jsonable
+from dsbench.expectations.base import Expectation, Outcome, jsonable
 from dsbench.expectations.labels import LISTED_CLASSES, LabelExpectation, LabelKwargs, gather, significant
 from dsbench.expectations.near_duplicates import (SAMPLE_PAIRS, NearDuplicateKwargs, documents, near_pairs,
                                                    text_rows_outcome)
 from dsbench.expectations.text import TextMap, normalized
-from dsbench.expectations.types import is_string
 
 
 def other_split(expectation: Expectation, text: bool) -> tuple[Table, str]:
@@ -33,7 +32,7 @@ def other_split(expectation: Expectation, text: bool) -> tuple[Table, str]:
     name = kw.other_column or kw.column
     if name not in other.columns:
         raise SuiteError(f"unknown column {name!r} in table {other.name!r}", location="kwargs.other_column")
-    if text and not is_string(other.columns[name]):
+    if text and not expectation.dialect.logical_type(other.columns[name]).is_string:
         raise SuiteError(f"column {name!r} of table {other.name!r} is not text", location="kwargs.other_column")
     return other, quote_ident(name)
 
@@ -64,14 +63,16 @@ class ExpectColumnValuesToNotOccurInOtherTable(TextMap):
     def leaks(self) -> tuple[str, tuple]:
         """Common table expressions ending in ``leaked`` (t, n): the normalised texts of this split
         that occur in the other split, as copies or (with ``near``) near duplicates."""
-        mine, mine_params = documents(self.table.view, self.col, self.scope.condition)
-        theirs, their_params = documents(self.other.view, self.other_col, None)
+        d = self.dialect
+        mine, mine_params = documents(d, self.table.view, self.col, self.scope.condition)
+        theirs, their_params = documents(d, self.other.view, self.other_col, None)
         docs = f"SELECT *, 0 AS side FROM ({mine}) UNION ALL SELECT *, 1 AS side FROM ({theirs})"
         if self.kw.near:
-            ctes, pair_params = near_pairs(docs, self.kw, across=True)
+            ctes, pair_params = near_pairs(d, docs, self.kw, across=True)
         else:  # copies only
-            ctes, pair_params = f"d AS MATERIALIZED ({docs}), p AS (SELECT NULL AS a, NULL AS b, 1.0 AS jaccard, " \
-                                "NULL AS a_n, NULL AS b_n, NULL AS a_shown, NULL AS b_shown WHERE false)", ()
+            ctes, pair_params = (f"{d.cte('d', docs, materialized=True)}, p AS (SELECT NULL AS a, NULL AS b, "
+                                 "1.0 AS jaccard, NULL AS a_n, NULL AS b_n, NULL AS a_shown, NULL AS b_shown "
+                                 "WHERE false)"), ()
         # A copy is a leak whatever MinHash's buckets do: copies are found by equality.
         sql = f"""{ctes},
             copied AS (SELECT x.t, x.n, x.shown, y.n AS other_n, y.shown AS other_shown
@@ -81,17 +82,21 @@ class ExpectColumnValuesToNotOccurInOtherTable(TextMap):
 
     def metrics(self) -> list[Metric]:
         leaks, params = self.leaks()
+        d = self.dialect
+        pair = d.struct([("a", "a"), ("b", "b"), ("jaccard", "round(jaccard, 6)"), ("a_rows", "a_rows"),
+                         ("b_rows", "b_rows")])
+        sample = d.list_slice(d.aggregate_list(pair, order_by="jaccard DESC, a, b"), "1", str(SAMPLE_PAIRS))
         sql = f"""
             WITH {leaks},
-            shown AS (SELECT shown AS a, other_shown AS b, 1.0::DOUBLE AS jaccard, n AS a_rows, other_n AS b_rows FROM copied
+            shown AS (SELECT shown AS a, other_shown AS b, {d.cast("1.0", "float64")} AS jaccard, n AS a_rows,
+                             other_n AS b_rows FROM copied
                       UNION ALL SELECT a_shown, b_shown, jaccard, a_n, b_n FROM p WHERE a <> b)
             SELECT (SELECT coalesce(sum(n), 0) FROM d WHERE side = 0),
                    (SELECT coalesce(sum(n), 0) FROM leaked),
                    (SELECT count(*) FROM leaked),
                    (SELECT count(*) FROM copied),
-                   (SELECT list({{'a': a, 'b': b, 'jaccard': round(jaccard, 6), 'a_rows': a_rows,
-                                 'b_rows': b_rows}} ORDER BY jaccard DESC, a, b)[1:{SAMPLE_PAIRS}] FROM shown),
-                   (SELECT list(t ORDER BY t) FROM leaked)"""
+                   (SELECT {sample} FROM shown),
+                   (SELECT {d.aggregate_list("t", order_by="t")} FROM leaked)"""
         self.m_rows = self.scope.aggregate("count(*)", label="row_count")
         self.m_leaks = Metric(self.table.view, sql, params, "rows",
                               label=f"leakage({self.kw.column} -> {self.kw.other_table_name})")
@@ -100,13 +105,15 @@ class ExpectColumnValuesToNotOccurInOtherTable(TextMap):
     def defect_flag(self, frame: RowFrame) -> Condition | None:
         """The rows whose text leaked (found by :meth:`decide`)."""
         considered = Condition(f"{self.col} IS NOT NULL") & self.scope.condition
-        return Condition(f"(({considered.sql}) IS TRUE) AND list_contains(?::VARCHAR[], {frame.shared(normalized(self.col))})",
+        text = frame.shared(normalized(self.dialect, self.col))
+        leaked = self.dialect.list_contains(self.dialect.list_parameter("text"), text)
+        return Condition(f"(({considered.sql}) IS TRUE) AND {leaked}",
                          considered.params + (getattr(self, "leaked_texts", []),))
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        failure = failed_metric(values, [self.m_rows, self.m_leaks])
-        if failure:
-            return Outcome(False, {}, 0, 0, failure.message)
+    def metrics_used(self) -> list[Metric]:
+        return [self.m_rows, self.m_leaks]
+
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         texts, unexpected, leaked, copied, sample, texts_leaked = values[self.m_leaks][0]
         self.leaked_texts = list(texts_leaked or [])  # for defect_flag
         outcome = text_rows_outcome(self.kw, int(values[self.m_rows]), int(texts), int(unexpected))
@@ -154,10 +161,10 @@ class ExpectColumnLabelDistributionToMatchOtherTable(LabelExpectation):
             label=f"class_counts({self.kw.other_table_name}.{self.kw.other_column or self.kw.column})")
         return mine + [self.m_other]
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        failure = failed_metric(values, [self.m_counts, self.m_other])
-        if failure:
-            return Outcome(False, {}, 0, 0, failure.message)
+    def metrics_used(self) -> list[Metric]:
+        return [self.m_counts, self.m_other]
+
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         mine, theirs = gather(values[self.m_counts], []), gather(values[self.m_other], [])
         n, m = mine.n, theirs.n
         keys = sorted(set(mine.keys) | set(theirs.keys))

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from pydantic import Field
 
 from dsbench.engine.metrics import Metric, Scope
-from dsbench.expectations.base import Expectation, Kwargs, Outcome, failed_metric
+from dsbench.expectations.base import Expectation, Kwargs, Outcome
 from dsbench.expectations.column_aggregate import within
 
 
@@ -47,10 +47,10 @@ class ExpectTableRowCountToBeBetween(Expectation):
     def required(self) -> int | None:
         return self.kw.min_value + int(self.kw.strict_min) if self.kw.min_value else None
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        failure = failed_metric(values, [self.m_rows])
-        if failure:
-            return Outcome(False, {}, 0, 0, failure.message)
+    def metrics_used(self) -> list[Metric]:
+        return [self.m_rows]
+
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         rows = int(values[self.m_rows])
         success, required = self.judge(rows), self.required()
         if required is None or required <= 0:
@@ -83,7 +83,7 @@ class ExpectTableColumnCountToBeBetween(Expectation):
     def judge(self, count: int) -> bool:
         return within(count, self.kw)
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         count = len(self.table.columns)
         return _one(self.judge(count), {"observed_value": count})
 
@@ -107,7 +107,7 @@ class ExpectTableColumnsToMatchSet(ExpectTableColumnCountToBeBetween):
     summary = "The columns are exactly column_set (or include it, with exact_match: false)."
     Kwargs = ColumnSetKwargs
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         observed = list(self.table.columns)
         expected = list(self.kw.column_set or [])
         unexpected = sorted(set(observed) - set(expected))
@@ -133,7 +133,7 @@ class ExpectTableColumnsToMatchOrderedList(ExpectTableColumnCountToBeBetween):
     summary = "The columns are exactly column_list, in that order."
     Kwargs = ColumnListKwargs
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         observed = list(self.table.columns)
         expected = list(self.kw.column_list)
         mismatched = [
@@ -158,7 +158,7 @@ class ExpectColumnToExist(ExpectTableColumnCountToBeBetween):
     summary = "The column exists (at column_index, when given)."
     Kwargs = ColumnExistKwargs
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         columns = list(self.table.columns)
         success = self.kw.column in columns
         if success and self.kw.column_index is not None:
@@ -186,10 +186,10 @@ class ExpectTableRowCountToEqualOtherTable(Expectation):
         self.m_other = Scope(self.other.view).aggregate("count(*)", label="row_count(other)")
         return [self.m_self, self.m_other]
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        failure = failed_metric(values, [self.m_self, self.m_other])
-        if failure:
-            return Outcome(False, {}, 0, 0, failure.message)
+    def metrics_used(self) -> list[Metric]:
+        return [self.m_self, self.m_other]
+
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         mine, theirs = int(values[self.m_self]), int(values[self.m_other])
         return _one(mine == theirs, {"observed_value": {"self": mine, "other": theirs}})
 

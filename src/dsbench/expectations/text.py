@@ -17,22 +17,22 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from dsbench.engine.dialect import Dialect
 from dsbench.engine.metrics import Condition, Metric, RowFrame
 from dsbench.engine.sql import sql_string
 from dsbench.errors import SuiteError
 from dsbench.expectations.column_map import (BetweenMapKwargs, ColumnMapExpectation, DuplicatedValues, MapKwargs,
                                              bounds_condition)
-from dsbench.expectations.types import is_string
 
 FULL_WIDTH = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
 HALF_WIDTH = "".join(chr(c) for c in range(0x21, 0x7F)) + " "
 
 
-def normalized(text: str) -> str:
-    """SQL normalising the VARCHAR expression ``text`` (see the module docstring)."""
+def normalized(dialect: Dialect, text: str) -> str:
+    """SQL normalising the text expression ``text`` (see the module docstring)."""
     folded = f"lower(translate({text}, {sql_string(FULL_WIDTH)}, {sql_string(HALF_WIDTH)}))"
-    spaced = f"regexp_replace({folded}, '[ \\t\\n\\r\\f\\v]+', ' ', 'g')"
-    return f"regexp_replace({spaced}, '^ | $', '', 'g')"
+    spaced = dialect.regex_replace(folded, "'[ \\t\\n\\r\\f\\v]+'", "' '")
+    return dialect.regex_replace(spaced, "'^ | $'", "''")
 
 
 CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
@@ -47,7 +47,7 @@ class TextMap(ColumnMapExpectation):
     value_only = True
 
     def check(self) -> None:
-        if not is_string(self.column_type(self.kw.column)):
+        if not self.logical(self.kw.column).is_string:
             raise SuiteError(f"column {self.kw.column!r} is {self.column_type(self.kw.column)}, not text",
                              location="kwargs.column")
 
@@ -58,7 +58,7 @@ class ExpectColumnValuesToNotBeBlank(TextMap):
     default_concern = "completeness.value"
 
     def expected(self) -> Condition:
-        return Condition(f"NOT regexp_full_match({self.col}, ?)", (BLANK,))
+        return Condition(f"NOT {self.dialect.regex_full_match(self.col, '?')}", (BLANK,))
 
 
 class TokenKwargs(BetweenMapKwargs):
@@ -75,13 +75,15 @@ class ExpectColumnValueTokenCountsToBeBetween(TextMap):
     def expected(self) -> Condition:
         # Each run of other characters becomes one letter, then white space goes: what is left is one
         # character per token (3x faster than listing the tokens with regexp_extract_all).
-        runs = f"regexp_replace({self.col}, {sql_string(f'[^{SPACE}{CJK}]+')}, 'a', 'g')"
-        return bounds_condition(f"length(regexp_replace({runs}, {sql_string(f'[{SPACE}]+')}, '', 'g'))", self.kw)
+        dialect = self.dialect
+        runs = dialect.regex_replace(self.col, sql_string(f"[^{SPACE}{CJK}]+"), "'a'")
+        return bounds_condition(dialect.char_length(dialect.regex_replace(runs, sql_string(f"[{SPACE}]+"), "''")),
+                                self.kw)
 
 
 class TextColumn(DuplicatedValues, TextMap):
     def key(self) -> tuple[str, str]:
-        return normalized(self.col), normalized(self.col)
+        return normalized(self.dialect, self.col), normalized(self.dialect, self.col)
 
 
 class ExpectColumnValuesToBeUniqueAfterNormalization(TextColumn):

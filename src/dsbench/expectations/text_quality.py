@@ -1,8 +1,9 @@
 """Text quality: mis-decoded text (mojibake), the script a text is written in, repeated content
 inside a text (after the Gopher rules), and the variety of a whole column's content (distinct-n).
 
-Everything is computed by DuckDB: regular expressions are RE2, lists use lambdas. User values
-(bounds, sizes) are bound parameters; the patterns below are dsbench's own constants.
+Everything is computed by the engine, in the dialect's vocabulary (regular expressions, lists and
+their lambdas). User values (bounds, sizes) are bound parameters; the patterns below are dsbench's
+own constants.
 
 White space, where texts are cut into character n-grams: every run of white space (ASCII white
 space and the Unicode separators, ideographic space U+3000 and no-break space included) becomes one
@@ -108,13 +109,13 @@ from typing import Any, ClassVar, Literal, Mapping
 
 from pydantic import Field, model_validator
 
+from dsbench.engine.dialect import Dialect
 from dsbench.engine.metrics import Condition, Metric
 from dsbench.engine.sql import sql_string
 from dsbench.errors import SuiteError
-from dsbench.expectations.base import Expectation, Outcome, failed_metric
+from dsbench.expectations.base import Expectation, Outcome
 from dsbench.expectations.column_map import ColumnKwargs, MapKwargs
 from dsbench.expectations.text import SPACE, TextMap
-from dsbench.expectations.types import is_string
 
 # --- white space and n-grams ---------------------------------------------------------------------
 
@@ -131,27 +132,31 @@ HAS_LINE_BREAK = r"[\r\n]"
 QUADRATIC_DISTINCT = 200
 
 
-def collapsed(text: str) -> str:
+def collapsed(dialect: Dialect, text: str) -> str:
     """SQL of ``text`` with runs of white space made one space and no space at either end."""
-    return (f"CASE WHEN regexp_matches({text}, {sql_string(IRREGULAR_SPACE)}) "
-            f"THEN trim(regexp_replace({text}, {sql_string(WHITE + '+')}, ' ', 'g')) ELSE {text} END")
+    return (f"CASE WHEN {dialect.regex_contains(text, sql_string(IRREGULAR_SPACE))} "
+            f"THEN trim({dialect.regex_replace(text, sql_string(WHITE + '+'), sql_string(' '))}) ELSE {text} END")
 
 
-def ngrams(text: str) -> str:
+def ngrams(dialect: Dialect, text: str) -> str:
     """SQL of the list of character n-grams of ``text``; two ``?``: n, n."""
-    return f"list_transform(range(1, length({text}) - ? + 2), lambda dsbench_i: substr({text}, dsbench_i, ?))"
+    starts = dialect.integer_range("1", f"{dialect.char_length(text)} - ? + 2")
+    return dialect.transform(starts, "dsbench_i", dialect.substring(text, "dsbench_i", "?"))
 
 
-def distinct_count(items: str) -> str:
+def distinct_count(dialect: Dialect, items: str) -> str:
     """SQL of the number of distinct elements of the list ``items`` (a lambda parameter)."""
-    first = f"list_transform({items}, lambda dsbench_x, dsbench_j: list_position({items}, dsbench_x) = dsbench_j)"
-    return (f"CASE WHEN len({items}) <= {QUADRATIC_DISTINCT} "
-            f"THEN len(list_filter({first}, lambda dsbench_b: dsbench_b)) ELSE list_unique({items}) END")
+    first = dialect.transform(items, ("dsbench_x", "dsbench_j"),
+                              f"{dialect.list_position(items, 'dsbench_x')} = dsbench_j")
+    firsts = dialect.list_length(dialect.filter(first, "dsbench_b", "dsbench_b"))
+    return (f"CASE WHEN {dialect.list_length(items)} <= {QUADRATIC_DISTINCT} "
+            f"THEN {firsts} ELSE {dialect.list_distinct_count(items)} END")
 
 
-def let(value: str, name: str, body: str) -> str:
-    """SQL evaluating ``value`` once and ``body`` with it as ``name`` (DuckDB has no LET)."""
-    return f"list_transform([{value}], lambda {name}: {body})[1]"
+def let(dialect: Dialect, value: str, name: str, body: str) -> str:
+    """SQL evaluating ``value`` once and ``body`` with it as ``name`` (SQL has no LET: a list of
+    one element, transformed)."""
+    return dialect.list_element(dialect.transform(dialect.list_of(value), name, body), "1")
 
 
 # --- mojibake ------------------------------------------------------------------------------------
@@ -209,7 +214,7 @@ class ExpectColumnValuesToNotContainMojibake(TextMap):
     default_concern = "understandability.encoding"
 
     def expected(self) -> Condition:
-        return Condition(f"NOT regexp_matches({self.col}, ?)", (MOJIBAKE_PATTERN,))
+        return Condition(f"NOT {self.dialect.regex_contains(self.col, '?')}", (MOJIBAKE_PATTERN,))
 
     def screen(self) -> tuple[str, ...]:
         return tuple(MOJIBAKE.values())
@@ -259,16 +264,18 @@ class ExpectColumnValuesToHaveScriptShareBetween(TextMap):
         return r"(?:\P{L}|[^" + SCRIPTS[self.kw.script] + "])+"
 
     def expected(self) -> Condition:
-        letters = f"length(regexp_replace({self.col}, {sql_string(LETTERLESS)}, '', 'g'))"
-        ours = f"length(regexp_replace({self.col}, {sql_string(self.script_letters())}, '', 'g'))"
-        share = "dsbench_n[2]::DOUBLE / dsbench_n[1]"
+        dialect = self.dialect
+        letters = dialect.char_length(dialect.regex_replace(self.col, sql_string(LETTERLESS), "''"))
+        ours = dialect.char_length(dialect.regex_replace(self.col, sql_string(self.script_letters()), "''"))
+        count = dialect.list_element("dsbench_n", "1")
+        share = f"{dialect.cast(dialect.list_element('dsbench_n', '2'), 'float64')} / {count}"
         if self.kw.min_value is not None and self.kw.max_value is not None:
             test, params = f"{share} BETWEEN ? AND ?", (self.kw.min_value, self.kw.max_value)
         elif self.kw.min_value is not None:
             test, params = f"{share} >= ?", (self.kw.min_value,)
         else:
             test, params = f"{share} <= ?", (self.kw.max_value,)
-        return Condition(let(f"[{letters}, {ours}]", "dsbench_n", f"dsbench_n[1] = 0 OR {test}"), params)
+        return Condition(let(dialect, dialect.list_of(letters, ours), "dsbench_n", f"{count} = 0 OR {test}"), params)
 
     def screen(self) -> tuple[str, ...]:
         """A share below min_value needs a letter of another script; one above max_value a letter
@@ -301,17 +308,17 @@ class ExpectColumnValuesToNotHaveRepeatedContent(TextMap):
     Kwargs = RepeatedContentKwargs
 
     def expected(self) -> Condition:
-        kw = self.kw
-        grams = let(ngrams("dsbench_c"), "dsbench_g",
-                    f"len(dsbench_g) < ? OR 1 - {distinct_count('dsbench_g')}::DOUBLE / len(dsbench_g) <= ?")
-        ngram_ok = let(collapsed(self.col), "dsbench_c", grams)
-        trimmed = f"regexp_replace(dsbench_l, {sql_string(f'^{WHITE}+|{WHITE}+$')}, '', 'g')"
-        lines = (f"list_filter(list_transform(string_split_regex({self.col}, {sql_string(LINE_BREAK)}), "
-                 f"lambda dsbench_l: {trimmed}), lambda dsbench_l: dsbench_l <> '')")
-        lines_ok = let(lines, "dsbench_k",
-                       f"len(dsbench_k) = 0 OR (len(dsbench_k) - {distinct_count('dsbench_k')})::DOUBLE "
-                       f"/ len(dsbench_k) <= ?")
-        sql = (f"({ngram_ok}) AND CASE WHEN regexp_matches({self.col}, {sql_string(HAS_LINE_BREAK)}) "
+        kw, dialect = self.kw, self.dialect
+        grams_n, lines_n = dialect.list_length("dsbench_g"), dialect.list_length("dsbench_k")
+        repeated = f"1 - {dialect.cast(distinct_count(dialect, 'dsbench_g'), 'float64')} / {grams_n}"
+        grams = let(dialect, ngrams(dialect, "dsbench_c"), "dsbench_g", f"{grams_n} < ? OR {repeated} <= ?")
+        ngram_ok = let(dialect, collapsed(dialect, self.col), "dsbench_c", grams)
+        trimmed = dialect.regex_replace("dsbench_l", sql_string(f"^{WHITE}+|{WHITE}+$"), "''")
+        pieces = dialect.transform(dialect.regex_split(self.col, sql_string(LINE_BREAK)), "dsbench_l", trimmed)
+        lines = dialect.filter(pieces, "dsbench_l", "dsbench_l <> ''")
+        again = dialect.cast(f"({lines_n} - {distinct_count(dialect, 'dsbench_k')})", "float64")
+        lines_ok = let(dialect, lines, "dsbench_k", f"{lines_n} = 0 OR {again} / {lines_n} <= ?")
+        sql = (f"({ngram_ok}) AND CASE WHEN {dialect.regex_contains(self.col, sql_string(HAS_LINE_BREAK))} "
                f"THEN {lines_ok} ELSE true END")
         return Condition(sql, (kw.ngram, kw.ngram, kw.min_ngrams, kw.max_repeated_ngram_ratio,
                                kw.max_repeated_line_ratio))
@@ -339,7 +346,7 @@ class ExpectColumnDistinctNgramRatioToBeAtLeast(Expectation):
 
     def bind(self) -> None:
         self.col = self.column(self.kw.column)
-        if not is_string(self.column_type(self.kw.column)):
+        if not self.logical(self.kw.column).is_string:
             raise SuiteError(f"column {self.kw.column!r} is {self.column_type(self.kw.column)}, not text",
                              location="kwargs.column")
 
@@ -347,18 +354,19 @@ class ExpectColumnDistinctNgramRatioToBeAtLeast(Expectation):
         # Each distinct text is cut once and its n-grams weighted by its rows: on a column of
         # repeated texts, many times faster; on one of distinct texts, a tenth slower.
         clause, params = self.scope.where_clause(Condition(f"{self.col} IS NOT NULL"))
+        dialect = self.dialect
         texts = f"SELECT {self.col} AS dsbench_t, count(*) AS dsbench_n FROM {self.table.view}{clause} GROUP BY 1"
-        grams = (f"SELECT unnest({ngrams('dsbench_c')}) AS dsbench_g, dsbench_n FROM "
-                 f"(SELECT {collapsed('dsbench_t')} AS dsbench_c, dsbench_n FROM ({texts}))")
+        grams = (f"SELECT {dialect.unnest(ngrams(dialect, 'dsbench_c'))} AS dsbench_g, dsbench_n FROM "
+                 f"(SELECT {collapsed(dialect, 'dsbench_t')} AS dsbench_c, dsbench_n FROM ({texts}))")
         sql = f"SELECT count(DISTINCT dsbench_g), coalesce(sum(dsbench_n), 0) FROM ({grams})"
         self.m_counts = Metric(self.table.view, sql, (self.kw.ngram, self.kw.ngram, *params), "rows",
                                label=f"distinct_ngrams({self.kw.column}, {self.kw.ngram})")
         return [self.m_counts]
 
-    def decide(self, values: Mapping[Metric, Any]) -> Outcome:
-        failure = failed_metric(values, [self.m_counts])
-        if failure:
-            return Outcome(False, {}, 0, 0, failure.message)
+    def metrics_used(self) -> list[Metric]:
+        return [self.m_counts]
+
+    def conclude(self, values: Mapping[Metric, Any]) -> Outcome:
         distinct, total = (int(v) for v in values[self.m_counts][0])
         details = {"distinct_ngrams": distinct, "ngrams": total, "ngram": self.kw.ngram}
         if total == 0:

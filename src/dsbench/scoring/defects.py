@@ -24,14 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dsbench.engine.metrics import Condition, Metric, RowFrame, Scope
-from dsbench.engine.metrics import MetricFailure
+from dsbench.engine.dialect import Dialect
+from dsbench.engine.metrics import Condition, Metric, MetricFailure, RowFrame, Scope
 from dsbench.engine.runner import compute
 from dsbench.engine.sql import quote_ident
-from dsbench.expectations.types import is_string
+from dsbench.expectations.row_queries import frame_of
 from dsbench.suites.from_manifest import declared_fields
-
-ROW_NUMBER = "dsbench_row_number"
 
 
 @dataclass(frozen=True)
@@ -44,33 +42,29 @@ class Flagged:
     rows: int  # rows it flags
 
 
-def _unused(names: Any, stem: str) -> str:
-    """A name no column starts with (shared expressions are named after it)."""
-    while any(name.startswith(stem) for name in names):
-        stem += "_"
-    return stem
-
-
-def _signature_metric(table: Any, flags: list[Condition], judged: list[str], frame: RowFrame) -> Metric:
+def _signature_metric(dialect: Dialect, table: Any, flags: list[Condition], judged: list[str],
+                      frame: RowFrame) -> Metric:
     """The grouped query of one table: the distinct flags (f0, f1, …), the rows of each signature
     and the present values of the judged columns among them."""
     selects = [f"coalesce(({flag.sql}), false) AS f{i}" for i, flag in enumerate(flags)]
     params = [p for flag in flags for p in flag.params]
     extra = [f"{sql} AS {name}" for sql, name in frame.expressions.items()]
     if any(frame.row in flag.sql for flag in flags):  # some flag breaks ties by row number
-        extra.append(f"row_number() OVER () AS {frame.row}")
+        extra.append(f"{dialect.row_number()} AS {frame.row}")
     source = f"(SELECT *, {', '.join(extra)} FROM {table.view}) AS {table.view}" if extra else table.view
-    names = ", ".join(f"f{i}" for i in range(len(flags)))
-    present = "".join(f", count({quote_ident(c)})" for c in judged)
+    names = [f"f{i}" for i in range(len(flags))]
+    present = [f"count({quote_ident(c)})" for c in judged]
     inner = ", ".join(selects + [quote_ident(c) for c in judged])
-    sql = (f"SELECT {names}, count(*){present} FROM (SELECT {inner} FROM {source}) "
-           f"WHERE {' OR '.join(f'f{i}' for i in range(len(flags)))} GROUP BY ALL ORDER BY ALL")
+    sql = (f"SELECT {', '.join([*names, 'count(*)', *present])} FROM (SELECT {inner} FROM {source}) "
+           f"WHERE {' OR '.join(names)} {dialect.group_by_all(names)} "
+           f"{dialect.order_by_all([*names, 'count(*)', *present])}")
     return Metric(table.view, sql, tuple(params), "rows", label=f"defect_signatures({table.name})")
 
 
 def table_elements(dataset: Any, flagged: list[Flagged], timeout: float | None = None) -> dict[str, dict]:
     """The elements of every table of ``dataset`` and the signatures of ``flagged`` rows (see the
     module docstring), as JSON-ready dicts keyed by table name."""
+    dialect = dataset.dialect
     counts: dict[str, tuple[Metric, dict[str, Metric]]] = {}
     for name, table in dataset.tables.items():
         scope = Scope(table.view)
@@ -80,7 +74,7 @@ def table_elements(dataset: Any, flagged: list[Flagged], timeout: float | None =
     atoms: dict[str, list[Flagged]] = {}
     for name, table in dataset.tables.items():
         mine = sorted((f for f in flagged if f.table == name and f.rows > 0), key=lambda f: f.id)
-        frame = RowFrame(_unused(table.columns, ROW_NUMBER), [quote_ident(c) for c in table.columns])
+        frame = frame_of(table)
         built = [(f, f.expectation.defect_flag(frame)) for f in mine]
         atoms[name] = [f for f, flag in built if flag is not None]
         if not atoms[name]:
@@ -89,7 +83,7 @@ def table_elements(dataset: Any, flagged: list[Flagged], timeout: float | None =
         column_of = [distinct.setdefault(flag, len(distinct)) for _, flag in built if flag is not None]
         judged = sorted({c for f in atoms[name] for c in (f.expectation.defect_columns() or table.columns)
                          if c in table.columns}, key=list(table.columns).index)
-        queries[name] = (_signature_metric(table, list(distinct), judged, frame), column_of, judged)
+        queries[name] = (_signature_metric(dialect, table, list(distinct), judged, frame), column_of, judged)
     wanted = [m for rows, present in counts.values() for m in (rows, *present.values())]
     wanted += [query for query, _, _ in queries.values()]
     values = compute(dataset.session, wanted, dataset.metric_values, timeout=timeout)[0]
@@ -100,7 +94,7 @@ def table_elements(dataset: Any, flagged: list[Flagged], timeout: float | None =
         entry: dict[str, Any] = {
             "rows": _number(values[rows_metric]),
             "present": {c: _number(values[m]) for c, m in present.items()},
-            "text": [c for c, t in table.columns.items() if is_string(t)],
+            "text": [c for c, t in table.columns.items() if dialect.logical_type(t).is_string],
             "absent": [c for c in declared_fields(dataset, name) if c not in table.columns],
             "atoms": [f.id for f in atoms.get(name, [])],
             "groups": [],

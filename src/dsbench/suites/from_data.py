@@ -48,8 +48,8 @@ import math
 import re
 from typing import Any
 
-from dsbench.expectations.base import ExpectationConfig
-from dsbench.expectations.types import base_type, is_integer, is_numeric, is_string
+from dsbench.engine.types import LogicalType
+from dsbench.expectations.base import Context, ExpectationConfig
 from dsbench.suites.profile import CASTS, ColumnProfile, TableProfile, profile_table, shape_regex
 from dsbench.suites.model import Suite
 
@@ -110,16 +110,16 @@ def dominant_type(column: ColumnProfile) -> tuple[str, float] | None:
     return None
 
 
-def type_check(base: str, name: str, loaded: Any) -> ExpectationConfig | None:
+def type_check(base: str, name: str, loaded: Any, dialect: Any) -> ExpectationConfig | None:
     """The type check of a column the reader read as text although its values were meant to have
     a type: a CSV column in which some value did not fit the type the sniffer inferred or the user
     or manifest gave (castable to that type, whatever the share), or a JSON column of mixed JSON
-    types (one JSON type)."""
+    types (one JSON type). ``dialect`` reads the engine's name of the meant type."""
     if name in loaded.source_types:
         return _config("expect_column_values_to_have_one_json_type", {"column": name, "mostly": 1.0},
                        "consistency.type", f"{base}.json_type", {"profile": {"json_types": loaded.source_types[name]["types"]}})
     meant = loaded.read_as_text.get(name)
-    target = own_type(meant) if meant else None
+    target = own_type(dialect.logical_type(meant)) if meant else None
     if target is None:
         return None
     return _config("expect_column_values_to_be_castable", {"column": name, "type": target, "mostly": 1.0},
@@ -132,27 +132,28 @@ def _round(value: float) -> float:
 
 
 # The castable type every value of a typed column has (the type check of a column that is not text).
-OWN_TYPES = (("integer", is_integer), ("number", is_numeric), ("boolean", lambda t: base_type(t) == "BOOLEAN"),
-             ("date", lambda t: base_type(t) == "DATE"), ("datetime", lambda t: base_type(t).startswith("TIMESTAMP")),
-             ("time", lambda t: base_type(t) == "TIME"))
+OWN_TYPES = (("integer", lambda t: t.is_integer), ("number", lambda t: t.is_numeric),
+             ("boolean", lambda t: t.family == "boolean"), ("date", lambda t: t.family == "date"),
+             ("datetime", lambda t: t.family == "timestamp"),
+             ("time", lambda t: t.family == "time" and not t.time_zone))
 
 
-def own_type(column_type: str) -> str | None:
-    return next((name for name, test in OWN_TYPES if test(column_type)), None)
+def own_type(logical: LogicalType) -> str | None:
+    return next((name for name, test in OWN_TYPES if test(logical)), None)
 
 
-def screens(column_type: str) -> list[tuple[str, str, str, dict[str, Any]]]:
+def screens(logical: LogicalType) -> list[tuple[str, str, str, dict[str, Any]]]:
     """The screens of a column of this type: every screen of a text column, personal information
     in a number."""
-    if is_string(column_type):
+    if logical.is_string:
         return TEXT_SCREENS
-    return PERSONAL_SCREENS if is_numeric(column_type) else []
+    return PERSONAL_SCREENS if logical.is_numeric else []
 
 
-def screen_expectations(role: str, column: str, column_type: str) -> list[ExpectationConfig]:
+def screen_expectations(role: str, column: str, logical: LogicalType) -> list[ExpectationConfig]:
     """The screens of a column (they need no profile)."""
     return [_config(type_, {"column": column, **kwargs, "mostly": 1.0}, concern, f"data.{role}.{column}.{suffix}")
-            for suffix, concern, type_, kwargs in screens(column_type)]
+            for suffix, concern, type_, kwargs in screens(logical)]
 
 
 def name_words(name: str) -> list[str]:
@@ -206,24 +207,24 @@ def outlier_fences(column: ColumnProfile) -> tuple[float | None, float | None, d
 
 def column_expectations(role: str, column: ColumnProfile, quartile_sample_rows: int | None = None,
                         keys: set[str] = frozenset(), skipped: list[dict[str, str]] | None = None,
-                        loaded: Any = None) -> list[ExpectationConfig]:
+                        loaded: Any = None, dialect: Any = None) -> list[ExpectationConfig]:
     """``quartile_sample_rows``: the quartiles are estimates from this many sampled rows (None:
     exact); ``keys``: the table's declared keys; columns not screened for outliers are added to
     ``skipped`` with the reason; ``loaded``: the loaded table, whose reader may have read a
-    column as text (see :func:`type_check`)."""
+    column as text (see :func:`type_check`), on an engine of ``dialect``."""
     base = f"data.{role}.{column.name}"
     configs = [_config("expect_column_values_to_not_be_null", {"column": column.name, "mostly": 1.0},
                        "completeness.item", f"{base}.not_null")]
     if column.non_null == 0:
         return configs
-    configs += screen_expectations(role, column.name, column.type)
-    typed = own_type(column.type)
+    configs += screen_expectations(role, column.name, column.logical)
+    typed = own_type(column.logical)
     if typed is not None:
         configs.append(_config("expect_column_values_to_be_castable",
                                {"column": column.name, "type": typed, "mostly": 1.0},
                                "consistency.type", f"{base}.castable", {"profile": {"column_type": column.type}}))
     if column.is_text:
-        found = None if loaded is None else type_check(base, column.name, loaded)
+        found = None if loaded is None else type_check(base, column.name, loaded, dialect)
         if found is not None:
             configs.append(found)
         elif (found := dominant_type(column)) is not None:
@@ -257,16 +258,17 @@ def column_expectations(role: str, column: ColumnProfile, quartile_sample_rows: 
 
 
 def suite_from_profile(profile: TableProfile, role: str | None = None, keys: set[str] = frozenset(),
-                       absent: list[str] = (), loaded: Any = None) -> Suite:
+                       absent: list[str] = (), loaded: Any = None, dialect: Any = None) -> Suite:
     """The data suite of a profiled table. ``role``: the name in ids (default: the table's);
     ``keys``: the table's declared keys (no outlier checks); ``absent``: fields the manifest
-    declares and the data lacks; ``loaded``: the loaded table (how its reader read it)."""
+    declares and the data lacks; ``loaded``: the loaded table (how its reader read it) and
+    ``dialect`` its engine's."""
     table, role = profile.table, role or profile.table
     expectations: list[ExpectationConfig] = []
     skipped: list[dict[str, str]] = []
     sample = None if profile.quartiles_exact else profile.quartile_sample_rows
     for column in profile.columns:
-        expectations += column_expectations(role, column, sample, keys, skipped, loaded)
+        expectations += column_expectations(role, column, sample, keys, skipped, loaded, dialect)
     for name in absent:
         expectations.append(_config("expect_column_to_exist", {"column": name}, "completeness.item",
                                     f"data.{role}.{name}.exists"))
@@ -309,7 +311,7 @@ def data_suite(dataset: Any, table_name: str | None = None) -> Suite:
         profile = profile_table(dataset, table.name, also=screen_metrics(dataset, table.name))
         absent = [name for name in declared_fields(dataset, table.name) if name not in table.columns]
         return suite_from_profile(profile, table_role(dataset, table.name), declared_keys(dataset, table.name),
-                                  absent, table)
+                                  absent, table, dataset.dialect)
     with load_dataset(dataset) as loaded:
         return data_suite(loaded, table_name)
 
@@ -317,12 +319,14 @@ def data_suite(dataset: Any, table_name: str | None = None) -> Suite:
 def screen_metrics(dataset: Any, table_name: str | None = None) -> list:
     """The metrics of the table's screens: they need no profile, so the profile's scan computes
     them too (the screened values are read once)."""
-    from dsbench.validation.runner import bind
+    from dsbench.expectations.registry import get_expectation_type
 
-    table = dataset.table(table_name)
+    table, dialect = dataset.table(table_name), dataset.dialect
     configs = [config for name, column_type in table.columns.items()
-               for config in screen_expectations(table.name, name, column_type)]
-    if not configs:
-        return []
-    suite = Suite(name="screens", version="1", table=table.name, expectations=configs)
-    return [metric for _, expectation in bind(suite, dataset) for metric in expectation.metrics()]
+               for config in screen_expectations(table.name, name, dialect.logical_type(column_type))]
+    context = Context(table, dataset.tables, dataset.manifest, dialect=dialect)
+    metrics = []
+    for config in configs:
+        cls = get_expectation_type(config.type)
+        metrics += cls(cls.Kwargs.model_validate(config.kwargs), context).metrics()
+    return metrics

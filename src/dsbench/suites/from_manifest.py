@@ -27,54 +27,12 @@ One suite per table of the manifest (``generated-manifest-<table>``), from its T
 | field ``type`` (and date/time ``format``) | ``expect_column_values_to_be_castable`` | consistency.type |
 | ``dsbench:maxAge`` on a field + package ``dsbench:asOf`` | ``expect_column_values_to_be_recent`` | timeliness.currency |
 
-and one documentation suite (``generated-manifest-documentation``) with one
-``expect_manifest_fields_to_be_present`` per checklist: A = aspects documented, B = aspects listed.
-Each aspect is one item whose alternatives (``a|b``) are a manifest key or path, dsbench extension
-keys (``dsbench:…``), the Croissant RAI 1.0 properties a Croissant ``metadata.json`` carries
-(``rai:…``, kept under those names by :mod:`dsbench.data.croissant`; a ``datapackage.json`` or
-``dsbench.yaml`` may use them too), and fields of the TC609-5-2025-02 record format that every
-record of a table carries (``record:…``, evidence from the data, so a dataset without a manifest
-can still document them); any one of them documents the aspect:
-
-| checklist (concern) | aspect | alternatives |
-|---|---|---|
-| 0101 ``basic`` | scale | ``resources.bytes``, ``resources.size``, ``dsbench:scale`` |
-| | format specification | ``resources.format``, ``resources.mediatype`` |
-| | file structure | ``resources.schema.fields.name`` (every resource lists its fields), ``dsbench:structure`` |
-| | access channel | ``homepage``, ``dsbench:access`` |
-| | support contact | ``contributors``, ``maintainers`` |
-| 0102 ``content`` | modality | ``dsbench:modality``, ``record:data_content.media_type`` |
-| | distribution | ``dsbench:contentDistribution`` |
-| | label statistics | ``dsbench:labelStatistics`` |
-| | samples | ``dsbench:sample`` |
-| | limitations | ``dsbench:limitations``, ``rai:dataLimitations``, ``rai:dataBiases``, ``rai:personalSensitiveInformation``, ``rai:dataSocialImpact`` |
-| 0103 ``process`` | sources | ``sources``, ``resources.sources``, ``record:source``, ``record:source_details`` |
-| | collection method | ``dsbench:collection``, ``rai:dataCollection``, ``rai:dataCollectionType``, ``rai:dataCollectionRawData``, ``rai:dataCollectionTimeframe``, ``rai:dataCollectionMissingData`` |
-| | processing | ``dsbench:processing``, ``rai:dataPreprocessingProtocol``, ``rai:dataImputationProtocol``, ``rai:dataManipulationProtocol`` |
-| | annotation specification | ``dsbench:annotation``, ``rai:dataAnnotationProtocol``, ``rai:dataAnnotationPlatform``, ``rai:dataAnnotationAnalysis``, ``rai:annotationsPerItem``, ``rai:annotatorDemographics``, ``rai:machineAnnotationTools``, ``record:annotation.annotation_method``, ``record:annotation.annotator`` |
-| | version record | ``version``, ``rai:dataReleaseMaintenancePlan``, ``record:version``, ``record:last_modified_time`` |
-| 0104 ``application`` | licence | ``licenses``, ``resources.licenses``, ``record:license`` |
-| | target scenarios | ``dsbench:useCases``, ``rai:dataUseCases`` |
-| | evaluation method | ``dsbench:evaluation`` |
-| | benchmark results | ``dsbench:benchmarks`` |
-| | typical cases | ``dsbench:cases`` |
-| GB/T 36344 0103 ``metadata`` | | ``licenses`` or ``resources.licenses``; ``sources`` or ``resources.sources``; ``resources.schema.fields.type``; ``resources.schema.fields.description`` |
-| 0205 ``provenance`` (traceability.provenance) | origin | ``sources``, ``resources.sources``, ``record:source``, ``record:source_details``, ``record:original_time``, ``record:generated_data_indicator`` |
-| | makers | ``contributors``, ``maintainers`` |
-
-A ``resources.…`` alternative holds when every table of the package declares it (the publisher
-documented each resource instead of the package); resources that are not tables (images, remote
-files, geographic documents) are not evaluated and not counted here.
-
-The aspects of 0101-0104 are the ones TC609-5-2025-04 lists (five each); each of the twenty RAI 1.0
-properties backs one of them. A ``record:`` field holds when some table has it on every record
-(not null, not blank); ``result.details`` names the evidence of each aspect (the first alternative
-that holds) and the records counted.
+and one documentation suite (``generated-manifest-documentation``, :mod:`dsbench.suites.documentation`).
 
 Manifest values (bounds, enums, patterns) travel only as kwargs, which the engine binds as
 parameters. A constraint that cannot apply to the loaded column (a declared field that is not in
-the data, numeric bounds on a column that loaded as text, a pattern RE2 cannot run) is left out and
-listed in the suite's ``meta.skipped`` with the reason, instead of failing the whole suite.
+the data, numeric bounds on a column that loaded as text, a pattern the engine cannot run) is left
+out and listed in the suite's ``meta.skipped`` with the reason, instead of failing the whole suite.
 
 Declared constraints are requirements, so their expectations are ``severity: warning``; the
 documentation checklists are measurements (``info``). Ids are ``manifest.<table>.<column>.<check>``.
@@ -87,7 +45,7 @@ from typing import Any
 
 from dsbench.errors import SuiteError
 from dsbench.expectations.base import ExpectationConfig
-from dsbench.expectations.types import base_type, is_numeric, is_string, is_temporal
+from dsbench.suites.documentation import ASPECTS, CHECKLISTS, documentation_suite
 from dsbench.suites.model import Suite
 
 # The name of this generator recorded in each suite it makes (so in the digests of cards): a name,
@@ -95,7 +53,6 @@ from dsbench.suites.model import Suite
 GENERATOR = "dsbench.generate.from_manifest"
 
 CONSTRAINT_SEVERITY = "warning"
-DOCUMENTATION_SEVERITY = "info"
 
 # Checks of a field declared ``dsbench:role: text``: (id suffix, expectation type, concern).
 TEXT_CHECKS = [
@@ -112,73 +69,6 @@ SPLITS = ["train", "validation", "test"]
 # Table Schema types -> expect_column_values_to_be_castable types (others are not checked).
 FIELD_TYPES = {"integer": "integer", "number": "number", "boolean": "boolean", "date": "date",
                "datetime": "datetime", "time": "time", "string": "string", "year": "integer"}
-
-# The documentation aspects: one checklist item each, its alternatives in order of preference
-# (dsbench key or manifest path, then Croissant RAI properties, then TC609-5-2025-02 record fields);
-# the first that holds is reported as the evidence (see dsbench.expectations.metadata).
-ASPECTS: dict[str, str] = {
-    # 0101 basic information
-    "scale": "resources.bytes|resources.size|dsbench:scale",
-    "format specification": "resources.format|resources.mediatype",
-    "file structure": "resources.schema.fields.name|dsbench:structure",
-    "access channel": "homepage|dsbench:access",
-    "support contact": "contributors|maintainers",
-    # 0102 content characteristics
-    "modality": "dsbench:modality|record:data_content.media_type",
-    "distribution": "dsbench:contentDistribution",
-    "label statistics": "dsbench:labelStatistics",
-    "samples": "dsbench:sample",
-    "limitations": "dsbench:limitations|rai:dataLimitations|rai:dataBiases|rai:personalSensitiveInformation"
-                   "|rai:dataSocialImpact",
-    # 0103 construction process
-    "sources": "sources|resources.sources|record:source|record:source_details",
-    "collection method": "dsbench:collection|rai:dataCollection|rai:dataCollectionType"
-                         "|rai:dataCollectionRawData|rai:dataCollectionTimeframe|rai:dataCollectionMissingData",
-    "processing": "dsbench:processing|rai:dataPreprocessingProtocol|rai:dataImputationProtocol"
-                  "|rai:dataManipulationProtocol",
-    "annotation specification": "dsbench:annotation|rai:dataAnnotationProtocol|rai:dataAnnotationPlatform"
-                                "|rai:dataAnnotationAnalysis|rai:annotationsPerItem|rai:annotatorDemographics"
-                                "|rai:machineAnnotationTools|record:annotation.annotation_method"
-                                "|record:annotation.annotator",
-    "version record": "version|rai:dataReleaseMaintenancePlan|record:version|record:last_modified_time",
-    # 0104 application notes
-    "licence": "licenses|resources.licenses|record:license",
-    "target scenarios": "dsbench:useCases|rai:dataUseCases",
-    "evaluation method": "dsbench:evaluation",
-    "benchmark results": "dsbench:benchmarks",
-    "typical cases": "dsbench:cases",
-    # 0205 traceability: where each record comes from
-    "provenance": "sources|resources.sources|record:source|record:source_details|record:original_time"
-                  "|record:generated_data_indicator",
-}
-
-
-def _aspects(*names: str) -> list[str]:
-    return [ASPECTS[name] for name in names]
-
-
-# The documentation checklists: (id suffix, concern, items).
-CHECKLISTS: list[tuple[str, str, list[str]]] = [
-    # TC609-5-2025-04 0101: scale, format specification, file structure, access channel, support contact.
-    ("basic", "documentation.basic",
-     _aspects("scale", "format specification", "file structure", "access channel", "support contact")),
-    # 0102: modality, distribution, label statistics, samples, limitations.
-    ("content", "documentation.content",
-     _aspects("modality", "distribution", "label statistics", "samples", "limitations")),
-    # 0103: sources, collection method, processing, annotation specification, version record.
-    ("process", "documentation.process",
-     _aspects("sources", "collection method", "processing", "annotation specification", "version record")),
-    # 0104: licence, target scenarios, evaluation method, benchmark results, typical cases.
-    ("application", "documentation.application",
-     _aspects("licence", "target scenarios", "evaluation method", "benchmark results", "typical cases")),
-    # GB/T 36344 0103 metadata: licence and sources declared, every field typed and described.
-    ("metadata", "documentation.metadata",
-     ["licenses|resources.licenses", "sources|resources.sources", "resources.schema.fields.type",
-      "resources.schema.fields.description"]),
-    # TC609-5-2025-04 0205 traceability: where the data comes from and who made it.
-    ("provenance", "traceability.provenance", [ASPECTS["provenance"], "contributors|maintainers"]),
-]
-
 
 def _names(value: Any) -> list[str]:
     if isinstance(value, str):
@@ -205,13 +95,19 @@ def _number(value: Any) -> int | float | None:
 
 
 class _Builder:
-    """Collects one table's expectations and the constraints it had to leave out."""
+    """Collects one table's expectations and the constraints it had to leave out; ``dialect`` (the
+    dataset's) reads the columns' types and checks patterns and formats."""
 
-    def __init__(self, table: str, columns: dict[str, str]):
+    def __init__(self, table: str, columns: dict[str, str], dialect: Any):
         self.table = table
         self.columns = columns
+        self.dialect = dialect
         self.expectations: list[ExpectationConfig] = []
         self.skipped: list[dict[str, str]] = []
+
+    def logical(self, column: str) -> Any:
+        """The logical type of a column of the table (see dsbench.engine.types)."""
+        return self.dialect.logical_type(self.columns[column])
 
     def add(self, type_: str, kwargs: dict[str, Any], concern: str, id_: str) -> None:
         self.expectations.append(ExpectationConfig(type=type_, kwargs=kwargs, concern=concern, id=id_,
@@ -222,18 +118,18 @@ class _Builder:
 
     def values_for(self, column: str, values: list[Any], what: str) -> list[Any] | None:
         """Declared values as the loaded column can compare them, or None (skipped)."""
-        column_type = self.columns[column]
+        column_type, logical = self.columns[column], self.logical(column)
         converted = []
         for value in values:
             if value is None:
                 converted.append(value)
-            elif is_numeric(column_type):
+            elif logical.is_numeric:
                 number = _number(value)
                 if number is None:
                     self.skip(what, f"{value!r} is not a number but column {column!r} loaded as {column_type}")
                     return None
                 converted.append(number)
-            elif is_string(column_type):
+            elif logical.is_string:
                 if isinstance(value, bool) or not isinstance(value, (str, int, float)):
                     self.skip(what, f"{value!r} cannot be compared with text column {column!r}")
                     return None
@@ -253,7 +149,7 @@ def _field_format(field: dict[str, Any]) -> str | None:
 def _field_expectations(b: _Builder, field: dict[str, Any], key: list[str], as_of: Any) -> None:
     name = field["name"]
     base = f"manifest.{b.table}.{name}"
-    column_type = b.columns[name]
+    column_type, logical = b.columns[name], b.logical(name)
     constraints = field.get("constraints") if isinstance(field.get("constraints"), dict) else {}
 
     label = field.get("dsbench:role") == "label"
@@ -268,11 +164,9 @@ def _field_expectations(b: _Builder, field: dict[str, Any], key: list[str], as_o
     if target is not None:
         kwargs: dict[str, Any] = {"column": name, "type": target}
         fmt = _field_format(field)
-        if fmt is not None and target in ("date", "datetime", "time") and is_string(column_type):
-            from dsbench.expectations.record import check_strftime
-
+        if fmt is not None and target in ("date", "datetime", "time") and logical.is_string:
             try:
-                check_strftime(fmt, "format")
+                b.dialect.check_time_format(fmt, "format")
                 kwargs["format"] = fmt
             except SuiteError as error:
                 b.skip(f"{name}.format", error.problem)
@@ -285,11 +179,11 @@ def _field_expectations(b: _Builder, field: dict[str, Any], key: list[str], as_o
     if bounds:
         low = bounds.get("minimum", bounds.get("exclusiveMinimum"))
         high = bounds.get("maximum", bounds.get("exclusiveMaximum"))
-        if is_string(column_type) and target in ("integer", "number"):
+        if logical.is_string and target in ("integer", "number"):
             b.skip(f"{name}.range", f"column {name!r} loaded as {column_type}: numeric bounds cannot be "
                                     "compared (its type check counts the values that are not numbers)")
         else:
-            values = b.values_for(name, [low, high], f"{name}.range") if not is_temporal(column_type) \
+            values = b.values_for(name, [low, high], f"{name}.range") if not logical.is_temporal \
                 else [low, high]
             if values is not None:
                 kwargs = {"column": name, "min_value": values[0], "max_value": values[1]}
@@ -308,11 +202,9 @@ def _field_expectations(b: _Builder, field: dict[str, Any], key: list[str], as_o
 
     pattern = constraints.get("pattern")
     if isinstance(pattern, str):
-        from dsbench.backends.duckdb.checks import check_regex
-
         regex = f"^(?:{pattern})$"
         try:
-            check_regex(regex, "pattern")
+            b.dialect.check_regex(regex, "pattern")
         except SuiteError as error:
             b.skip(f"{name}.pattern", error.problem)
         else:
@@ -330,11 +222,10 @@ def _field_expectations(b: _Builder, field: dict[str, Any], key: list[str], as_o
 
     max_age = field.get("dsbench:maxAge")
     if max_age is not None:
-        kind = base_type(column_type)
         if as_of is None:
             b.skip(f"{name}.recent", "dsbench:maxAge needs the package's dsbench:asOf date (the wall "
                                      "clock is never used)")
-        elif not (kind == "DATE" or kind.startswith("TIMESTAMP") or is_string(column_type)):
+        elif logical.family not in ("date", "timestamp", "string"):
             b.skip(f"{name}.recent", f"column {name!r} loaded as {column_type}, not a date or timestamp")
         else:
             b.add("expect_column_values_to_be_recent",
@@ -342,10 +233,10 @@ def _field_expectations(b: _Builder, field: dict[str, Any], key: list[str], as_o
                   "timeliness.currency", f"{base}.recent")
 
 
-def _role(fields: list[dict[str, Any]], role: str, columns: dict[str, str]) -> list[dict[str, Any]]:
+def _role(b: _Builder, fields: list[dict[str, Any]], role: str) -> list[dict[str, Any]]:
     """The declared fields with ``dsbench:role: role`` that the data has (text roles: text columns)."""
-    return [f for f in fields if f.get("dsbench:role") == role and f["name"] in columns
-            and (role != "text" or is_string(columns[f["name"]]))]
+    return [f for f in fields if f.get("dsbench:role") == role and f["name"] in b.columns
+            and (role != "text" or b.logical(f["name"]).is_string)]
 
 
 def _declared_classes(b: _Builder, field: dict[str, Any]) -> list[Any] | None:
@@ -359,7 +250,7 @@ def _declared_classes(b: _Builder, field: dict[str, Any]) -> list[Any] | None:
 
 def _role_expectations(b: _Builder, fields: list[dict[str, Any]]) -> None:
     """Training-data checks of the fields whose role is declared: texts and labels."""
-    texts, labels = _role(fields, "text", b.columns), _role(fields, "label", b.columns)
+    texts, labels = _role(b, fields, "text"), _role(b, fields, "label")
     for field in texts:
         name, base = field["name"], f"manifest.{b.table}.{field['name']}"
         for suffix, type_, concern in TEXT_CHECKS:
@@ -399,12 +290,12 @@ def _split_expectations(b: _Builder, dataset: Any, resource: Any, fields: list[d
                and r.name in dataset.tables and r.name != resource.name]
     for other in earlier:
         columns = dataset.tables[other.name].columns
-        for field in _role(fields, "text", b.columns):
-            if field["name"] in columns and is_string(columns[field["name"]]):
+        for field in _role(b, fields, "text"):
+            if field["name"] in columns and b.dialect.logical_type(columns[field["name"]]).is_string:
                 b.add("expect_column_values_to_not_occur_in_other_table",
                       {"column": field["name"], "other_table_name": other.name}, "uniqueness.split",
                       f"manifest.{b.table}.{field['name']}.not_in.{other.name}")
-        for field in _role(fields, "label", b.columns):
+        for field in _role(b, fields, "label"):
             if field["name"] in columns:
                 b.add("expect_column_label_distribution_to_match_other_table",
                       {"column": field["name"], "other_table_name": other.name}, "consistency.split_labels",
@@ -415,7 +306,7 @@ def table_suite(dataset: Any, resource: Any, as_of: Any) -> Suite | None:
     table = dataset.tables.get(resource.name)
     if table is None:
         return None
-    b = _Builder(table.name, dict(table.columns))
+    b = _Builder(table.name, dict(table.columns), dataset.dialect)
     schema = resource.schema_
     fields = [f for f in schema.fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
     extra = schema.model_extra or {}
@@ -527,22 +418,6 @@ def declared_keys(dataset: Any, table: str) -> set[str]:
     return keys
 
 
-def documentation_suite(dataset: Any) -> Suite:
-    table = next(iter(dataset.tables), None)
-    expectations = [
-        ExpectationConfig(type="expect_manifest_fields_to_be_present", kwargs={"fields": items},
-                          concern=concern, id=f"manifest.documentation.{suffix}",
-                          severity=DOCUMENTATION_SEVERITY)
-        for suffix, concern, items in CHECKLISTS]
-    return Suite(name="generated-manifest-documentation", version="1", table=table,
-                 description="Documentation checklists on the dataset's manifest and its "
-                             "TC609-5-2025-02 record fields (TC609-5-2025-04 0101-0104 aspects, "
-                             "GB/T 36344 metadata elements, 0205 provenance).",
-                 expectations=expectations,
-                 meta={"generator": GENERATOR,
-                       "manifest": dataset.manifest is not None})
-
-
 def manifest_suites(dataset: Any) -> list[Suite]:
     """The generated manifest suites of ``dataset`` (a loaded :class:`~dsbench.data.Dataset`, or
     anything :func:`dsbench.load_dataset` reads): one per table of the manifest, in manifest order,
@@ -564,5 +439,8 @@ def manifest_suites(dataset: Any) -> list[Suite]:
             suite = table_suite(dataset, resource, as_of)
             if suite is not None:
                 suites.append(suite)
-    suites.append(documentation_suite(dataset))
+    suites.append(documentation_suite(dataset, GENERATOR))
     return suites
+
+
+__all__ = ["ASPECTS", "CHECKLISTS", "GENERATOR", "declared_fields", "declared_keys", "manifest_suites", "table_suite"]

@@ -1,13 +1,14 @@
 """Row-level evidence: the unexpected rows of a result, in file order, numbered from 1.
 
 Every expectation that can point at its unexpected rows states them as a condition over the rows
-(:meth:`~dsbench.expectations.base.Expectation.row_flag`). The rows are numbered by
-``row_number() OVER ()`` over the table: DuckDB runs a window with an empty OVER clause as a
-streaming operator that needs its input in order (``FIXED_ORDER``), so its pipeline reads the table
-in order — the insertion order of a table parsed once (CSV, JSON), the files' row groups in order
-for Parquet, the batches in order for Arrow and pandas objects — whatever the thread count. Then
-``ORDER BY`` the row number with a ``LIMIT`` makes the rows read the same on every run, and bounds
-them: never more than the limit (plus one, to know there were more) leave DuckDB.
+(:meth:`~dsbench.expectations.base.Expectation.row_flag`), queried by
+:mod:`dsbench.expectations.row_queries`. The rows are numbered by the dialect's ``row_number()``, in
+the order the engine reads the table. On DuckDB that is ``row_number() OVER ()``, which DuckDB runs
+as a streaming operator that needs its input in order (``FIXED_ORDER``), so its pipeline reads the
+table in order — the insertion order of a table parsed once (CSV, JSON), the files' row groups in
+order for Parquet, the batches in order for Arrow and pandas objects — whatever the thread count.
+Then ``ORDER BY`` the row number with a ``LIMIT`` makes the rows read the same on every run, and
+bounds them: never more than the limit (plus one, to know there were more) leave the engine.
 
 Two uses: COMPLETE and SUMMARY results (:mod:`dsbench.expectations.result_format`), and ``--failing-rows DIR``,
 which writes each failed expectation's rows — every column of the table plus the row number — as
@@ -22,69 +23,16 @@ import re
 import shutil
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
-from dsbench.engine.metrics import Condition, Metric, RowFrame
-from dsbench.engine.sql import quote_ident
+from dsbench.engine.metrics import Metric
 from dsbench.errors import DsbenchError, SuiteError
 from dsbench.expectations.result_format import MAX_UNEXPECTED_ROWS, ResultFormat, UnexpectedRows, effective
+from dsbench.expectations.row_queries import failing_rows_metric, flagged_rows, unexpected_rows_metric
 
-ROW_NUMBER = "dsbench_row_number"
 MAX_FAILING_ROWS = 10_000
-
-
-def row_name(columns: Iterable[str]) -> str:
-    """``dsbench_row_number``, lengthened until no column's name starts with it (so names built
-    on it, such as its shared expressions, never meet a column either)."""
-    stem, names = ROW_NUMBER, list(columns)
-    while any(name.startswith(stem) for name in names):
-        stem += "_"
-    return stem
-
-
-def frame_of(table: Any) -> RowFrame:
-    return RowFrame(row_name(table.columns), [quote_ident(c) for c in table.columns])
-
-
-def flagged_rows(expectation: Any) -> tuple[RowFrame, Condition, str] | None:
-    """(frame, flag, FROM clause) of the expectation's unexpected rows, or None when it cannot
-    point at them. The FROM clause is the table with the row number (and the flag's shared
-    expressions), named like the table so that the flag's references to it still hold."""
-    table = expectation.table
-    frame = frame_of(table)
-    try:
-        flag = expectation.row_flag(frame)
-    except NotImplementedError:
-        return None
-    if flag is None:
-        return None
-    extra = [f"{sql} AS {name}" for sql, name in frame.expressions.items()]
-    extra.append(f"row_number() OVER () AS {frame.row}")
-    source = f"(SELECT *, {', '.join(extra)} FROM {table.view}) AS {table.view}"
-    return frame, flag, source
-
-
-def _query(frame: RowFrame, flag: Condition, source: str, select: list[str], limit: int) -> tuple[str, tuple]:
-    hit = f"{frame.row}_hit"
-    names = [f"{frame.row}_v{i}" for i in range(len(select))]
-    inner = ", ".join([f"{frame.row}", *(f"{sql} AS {name}" for sql, name in zip(select, names)),
-                       f"coalesce(({flag.sql}), false) AS {hit}"])
-    sql = (f"SELECT {', '.join([frame.row, *names])} FROM (SELECT {inner} FROM {source}) "
-           f"WHERE {hit} ORDER BY {frame.row} LIMIT {int(limit) + 1}")
-    return sql, flag.params
-
-
-def unexpected_rows_metric(expectation: Any, index_columns: tuple[str, ...], limit: int) -> Metric | None:
-    """The first ``limit`` + 1 unexpected rows: (row number, reported value, index columns …)."""
-    found = flagged_rows(expectation)
-    value = getattr(expectation, "value_sql", None)
-    if found is None or value is None:
-        return None
-    frame, flag, source = found
-    sql, params = _query(frame, flag, source, [value(), *(quote_ident(c) for c in index_columns)], limit)
-    return Metric(expectation.table.view, sql, params, "rows", label=f"unexpected_rows({expectation.type})")
 
 
 def read_unexpected_rows(expectation: Any, found: list[tuple], index_columns: tuple[str, ...],
@@ -181,29 +129,6 @@ def collect_unexpected_rows(expectations: list[Any], outcomes: list[Any],
 
 
 # --- failing rows as Parquet ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ArrowRows:
-    """Fold a record batch reader into one Arrow table (the query bounds its rows)."""
-
-    def __call__(self, reader: Any) -> Any:
-        return reader.read_all()
-
-
-def failing_rows_metric(expectation: Any, limit: int) -> Metric | None:
-    """The first ``limit`` + 1 unexpected rows, every column of the table after the row number."""
-    found = flagged_rows(expectation)
-    if found is None:
-        return None
-    frame, flag, source = found
-    columns = [quote_ident(c) for c in expectation.table.columns]
-    sql, params = _query(frame, flag, source, columns, limit)
-    # Named back: the row number, then the table's own columns.
-    names = [f"{frame.row}_v{i}" for i in range(len(columns))]
-    renamed = ", ".join([frame.row, *(f"{n} AS {c}" for n, c in zip(names, columns))])
-    return Metric(expectation.table.view, f"SELECT {renamed} FROM ({sql})", params, "stream",
-                  reducer=ArrowRows(), label=f"failing_rows({expectation.type})")
-
 
 def collect_failing_rows(items: list[tuple[str, Any, Any]], writer: "FailingRowsWriter",
                          compute_one: Callable[[Metric], Any]) -> dict[int, dict[str, Any]]:

@@ -124,7 +124,7 @@ def bind(suite: Suite, dataset: Dataset, full_evidence: bool = False,
         table = dataset.table(suite.table)
     except DataError as error:  # the suite names no table, or one the dataset does not have
         raise SuiteError(error.problem, location="table") from None
-    context = Context(table, dataset.tables, dataset.manifest, full_evidence)
+    context = Context(table, dataset.tables, dataset.manifest, full_evidence, dialect=dataset.dialect)
     suite_format, resource = parse_result_format(suite.result_format), dataset.resource(table.name)
     check_index_columns(suite_format, table, "result_format")
     try:

@@ -17,10 +17,12 @@ from typing import Any
 from dsbench.render import _shared as s
 from dsbench.i18n import name, t
 from dsbench.render._shared import card_number
-# The font lookup (CJK_FONTS, find_cjk_font, system_cjk_fonts) was this module's before charts.py:
-# callers that found it here still do.
+# The chart helpers were this module's before charts.py: the font lookup (CJK_FONTS, find_cjk_font,
+# system_cjk_fonts) is still found here, and charts() looks cjk_font and _bars up here when it runs,
+# where callers (and tests) may replace them.
 from dsbench.render.charts import (CJK_FONTS, PALETTE, chart_settings, cjk_font, figure_svg,  # noqa: F401
-                                   find_cjk_font, score_bars, system_cjk_fonts)
+                                   find_cjk_font, system_cjk_fonts)
+from dsbench.render.charts import score_bars as _bars
 
 FILENAME = "card.html"
 MEDIA_TYPE = "text/html"
@@ -252,11 +254,11 @@ def charts(card: dict, lang: str) -> dict[str, Any] | None:
     indicator_colors = [colors[k] for k, d in enumerate(dimensions) for _ in d.get("indicators", [])]
     indicators = [i for d in dimensions for i in d.get("indicators", [])]
     with matplotlib.rc_context(settings):
-        dimension_figure = score_bars(Figure, dimension_labels, [d.get("score") for d in dimensions], colors,
-                                      [d.get("status", "") for d in dimensions], scale, lang, font is not None,
-                                      0.38, [s.dimension_score(card, d) for d in dimensions])
-        indicator_figure = score_bars(Figure, indicator_labels, [i.get("score") for i in indicators],
-                                      indicator_colors, [i.get("status", "") for i in indicators], scale, lang,
-                                      font is not None, 0.26, [s.indicator_score(card, i) for i in indicators])
+        dimension_figure = _bars(Figure, dimension_labels, [d.get("score") for d in dimensions], colors,
+                                 [d.get("status", "") for d in dimensions], scale, lang, font is not None, 0.38,
+                                 [s.dimension_score(card, d) for d in dimensions])
+        indicator_figure = _bars(Figure, indicator_labels, [i.get("score") for i in indicators],
+                                 indicator_colors, [i.get("status", "") for i in indicators], scale, lang,
+                                 font is not None, 0.26, [s.indicator_score(card, i) for i in indicators])
         return {"dimensions": Markup(figure_svg(dimension_figure, "chart-d", s.word("dimension_chart", lang))),
                 "indicators": Markup(figure_svg(indicator_figure, "chart-i", s.word("indicator_chart", lang)))}

@@ -1,6 +1,7 @@
-"""A table copied into DuckDB for defect injection (:mod:`dsbench.corpus.inject`): the copy (typed, or
-a CSV read again as text), the seeded choice of the cells to change, every change recorded, and the
-copy written back as Parquet, or as CSV in the source's own layout.
+"""A table copied into DuckDB and changed cell by cell, for defect injection (:mod:`dsbench.corpus.inject`).
+
+The copy (typed, or a CSV read again as text), the seeded choice of the cells to change, every
+change recorded, and the copy written back as Parquet, or as CSV in the source's own layout.
 
 The copy's columns are named c0, c1 … (so that no column of the data can shadow ``rowid``, which is
 the row's position in the file); each change is recorded in a changes table (kind, column, row, old,

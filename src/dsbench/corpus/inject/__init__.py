@@ -55,6 +55,7 @@ from typing import Any, Sequence
 from dsbench.corpus.inject.request import DEFECTS
 from dsbench.corpus.inject.truth import GROUND_TRUTH
 
+
 @dataclass(frozen=True)
 class Injection:
     """What :func:`inject` wrote: the output directory, and the count of each defect in total and
@@ -81,7 +82,7 @@ def inject(data: Any, output: str | Path, *, seed: int = 0, nulls: float | None 
     ``force``."""
     from dsbench.backends import load_dataset
     from dsbench.backends.duckdb.defect_copy import castable, versions
-    from dsbench.corpus.inject.output import build, destinations, replace, staging_directory
+    from dsbench.corpus.inject.output import build, destinations, move_into_place, staging_directory
     from dsbench.corpus.inject.plan import TablePlan
     from dsbench.corpus.inject.request import (check_not_inside, check_output, check_rates, check_seed,
                                                chosen_tables, column_names)
@@ -103,7 +104,7 @@ def inject(data: Any, output: str | Path, *, seed: int = 0, nulls: float | None 
         try:
             document = build(dataset, plans, paths, rates, seed, staging, data,
                              lambda plan: _duckdb_copy(dataset, plan, seed), versions())
-            replace(staging, output)
+            move_into_place(staging, output)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

@@ -1,6 +1,8 @@
-"""The output directory of an injection: where each table goes, the tables written (with defects, or
-copied as they are), the manifest, its companions and the ground truth, built in a hidden sibling
-directory and renamed into place, so that a failed run leaves nothing at the output path."""
+"""The output directory of an injection, built aside and renamed into place.
+
+Where each table goes, the tables written (with defects, or copied as they are), the manifest, its
+companions and the ground truth, built in a hidden sibling directory, so that a failed run leaves
+nothing at the output path."""
 
 from __future__ import annotations
 
@@ -85,7 +87,7 @@ def build(dataset: Any, plans: list[TablePlan], destinations: dict[str, Path], r
     }
     if dataset.manifest_path is not None:
         write_manifest(dataset, written, staging, {"ground_truth": GROUND_TRUTH, "seed": seed,
-                                                    "rates": {d: rates[d] for d in sorted(requested)}})
+                                                   "rates": {d: rates[d] for d in sorted(requested)}})
         for companion in sorted(root.iterdir()):
             if companion.is_file() and COMPANIONS.match(companion.name) and not (staging / companion.name).exists():
                 shutil.copyfile(companion, staging / companion.name)
@@ -154,7 +156,7 @@ def staging_directory(output: Path) -> Path:
         raise DsbenchError(f"cannot write output: {error.strerror or error}", source=str(output)) from None
 
 
-def replace(staging: Path, output: Path) -> None:
+def move_into_place(staging: Path, output: Path) -> None:
     """Move the finished directory into place; an existing output (checked empty, or --force) is
     moved aside first and removed only once the new one is in place."""
     from dsbench.files import _umask

@@ -1,6 +1,6 @@
-"""The leaderboard of a corpus: one row per dataset × standard, ranked within each standard (its
-CSV, Markdown and HTML renderings are :mod:`dsbench.render.leaderboard`'s).
+"""The leaderboard of a corpus: one row per dataset × standard, ranked within each standard.
 
+Its CSV, Markdown and HTML renderings are :mod:`dsbench.render.leaderboard`'s.
 Rows are read from the cards alone (and the one-line errors of pairs that have none). Within a
 standard, rows are sorted by score (highest first), then dataset name; equal scores share a rank
 (1, 2, 2, 4); pairs without a score — failed, or nothing applicable — come last, unranked.

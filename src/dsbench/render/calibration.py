@@ -1,5 +1,6 @@
-"""The calibration report in words: calibration.md, its validity section included, and the lines of
-the command's summary, read from the report's JSON document alone (the document is
+"""The calibration report in words: calibration.md (validity section included) and the summary lines.
+
+Both are read from the report's JSON document alone (the document is
 :mod:`dsbench.corpus.calibration`'s). Every number is formatted here: the same document gives the
 same bytes."""
 

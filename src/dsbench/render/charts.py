@@ -1,8 +1,8 @@
-"""dsbench's charts, drawn with matplotlib (imported on first use): the look they share, a CJK font
-for Chinese words, inline SVG for the pages, the score bars of a card and the PNG trend of a history.
+"""dsbench's matplotlib charts: their look, a CJK font, inline SVG, a card's score bars, a history's trend.
 
-The same numbers give the same bytes: the SVG ids are salted with a constant, glyphs are drawn as
-paths, and neither SVG nor PNG carries a date or the software's version.
+Matplotlib is imported on first use. The same numbers give the same bytes: the SVG ids are salted
+with a constant, glyphs are drawn as paths, and neither SVG nor PNG carries a date or the
+software's version.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""The leaderboard of a corpus as CSV, Markdown and one self-contained HTML page with charts, from
-its ranked rows (:func:`dsbench.corpus.leaderboard.leaderboard_rows`) and its standards.
+"""The leaderboard of a corpus rendered as CSV, Markdown and one self-contained HTML page with charts.
 
-Every value is formatted here, so the same rows give the same bytes. The charts (a histogram of
-scores and box plots of dimension scores, per standard) are inline SVG drawn by matplotlib when it
-is installed; the page says so in their place otherwise.
+The renderings read the ranked rows (:func:`dsbench.corpus.leaderboard.leaderboard_rows`) and the
+standards, nothing else. Every value is formatted here, so the same rows give the same bytes. The
+charts (a histogram of scores and box plots of dimension scores, per standard) are inline SVG
+drawn by matplotlib when it is installed; the page says so in their place otherwise.
 """
 
 from __future__ import annotations

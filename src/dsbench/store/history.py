@@ -1,6 +1,6 @@
-"""History: the latest run of a dataset checked against the band its earlier runs drew (the runs
-come from :mod:`dsbench.store.runs`).
+"""History: the latest run of a dataset checked against the band its earlier runs drew.
 
+The runs come from :mod:`dsbench.store.runs`.
 ::
 
     from dsbench.store import history

@@ -1,5 +1,7 @@
-"""The runs database: score cards appended to an embedded DuckDB file, one row per card and one per
-score of it, and read back per dataset (the bands drawn from them are :mod:`dsbench.store.history`'s).
+"""The runs database: score cards appended to an embedded DuckDB file and read back per dataset.
+
+One row per card and one per score of it; the bands drawn from them are
+:mod:`dsbench.store.history`'s.
 
 ::
 

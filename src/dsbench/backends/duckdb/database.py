@@ -1,5 +1,7 @@
-"""An embedded DuckDB file of dsbench's own (the runs database): opened so that nothing in it or in a
-query reaches another file, the names of its tables, and explicit transactions."""
+"""An embedded DuckDB file of dsbench's own (the runs database), opened sealed.
+
+Nothing in the file or in a query reaches another file; the module gives the names of its tables
+and explicit transactions."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Calibrating a standard on a corpus: how its indicators, thresholds and revisions behave on real
-datasets, before the standard is published.
+"""Calibrating a standard on a corpus, before it is published.
+
+How its indicators, thresholds and revisions behave on real datasets.
 
 Each dataset is evaluated once. The results in its card (concern, severity, success, the A/B
 measure, what each flags) and its ``elements`` (the elements of every table and the signatures of

@@ -1,5 +1,6 @@
-"""What each indicator of a standard does over a corpus: the bar it must reach, how often it passes,
-its score distribution and flags, and how the indicators' scores correlate."""
+"""What each indicator of a standard does over a corpus, and how the indicators correlate.
+
+Per indicator: the bar it must reach, how often it passes, its score distribution and its flags."""
 
 from __future__ import annotations
 

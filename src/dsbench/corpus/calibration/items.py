@@ -1,5 +1,7 @@
-"""The corpus of a calibration: its items (card.json files, used as they are, and everything a bench
-corpus holds) and the card of each, evaluated in worker processes."""
+"""The corpus of a calibration: its items and the card of each.
+
+Items are card.json files (used as they are) and everything a bench corpus holds (evaluated in
+worker processes)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The numbers of a calibration report: each one rounded as the JSON writes it, and the statistics
-taken over a corpus (quantiles, a five-number summary with the mean, Pearson's r)."""
+"""The numbers of a calibration report: rounding as the JSON writes them, and statistics over a corpus.
+
+The statistics: quantiles, a five-number summary with the mean, Pearson's r."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The whole calibration report: the JSON document of a standard over a corpus's cards (with, on
-request, a revision's comparison and the validity section), and the Calibration that saves it beside
-its Markdown rendering."""
+"""The whole calibration report: its JSON document, and the Calibration that saves it.
+
+The document covers a standard over a corpus's cards, with, on request, the comparison with an
+older version and the validity section; it is saved beside its Markdown rendering."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Re-scoring a card: the scoring inputs its results record, scored under any standard without the
-data (evaluation builds the same inputs from the data)."""
+"""Re-scoring a card under any standard, from the scoring inputs its results record, without the data.
+
+Evaluation builds the same inputs from the data."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""A draft against an older version of its standard: how the definitions changed, and for each dataset
-whose score, grade or pass/fail differs, the indicators whose weighted contributions moved it."""
+"""A draft against an older version of its standard: what changed, and why outcomes moved.
+
+How the definitions changed, and for each dataset whose score, grade or pass/fail differs, the
+indicators whose weighted contributions moved it."""
 
 from __future__ import annotations
 

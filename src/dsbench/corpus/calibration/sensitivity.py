@@ -1,5 +1,7 @@
-"""Threshold sensitivity: every numeric threshold of a standard (gate values, grade levels and floors,
-indicator thresholds) moved by STEP points down and up, and the datasets whose outcome that changes."""
+"""Threshold sensitivity: which datasets change outcome when a threshold moves by STEP points.
+
+Every numeric threshold of a standard (gate values, grade levels and floors, indicator thresholds)
+is moved down and up."""
 
 from __future__ import annotations
 

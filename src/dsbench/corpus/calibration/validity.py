@@ -1,5 +1,4 @@
-"""Validity of a standard's indicators on a corpus: does each indicator move the way the defects it
-is meant to see move it, and only those?
+"""Validity of a standard's indicators on a corpus: does each move with its defects, and only with them?
 
 For each dataset of the corpus (a card in the corpus is listed as skipped: injecting defects needs
 the data), in a worker process:

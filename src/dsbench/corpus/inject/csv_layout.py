@@ -1,6 +1,7 @@
-"""How a CSV file is written beyond its dialect, read from its first records (line terminator, the
-columns always quoted, the header line as it reads, a last line with or without its terminator), so
-that the injected copy is written the same way."""
+"""How a CSV file is written beyond its dialect, read from its first records.
+
+The line terminator, the columns always quoted, the header line as it reads, a last line with or
+without its terminator: the injected copy is written the same way."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The defects injected into one table, each recorded for the ground truth: out-of-range values past
-the declared or observed bounds, label flips to another class, missing values, and duplicated rows.
+"""The defects injected into one table, each recorded for the ground truth.
+
+Out-of-range values past the declared or observed bounds, label flips to another class, missing
+values, and duplicated rows.
 
 What to change is decided here; the changes themselves are made in the table's copy on the dataset's
 engine (for DuckDB, :class:`dsbench.backends.duckdb.defect_copy.DefectCopy`), which selects the

@@ -1,5 +1,7 @@
-"""The manifest of the injected copy: the original's, with each rewritten file's declared size and hash
-(and path and format, where they changed) updated and ``dsbench:injected`` added, nothing else."""
+"""The manifest of the injected copy: the original's, with what the copy changed updated.
+
+Each rewritten file's declared size and hash (and path and format, where they changed) are updated
+and ``dsbench:injected`` is added, nothing else."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 
 def file_hash(path: Path, algorithm: str) -> str:
+    """The hex digest of the file at ``path`` by ``algorithm`` (a hashlib name), read in blocks."""
     digest = hashlib.new(algorithm)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -29,7 +32,7 @@ def declared_hash(declared: Any, path: Path) -> str:
 
 
 def write_manifest(dataset: Any, written: dict[str, tuple[Path, str]], staging: Path,
-                    note: dict[str, Any]) -> None:
+                   note: dict[str, Any]) -> None:
     """Copy the manifest with each injected file's declared size and hash (and path and format,
     where they changed) updated, and ``dsbench:injected`` added."""
     from dsbench.files import dump_json, write_atomic

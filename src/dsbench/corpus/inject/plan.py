@@ -1,5 +1,6 @@
-"""What to do with each table: the columns each defect goes to, decided from the loaded types and the
-manifest, and how many cells a rate asks for."""
+"""What to do with each table: the columns each defect goes to, and how many cells a rate asks for.
+
+The columns are decided from the loaded types and the manifest."""
 
 from __future__ import annotations
 

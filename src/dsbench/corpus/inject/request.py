@@ -1,5 +1,7 @@
-"""What an injection is asked to do, checked before any work: the defects and their rates, the seed,
-the columns and tables named, and an output directory that may be written."""
+"""What an injection is asked to do, checked before any work.
+
+The defects and their rates, the seed, the columns and tables named, and an output directory that
+may be written."""
 
 from __future__ import annotations
 

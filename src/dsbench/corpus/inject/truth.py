@@ -1,5 +1,7 @@
-"""The ground truth of an injection, ``injection.json``: its format, how the cells were selected, and
-the document written with the engine's long cell lists spliced in as they are."""
+"""The ground truth of an injection, ``injection.json``: its format and how it is written.
+
+How the cells were selected, and the document written with the engine's long cell lists spliced in
+as they are."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import dsbench
-import dsbench.engine.runner
+import dsbench.backends.duckdb.runner
 import dsbench.expectations.base
 import dsbench.expectations.record
 import dsbench.validation.runner
@@ -518,7 +518,7 @@ class Harness:
 
     def run_any_statement(self) -> None:
         """The runner's single-SELECT check off too: only the sealed connection is left."""
-        self.monkeypatch.setattr(dsbench.engine.runner, "_one_select", lambda con, sql: None)
+        self.monkeypatch.setattr(dsbench.backends.duckdb.runner, "_one_select", lambda con, sql: None)
 
     # -- API -----------------------------------------------------------------------------------------
     def validate(self, data: Any, suites: list[Any], *, sealed: bool = True, tables: dict | None = None,

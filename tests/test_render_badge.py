@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dsbench.render import badge, renderer
-from dsbench.render._shared import grade_bands
+from dsbench.render._gates import grade_bands
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"

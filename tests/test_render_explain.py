@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from dsbench.render import _shared, badge, html, junit, markdown
+from dsbench.render import _gates, _shared, badge, html, junit, markdown
 from dsbench.i18n import percent_text, score_text, t
 from tests.render_cards import (FLIGHTS_GBT, NEAR_A, NEAR_B, ONLY, PENGUINS_GBT, PENGUINS_TC609, PIPE, SCRIPT,
                                 SNOWNLP_GBT, golden, hostile, near_full, with_failed_gate)
@@ -127,7 +127,7 @@ def test_a_score_just_below_a_grade_band_never_reads_as_reaching_it(lang):
     assert f"{score}\n94.996 / 100" in texts["junit"]  # the property named score
     assert _shared.overall_score(card) == "94.996" and "94.996" in texts["html"]
     gate = next(g for g in card["gates"] if g["type"] == "min_score")
-    assert _shared.gate_observed(gate, lang, card) == "94.996"
+    assert _gates.gate_observed(gate, lang, card) == "94.996"
 
 
 def test_charts_write_the_scores_as_the_tables_do(monkeypatch):
@@ -176,7 +176,7 @@ def test_gates_show_threshold_and_observed(path, lang):
         for fmt in ("html", "md", "console"):
             assert observed in texts[fmt], (fmt, observed)
         assert status in texts["html"] and status in texts["md"]
-        line = _shared.gate_line(gate, lang, card)
+        line = _gates.gate_line(gate, lang, card)
         assert line.startswith(condition) and observed in line and line.endswith(status)
         if not gate["passed"]:
             assert line in texts["junit"]  # the message of the gate's <failure>
@@ -185,16 +185,16 @@ def test_gates_show_threshold_and_observed(path, lang):
 def test_gate_lines_in_words():
     card = golden(FLIGHTS_GBT)
     score_gate, severity_gate = card["gates"]
-    assert _shared.gate_line(score_gate, "en", card) == \
+    assert _gates.gate_line(score_gate, "en", card) == \
         f"overall score ≥ {score_gate['threshold']:g} — observed {card['score']:.1f} — met"
-    assert _shared.gate_line(severity_gate, "en", card) == \
+    assert _gates.gate_line(severity_gate, "en", card) == \
         "no critical expectation failed — observed none failed — met"
     failed = with_failed_gate(card, ["id1", "id2"])["gates"][1]
-    assert _shared.gate_line(failed, "en", card) == \
+    assert _gates.gate_line(failed, "en", card) == \
         "no critical expectation failed — observed 2 failed: id1, id2 — not met"
-    assert _shared.gate_line(failed, "zh", card) == "没有严重级检查项未通过 — 观测值 2 项未通过：id1, id2 — 未达到"
+    assert _gates.gate_line(failed, "zh", card) == "没有严重级检查项未通过 — 观测值 2 项未通过：id1, id2 — 未达到"
     many = with_failed_gate(golden(FLIGHTS_GBT), [f"id{k}" for k in range(5)])["gates"][1]
-    assert _shared.gate_observed(many, "en") == "5 failed: id0, id1, id2 … and 2 more"
+    assert _gates.gate_observed(many, "en") == "5 failed: id0, id1, id2 … and 2 more"
 
 
 def test_an_indicator_gate_names_its_indicator():
@@ -203,11 +203,11 @@ def test_an_indicator_gate_names_its_indicator():
     gate = {"type": "min_indicator_score", "passed": False, "description": "", "threshold": 90,
             "observed": {"0402": indicator["score"]}}
     assert indicator["passed"] < indicator["evaluated"]
-    assert _shared.gate_line(gate, "en", card) == \
+    assert _gates.gate_line(gate, "en", card) == \
         f"indicator 0402 ≥ 90 — observed 0402: {indicator['score']:.1f} — not met"
-    assert _shared.gate_line(gate, "zh", card).startswith("指标 0402 ≥ 90 — 观测值 0402: ")
+    assert _gates.gate_line(gate, "zh", card).startswith("指标 0402 ≥ 90 — 观测值 0402: ")
     # An indicator a gate names that the card lacks reads as a number; one not scored says so.
-    assert _shared.gate_observed({**gate, "observed": {"9999": None}}, "en", card) == "9999: —"
+    assert _gates.gate_observed({**gate, "observed": {"9999": None}}, "en", card) == "9999: —"
 
 
 def test_failed_gate_ids_are_escaped():

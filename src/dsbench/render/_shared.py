@@ -1,12 +1,12 @@
 """What the renderings of a card have in common (HTML, Markdown, JUnit, badge, console): the
 selections and formatting of numbers, findings and sample values, and the words that explain a score
-(gates with threshold and observed value, grade bands, weights and their renormalisation, units,
-A/B counts and coverage). Everything here reads only the card document and is deterministic."""
+(weights and their renormalisation, units, A/B counts and coverage; gates and grade bands are in
+_gates.py). Everything here reads only the card document and is deterministic."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from dsbench.i18n import LABELS, name, percent_text, score_text, t
 
@@ -281,19 +281,19 @@ def card_scale(card: dict) -> float:
     return float(scale) if isinstance(scale, (int, float)) and not isinstance(scale, bool) and scale > 0 else 100.0
 
 
-def _numbers(values: Iterable[Any]) -> list[float]:
+def numbers_in(values: Iterable[Any]) -> list[float]:
     return [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
 
 
 def _gate_bounds(card: dict, kind: str, code: str | None = None) -> list[float]:
     """The thresholds of the card's gates of ``kind`` (that judge ``code``, when given)."""
-    return _numbers(g.get("threshold") for g in card.get("gates") or [] if g.get("type") == kind
+    return numbers_in(g.get("threshold") for g in card.get("gates") or [] if g.get("type") == kind
                     and (code is None or code in (g.get("observed") or {})))
 
 
 def overall_bounds(card: dict) -> list[float]:
     """What the overall score is held against: the grade bands and the min_score gates."""
-    return _numbers(level.get("min_score") for level in card.get("levels") or []) + _gate_bounds(card, "min_score")
+    return numbers_in(level.get("min_score") for level in card.get("levels") or []) + _gate_bounds(card, "min_score")
 
 
 def indicator_score(card: dict, indicator: dict) -> str:
@@ -301,9 +301,9 @@ def indicator_score(card: dict, indicator: dict) -> str:
     the grade floors, the gates naming it and its own threshold."""
     scale = card_scale(card)
     threshold = indicator.get("threshold")
-    bounds = _numbers(level.get("min_indicator_score") for level in card.get("levels") or [])
+    bounds = numbers_in(level.get("min_indicator_score") for level in card.get("levels") or [])
     bounds += _gate_bounds(card, "min_indicator_score", indicator.get("code"))
-    bounds += _numbers([threshold * scale]) if _numbers([threshold]) else []
+    bounds += numbers_in([threshold * scale]) if numbers_in([threshold]) else []
     return score_text(indicator.get("score"), exact=indicator_exact(indicator, scale), scale=scale, bounds=bounds)
 
 
@@ -384,112 +384,6 @@ def renormalisation(card: dict, lang: str) -> list[str]:
     if inds_out:
         sentences.append(t("renormalised_indicators", lang, n=inds_out, total=inds))
     return sentences or [t("not_renormalised", lang)]
-
-
-def grade_bands(card: dict, lang: str, quote: Callable[[str], str] = str) -> str:
-    """The standard's grades, best first: "A ≥ 95, every data indicator ≥ 97 · B ≥ 90 … · D
-    otherwise", or "pass/fail only". ``quote`` escapes each grade (Markdown escapes the grades,
-    not the "<" of a band)."""
-    levels = [level for level in card.get("levels") or [] if isinstance(level, dict)]
-    if not levels:
-        return t("pass_fail_only", lang)
-    parts = []
-    for index, level in enumerate(levels):
-        bound, grade = level.get("min_score"), quote(str(level.get("grade")))
-        floor = level.get("min_indicator_score")
-        if index and index == len(levels) - 1 and isinstance(bound, (int, float)) and bound <= 0 and not floor:
-            parts.append(f"{grade} {t('otherwise', lang)}" if any(other.get("min_indicator_score") for other in levels)
-                         else f"{grade} < {weight_text(levels[index - 1].get('min_score'))}")
-            continue
-        text = f"{grade} ≥ {weight_text(bound)}"
-        if floor:
-            text += t("band_floor", lang, floor=weight_text(floor))
-        parts.append(text)
-    return " · ".join(parts)
-
-
-def grade_name(card: dict, lang: str) -> str:
-    """The name of the card's grade in ``lang`` ("Excellent"), or ""."""
-    for level in card.get("levels") or []:
-        if isinstance(level, dict) and level.get("grade") == card.get("grade") and level.get("name"):
-            return name(level["name"], lang)
-    return ""
-
-
-def gate_threshold(gate: dict, lang: str) -> str:
-    """A gate's threshold: a score, or the severity that must not fail."""
-    value = gate.get("threshold")
-    if gate.get("type") == "no_failed_severity":
-        return severity_word(str(value), lang)
-    return weight_text(value) if isinstance(value, (int, float)) else ("—" if value is None else str(value))
-
-
-def gate_condition(gate: dict, lang: str) -> str:
-    """What a gate asks, with its threshold: "overall score ≥ 60", "no critical expectation failed"."""
-    kind, threshold = gate.get("type"), gate_threshold(gate, lang)
-    if kind == "min_score":
-        return t("gate_min_score", lang, threshold=threshold)
-    if kind == "min_dimension_score":
-        observed = gate.get("observed")
-        if isinstance(observed, dict) and len(observed) == 1:
-            return t("gate_dimension", lang, code=next(iter(observed)), threshold=threshold)
-        return t("gate_every_dimension", lang, threshold=threshold)
-    if kind == "min_indicator_score":
-        observed = gate.get("observed")
-        code = next(iter(observed)) if isinstance(observed, dict) and len(observed) == 1 else "—"
-        return t("gate_indicator", lang, code=code, threshold=threshold)
-    if kind == "no_failed_severity":
-        return t("gate_no_failed", lang, severity=threshold)
-    return str(gate.get("description") or kind or "")
-
-
-def gate_description(gate: dict, lang: str) -> str:
-    """A gate's description from the standard, which gives it in English only: shown in English,
-    left out in another language (as the A and B of an indicator are), where the translated
-    condition says what the gate asks."""
-    return str(gate.get("description") or "") if lang == "en" else ""
-
-
-def gate_observed(gate: dict, lang: str, card: dict | None = None) -> str:
-    """A gate's observed value: a score, per-dimension scores, or the failed expectations ("2 failed:
-    id1, id2"). With ``card``, a score is never shown as the full scale unless it is exact."""
-    observed = gate.get("observed")
-    card = card or {}
-    scale = card_scale(card)
-    kind = gate.get("type")
-    if isinstance(observed, dict):  # scores of dimensions, or of the one indicator a gate names
-        if kind == "min_indicator_score":
-            parts = {i.get("code"): i for d in card.get("dimensions", []) for i in d.get("indicators", [])}
-            shown = indicator_score
-        else:
-            parts, shown = {d.get("code"): d for d in card.get("dimensions", [])}, dimension_score
-        return ", ".join(
-            f"{code}: " + (shown(card, {**parts[code], "score": value}) if code in parts else fmt_score(value))
-            + ("" if value is not None or code not in parts
-               else f" ({status_word(parts[code].get('status'), lang)})")
-            for code, value in sorted(observed.items()))
-    if isinstance(observed, list):
-        if not observed:
-            return t("gate_none_failed", lang) if kind == "no_failed_severity" else word("none", lang)
-        shown = ", ".join(value_text(item, 60) for item in observed[:3])
-        shown += " " + word("more", lang, n=len(observed) - 3) if len(observed) > 3 else ""
-        return t("gate_failed_ids", lang, n=len(observed), ids=shown) if kind == "no_failed_severity" else shown
-    if isinstance(observed, (int, float)) and not isinstance(observed, bool):
-        if kind == "min_score":
-            return score_text(observed, exact=card_exact(card) if card else None, scale=scale,
-                              bounds=overall_bounds(card) or _numbers([gate.get("threshold")]))
-        return fmt_score(observed)
-    return "—" if observed is None else value_text(observed)
-
-
-def gate_status(gate: dict, lang: str) -> str:
-    return t("gate_met" if gate.get("passed") else "gate_not_met", lang)
-
-
-def gate_line(gate: dict, lang: str, card: dict | None = None) -> str:
-    """"overall score ≥ 60 — observed 76.6 — met"."""
-    return t("gate_line", lang, condition=gate_condition(gate, lang), observed=gate_observed(gate, lang, card),
-             status=gate_status(gate, lang))
 
 
 def split_generated_passes(results: list[dict]) -> tuple[list[dict], list[dict]]:

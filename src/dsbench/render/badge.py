@@ -14,6 +14,8 @@ from __future__ import annotations
 import unicodedata
 import xml.etree.ElementTree as ET
 
+from dsbench.render import _gates as gate_text
+
 from dsbench.render import _shared as s
 from dsbench.i18n import t
 from dsbench.render.junit import xml_safe
@@ -67,7 +69,7 @@ def texts(card: dict, lang: str) -> tuple[str, str, str]:
     space = " " if lang == "en" else ""
     title = (f"{t('title', lang)}{colon}{card['dataset']['name']} × {standard}{stop}{space}"
              f"{t('score', lang)} {score} / {s.scale_text(card)}{comma}"
-             f"{t('grade', lang)} {grade if grade else t('no_grade', lang)} ({s.grade_bands(card, lang)}){comma}"
+             f"{t('grade', lang)} {grade if grade else t('no_grade', lang)} ({gate_text.grade_bands(card, lang)}){comma}"
              f"{s.verdict(card, lang)}{stop}")
     return xml_safe(standard), xml_safe(" · ".join(message)), xml_safe(title)
 

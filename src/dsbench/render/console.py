@@ -84,6 +84,8 @@ def print_card(card: Any, where: Any = None, lang: str = "en") -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from dsbench.render import _gates as gate_text
+
     from dsbench.render import _shared as s
     from dsbench.i18n import name, t
 
@@ -96,14 +98,14 @@ def print_card(card: Any, where: Any = None, lang: str = "en") -> None:
                   f"{t('score', lang).lower()} {s.overall_score(document)} / {s.scale_text(document)}{comma}"
                   f"{t('grade', lang).lower()} {escape(s.grade_text(document, lang))}{comma}"
                   f"[{colour}]{escape(s.verdict(document, lang))}[/]")
-    console.print(f"  {t('grades', lang).lower()}{t('colon', lang)}{escape(s.grade_bands(document, lang))}")
+    console.print(f"  {t('grades', lang).lower()}{t('colon', lang)}{escape(gate_text.grade_bands(document, lang))}")
     gates = document.get("gates", [])
-    width = max((len(s.gate_status(g, lang)) for g in gates), default=0)
+    width = max((len(gate_text.gate_status(g, lang)) for g in gates), default=0)
     for gate in gates:
-        status = s.gate_status(gate, lang).ljust(width)
+        status = gate_text.gate_status(gate, lang).ljust(width)
         mark = f"[green]{status}[/]" if gate.get("passed") else f"[red]{status.upper()}[/]"
-        console.print(f"  {t('gate', lang).lower()} {mark}  {escape(s.gate_condition(gate, lang))} — "
-                      f"{t('observed', lang).lower()} {escape(s.gate_observed(gate, lang, document))}")
+        console.print(f"  {t('gate', lang).lower()} {mark}  {escape(gate_text.gate_condition(gate, lang))} — "
+                      f"{t('observed', lang).lower()} {escape(gate_text.gate_observed(gate, lang, document))}")
     dimensions = Table(t("code", lang).lower(), t("dimension", lang).lower(), t("score", lang).lower(),
                        t("status", lang).lower(), t("weight", lang).lower(), t("effective_weight", lang).lower(),
                        box=None, title_justify="left")

@@ -35,7 +35,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from dsbench.render._shared import gate_condition
+from dsbench.render._gates import gate_condition
 from dsbench.i18n import t
 
 FILENAME = "card.dqv.jsonld"

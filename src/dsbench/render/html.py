@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from dsbench.render import _gates as gate_text
+
 from dsbench.render import _shared as s
 from dsbench.i18n import name, t
 from dsbench.render._shared import card_number
@@ -162,16 +164,16 @@ def _context(card: dict, lang: str) -> dict:
         "scale": s.scale_text(card),
         "pct": _pct(card.get("score"), scale),
         "grade": s.grade_text(card, lang),
-        "grade_name": s.grade_name(card, lang),
-        "bands": s.grade_bands(card, lang),
+        "grade_name": gate_text.grade_name(card, lang),
+        "bands": gate_text.grade_bands(card, lang),
         "has_grade": bool(card.get("grade")),
         "passed": bool(card.get("passed")),
         "verdict": s.verdict(card, lang),
-        "gates": [{"passed": bool(g.get("passed")), "status_word": s.gate_status(g, lang),
-                   "type": g.get("type", ""), "condition": s.gate_condition(g, lang),
-                   "description": s.gate_description(g, lang),
-                   "threshold": s.gate_threshold(g, lang),
-                   "observed": s.gate_observed(g, lang, card)} for g in card.get("gates", [])],
+        "gates": [{"passed": bool(g.get("passed")), "status_word": gate_text.gate_status(g, lang),
+                   "type": g.get("type", ""), "condition": gate_text.gate_condition(g, lang),
+                   "description": gate_text.gate_description(g, lang),
+                   "threshold": gate_text.gate_threshold(g, lang),
+                   "observed": gate_text.gate_observed(g, lang, card)} for g in card.get("gates", [])],
         "dataset": {"name": dataset.get("name", ""), "fingerprint": dataset.get("fingerprint", ""),
                     "tables": tables},
         "manifest_digest": card.get("manifest_digest"),

@@ -30,6 +30,7 @@ import xml.etree.ElementTree as ET
 from typing import Any, Iterable
 
 from dsbench.scoring.gates import SEVERITIES_AT_OR_ABOVE, check_fail_on
+from dsbench.render import _gates as gate_text
 from dsbench.render import _shared as s
 from dsbench.i18n import name as localized
 from dsbench.i18n import t
@@ -156,12 +157,12 @@ def _testcase(item: dict, lang: str, fail_on: str = DEFAULT_FAIL_ON) -> tuple[ET
 def _gate_case(card: dict, gate: dict, lang: str) -> tuple[ET.Element, str | None]:
     """A gate of the standard as a test: a failure when the card does not meet it."""
     case = ET.Element("testcase", {"classname": "gates", "name": xml_safe(
-        f"{s.gate_condition(gate, lang)} [{gate.get('type')}]")})
+        f"{gate_text.gate_condition(gate, lang)} [{gate.get('type')}]")})
     if gate.get("passed"):
         return case, None
-    failure = ET.SubElement(case, "failure", {"message": xml_safe(s.gate_line(gate, lang, card)),
+    failure = ET.SubElement(case, "failure", {"message": xml_safe(gate_text.gate_line(gate, lang, card)),
                                               "type": xml_safe(str(gate.get("type")))})
-    failure.text = xml_safe(s.gate_description(gate, lang) or s.gate_condition(gate, lang))
+    failure.text = xml_safe(gate_text.gate_description(gate, lang) or gate_text.gate_condition(gate, lang))
     return case, "failure"
 
 
@@ -209,7 +210,7 @@ def _card_properties(card: dict, lang: str) -> list[tuple[str, str]]:
     grade = s.grade_text(card, lang)
     return [(t("score", lang), f"{s.overall_score(card)} / {s.scale_text(card)}"),
             (t("grade", lang), grade),
-            (t("grades", lang), s.grade_bands(card, lang)),
+            (t("grades", lang), gate_text.grade_bands(card, lang)),
             (t("result", lang), s.verdict(card, lang)),
             (t("weights", lang), " ".join(s.renormalisation(card, lang)))]
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from dsbench.render import _gates as gate_text
+
 from dsbench.render import _shared as s
 from dsbench.i18n import name, t
 
@@ -94,7 +96,7 @@ def render(card: dict, lang: str) -> str:
     w = lambda key, **values: s.word(key, lang, **values)  # noqa: E731
     mark = PASS if card.get("passed") else FAIL
     standard = card.get("standard", {})
-    grade_name = s.grade_name(card, lang)
+    grade_name = gate_text.grade_name(card, lang)
     lines = [
         f"## {escape(card['dataset']['name'])} × {escape(standard.get('id', ''))}",
         "",
@@ -102,7 +104,7 @@ def render(card: dict, lang: str) -> str:
         f"{t('grade', lang)} **{escape(s.grade_text(card, lang))}**"
         + (f" ({escape(grade_name)})" if grade_name else "") + f" · {mark} **{s.verdict(card, lang)}**",
         "",
-        f"{w('grades')}{w('colon')}{s.grade_bands(card, lang, escape)}",
+        f"{w('grades')}{w('colon')}{gate_text.grade_bands(card, lang, escape)}",
         "",
         f"{t('standard', lang)}{w('colon')}{escape(s.standard_title(card, lang))} "
         f"({escape(standard.get('version', ''))}, {escape(s.status_word(standard.get('status'), lang))})",
@@ -112,9 +114,9 @@ def render(card: dict, lang: str) -> str:
     if gates:
         lines += [f"### {t('gates', lang)}", ""]
         lines += _table(["", t("gate", lang), w("threshold"), t("observed", lang), t("status", lang)],
-                        [[PASS if g.get("passed") else FAIL, escape(s.gate_condition(g, lang)),
-                          escape(s.gate_threshold(g, lang)), escape(s.gate_observed(g, lang, card)),
-                          escape(s.gate_status(g, lang))] for g in gates], align="llr")
+                        [[PASS if g.get("passed") else FAIL, escape(gate_text.gate_condition(g, lang)),
+                          escape(gate_text.gate_threshold(g, lang)), escape(gate_text.gate_observed(g, lang, card)),
+                          escape(gate_text.gate_status(g, lang))] for g in gates], align="llr")
         lines.append("")
 
     lines += [f"### {t('dimensions', lang)}", ""]

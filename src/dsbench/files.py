@@ -13,6 +13,7 @@ import glob
 import json
 import math
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -96,11 +97,14 @@ def _alive(pid: int) -> bool:
 
 
 def remove_stale_temporaries(path: Path) -> None:
-    """Remove the temporary files of ``path`` left by writers that were killed."""
+    """Remove the temporary files (or staging directories) of ``path`` left by writers that were killed."""
     for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         pid = leftover.name[len(path.name) + 2:].split(".", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
-            leftover.unlink(missing_ok=True)
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
 
 
 def write_atomic(path: str | Path, text: str | bytes) -> None:
@@ -144,6 +148,38 @@ def _staged(path: Path, text: str | bytes) -> str:
         Path(temporary).unlink(missing_ok=True)
         raise
     return temporary
+
+
+def staging_directory(output: Path) -> Path:
+    """A hidden sibling of the directory ``output`` to build it in, named like a temporary file (so a
+    later write of ``output`` removes it when its process is dead); see :func:`move_into_place`."""
+    parent = output.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(output)
+        return Path(tempfile.mkdtemp(prefix=f".{output.name}.{os.getpid()}.", suffix=".tmp", dir=parent))
+    except OSError as error:
+        raise DsbenchError(f"cannot write output: {error.strerror or error}", source=str(output)) from None
+
+
+def move_into_place(staging: Path, output: Path) -> None:
+    """Move the finished directory into place; an existing output (checked empty, or --force) is
+    moved aside first and removed only once the new one is in place."""
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; the output is an ordinary directory
+    aside = None
+    if output.exists():
+        aside = Path(tempfile.mkdtemp(prefix=f".{output.name}.{os.getpid()}.", suffix=".tmp",
+                                      dir=output.absolute().parent))
+        os.rename(output, aside / "old")
+    try:
+        os.rename(staging, output)
+    except BaseException:
+        if aside is not None:
+            os.rename(aside / "old", output)
+        raise
+    finally:
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
 
 
 def non_finite_text(value: float) -> str:

@@ -82,7 +82,8 @@ def inject(data: Any, output: str | Path, *, seed: int = 0, nulls: float | None 
     ``force``."""
     from dsbench.backends import load_dataset
     from dsbench.backends.duckdb.defect_copy import castable, versions
-    from dsbench.corpus.inject.output import build, destinations, move_into_place, staging_directory
+    from dsbench.corpus.inject.output import build, destinations
+    from dsbench.files import move_into_place, staging_directory
     from dsbench.corpus.inject.plan import TablePlan
     from dsbench.corpus.inject.request import (check_not_inside, check_output, check_rates, check_seed,
                                                chosen_tables, column_names)

@@ -6,10 +6,8 @@ nothing at the output path."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -136,43 +134,3 @@ def relative_to_root(path: Path, root: Path | None) -> str:
         except ValueError:
             pass
     return path.name
-
-
-def staging_directory(output: Path) -> Path:
-    """A hidden sibling of the output, named so a later run can tell it was left by a dead process."""
-    import glob
-
-    from dsbench.files import _alive
-
-    parent = output.absolute().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        for leftover in parent.glob(f".{glob.escape(output.name)}.*.tmp"):
-            pid = leftover.name[len(output.name) + 2:].split(".", 1)[0]
-            if leftover.is_dir() and pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(leftover, ignore_errors=True)
-        return Path(tempfile.mkdtemp(prefix=f".{output.name}.{os.getpid()}.", suffix=".tmp", dir=parent))
-    except OSError as error:
-        raise DsbenchError(f"cannot write output: {error.strerror or error}", source=str(output)) from None
-
-
-def move_into_place(staging: Path, output: Path) -> None:
-    """Move the finished directory into place; an existing output (checked empty, or --force) is
-    moved aside first and removed only once the new one is in place."""
-    from dsbench.files import _umask
-
-    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it private; the output is an ordinary directory
-    aside = None
-    if output.exists():
-        aside = Path(tempfile.mkdtemp(prefix=f".{output.name}.{os.getpid()}.", suffix=".tmp",
-                                      dir=output.absolute().parent))
-        os.rename(output, aside / "old")
-    try:
-        os.rename(staging, output)
-    except BaseException:
-        if aside is not None:
-            os.rename(aside / "old", output)
-        raise
-    finally:
-        if aside is not None:
-            shutil.rmtree(aside, ignore_errors=True)

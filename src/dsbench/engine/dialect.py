@@ -9,9 +9,9 @@ quotes or binds anything itself. A piece standard SQL cannot spell raises NotImp
 naming it (:func:`unportable`), so a new engine finds out at bind time, not with wrong numbers.
 
 Conventions every spelling keeps: NULL in gives NULL out unless a method says otherwise; text
-positions, list positions and list indexes count from 1; regular expressions are written in
-the intersection of RE2 and Java syntax (see ``check_regex``), and "contains" means a match
-anywhere (a search), "full match" a match of the whole text.
+positions, list positions and list indexes count from 1; a regular expression is RE2 syntax as
+suites write it (an engine reading another syntax refuses, in ``check_regex``, what it cannot run
+alike), and "contains" means a match anywhere (a search), "full match" a match of the whole text.
 """
 
 from __future__ import annotations

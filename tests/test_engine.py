@@ -114,8 +114,8 @@ def _per_row_and_grouped(path, items):
 
         metrics = [m for _, e in bind(resolve_suite(suite_of(items)), dataset) for m in e.metrics()]
         columns = {(m.table, m.sql) for m in metrics if m.kind == "values"}
-        per_row = run_plan(dataset.session, plan_metrics(metrics))
-        grouped_plan = plan_metrics(metrics, columns)
+        per_row = run_plan(dataset.session, plan_metrics(metrics, dataset.dialect))
+        grouped_plan = plan_metrics(metrics, dataset.dialect, columns)
         grouped = run_plan(dataset.session, grouped_plan)
     return metrics, per_row, grouped, grouped_plan
 
@@ -188,7 +188,7 @@ def test_a_failing_condition_on_grouped_values_errors_only_its_expectation(tmp_p
         counted = [m for m in metrics if m.kind == "values"]
         # Sabotage one condition the way a bad cast would fail: at run time, on some value.
         broken = dataclasses.replace(counted[1], condition=Condition(f"CAST({counted[1].sql} AS INTEGER) > 0"))
-        plan = plan_metrics([counted[0], broken, counted[2]], {(broken.table, broken.sql)})
+        plan = plan_metrics([counted[0], broken, counted[2]], dataset.dialect, {(broken.table, broken.sql)})
         values = run_plan(dataset.session, plan)
     assert values[counted[0]] == 50 and values[counted[2]] == 50
     assert isinstance(values[broken], MetricFailure) and "x" in values[broken].message
@@ -202,7 +202,7 @@ def test_metrics_are_shared_between_expectations(parquet):
 
         bound = bind(resolve_suite(suite_of(THIRTY)), dataset)
         declared = sum(len(e.metrics()) for _, e in bound)
-        unique = plan_metrics(m for _, e in bound for m in e.metrics()).metric_count
+        unique = plan_metrics((m for _, e in bound for m in e.metrics()), dataset.dialect).metric_count
     assert unique < declared  # count(*) and count(col) are computed once for all who need them
     assert result.plan.metric_count == unique
 

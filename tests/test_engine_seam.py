@@ -22,13 +22,6 @@ from dsbench.expectations.row_queries import frame_of
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "dsbench"
 DUCKDB_HOME = SOURCE / "backends" / "duckdb"
 
-# Files (relative to src/dsbench) that other work is still moving DuckDB out of, and what each may
-# still hold: "import" (``import duckdb``) or the DuckDB-only words below. Remove an entry as soon as
-# its file is clean (the test says so); never add one for code that can use the dialect.
-NOT_YET_MOVED: dict[str, set[str]] = {
-    "engine/metrics.py": {"hash", "::"},  # row_hash / content_hash (DuckDB's hash, ::HUGEINT)
-    "engine/planner.py": {"regexp_matches", "QUALIFY"},  # the regex prefilter, top values per group
-}
 # Strings that name a DuckDB function in prose, not SQL: what a file records about how it was made.
 PROSE: dict[str, set[str]] = {
     "corpus/inject/truth.py": {"hash"},  # SELECTION: cells are ranked by DuckDB's hash (recorded in the truth)
@@ -92,24 +85,23 @@ FOUND = {name: offences(path) for name, path in sources().items()}
 
 
 def test_duckdb_is_imported_only_under_backends_duckdb():
-    offenders = sorted(name for name, found in FOUND.items()
-                       if "import" in found and "import" not in NOT_YET_MOVED.get(name, set()))
+    offenders = sorted(name for name, found in FOUND.items() if "import" in found)
     assert not offenders, "import duckdb outside backends/duckdb/ (use the dataset's session/dialect):\n" + \
         "\n".join(offenders)
 
 
 def test_duckdb_only_sql_is_spelled_only_by_the_duckdb_dialect():
-    offenders = {name: sorted(found - {"import"} - NOT_YET_MOVED.get(name, set()) - PROSE.get(name, set()))
+    offenders = {name: sorted(found - {"import"} - PROSE.get(name, set()))
                  for name, found in FOUND.items()}
     offenders = {name: words for name, words in offenders.items() if words}
     assert not offenders, "DuckDB-only SQL outside backends/duckdb/ (say it with the dialect):\n" + \
         "\n".join(f"{name}: {', '.join(words)}" for name, words in sorted(offenders.items()))
 
 
-def test_the_allow_list_holds_only_what_is_still_there():
+def test_the_prose_list_holds_only_what_is_still_there():
     """An entry whose file no longer holds it goes (so the list only ever shrinks)."""
-    stale = {name: sorted(allowed - FOUND.get(name, set())) for name, allowed in {**NOT_YET_MOVED, **PROSE}.items()}
-    assert not {name: words for name, words in stale.items() if words}, f"remove from NOT_YET_MOVED: {stale}"
+    stale = {name: sorted(allowed - FOUND.get(name, set())) for name, allowed in PROSE.items()}
+    assert not {name: words for name, words in stale.items() if words}, f"remove from PROSE: {stale}"
 
 
 def test_the_guard_sees_a_duckdb_spelling(tmp_path):

@@ -49,7 +49,7 @@ def fingerprint(dataset: Dataset, root: Path | None, digests: Mapping[Path, Futu
     for name in sorted(dataset.tables):
         table = dataset.tables[name]
         rows = Scope(table.view).aggregate("count(*)")
-        content = content_hash(table.view, [quote_ident(c) for c in table.columns])
+        content = content_hash(table.view, [quote_ident(c) for c in table.columns], dataset.dialect)
         values = compute(dataset.session, [rows, content], dataset.metric_values, timeout=dataset.timeout)[0]
         failure = next((v for v in values.values() if isinstance(v, MetricFailure)), None)
         if failure is not None:

@@ -39,6 +39,7 @@ class Session(Protocol):
 
     #: The engine's exception types a failing query raises (a metric's failure, not a crash).
     errors: tuple[type[BaseException], ...]
+    dialect: Dialect  # how the engine spells what engines spell differently
 
     def execute(self, query: Query, log: RunLog, timeout: float | None = None) -> dict[Metric, Any]:
         """The value of every metric of ``query``; raises QueryTimeout after ``timeout`` seconds."""

@@ -25,7 +25,10 @@ Kinds:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal
+
+if TYPE_CHECKING:
+    from dsbench.engine.dialect import Dialect
 
 MetricKind = Literal["aggregate", "distinct", "rows", "stream", "top", "values"]
 FUSED_KINDS = ("aggregate", "distinct")
@@ -159,17 +162,10 @@ class RowFrame:
         return self.expressions.setdefault(sql, f"{self.row}_{len(self.expressions)}")
 
 
-def row_hash(columns: list[str]) -> str:
-    """SQL for a hash of a row's values over ``columns`` (quoted identifiers): DuckDB's ``hash``,
-    which gives equal values equal hashes exactly where GROUP BY finds them equal (NULLs, -0.0,
-    NaN included)."""
-    return f"hash({', '.join(columns)})"
-
-
-def content_hash(table: str, columns: list[str]) -> Metric:
-    """The sum of every row's hash: the same for the same rows in any order, file format or
-    partitioning (and, in practice, different for any other rows)."""
-    return Metric(table, f"coalesce(sum({row_hash(columns)}::HUGEINT), 0)", label="content_hash")
+def content_hash(table: str, columns: list[str], dialect: Dialect) -> Metric:
+    """The sum of every row's hash over ``columns`` (quoted identifiers): the same for the same rows
+    in any order, file format or partitioning (and, in practice, different for any other rows)."""
+    return Metric(table, f"coalesce(sum({dialect.cast(dialect.hash(*columns), 'int128')}), 0)", label="content_hash")
 
 
 @dataclass(frozen=True)

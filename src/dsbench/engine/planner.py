@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from dsbench.engine.dialect import Dialect
 from dsbench.engine.metrics import FUSED_KINDS, Metric
 
 TOP_VALUES = 20
@@ -46,30 +47,30 @@ def combined_regex(patterns: Iterable[str]) -> str:
     return "|".join(f"(?:{p})" for p in dict.fromkeys(patterns))
 
 
-def _aggregate_sql(metric: Metric, prefilter: str | None = None) -> tuple[str, tuple]:
+def _aggregate_sql(metric: Metric, dialect: Dialect, prefilter: str | None = None) -> tuple[str, tuple]:
     if metric.kind != "values":
         return metric.sql, metric.params
     condition = metric.condition
     if prefilter is None:
         return f"count(*) FILTER (WHERE {condition.sql})", condition.params
-    return (f"count(*) FILTER (WHERE CASE WHEN regexp_matches({metric.sql}, ?) THEN ({condition.sql}) "
+    return (f"count(*) FILTER (WHERE CASE WHEN {dialect.regex_contains(metric.sql, '?')} THEN ({condition.sql}) "
             f"ELSE false END)", (prefilter, *condition.params))
 
 
-def aggregate_select(metrics: list[Metric]) -> tuple[list[str], tuple]:
+def aggregate_select(metrics: list[Metric], dialect: Dialect) -> tuple[list[str], tuple]:
     """The SELECT-list items of plain per-row aggregates (``aggregate`` and ``values`` metrics of
     one table) and their parameters, with combined regex screens."""
     prefilters = _prefilters(metrics)
-    rendered = [_aggregate_sql(m, prefilters.get(m.sql) if m.screen else None) for m in metrics]
+    rendered = [_aggregate_sql(m, dialect, prefilters.get(m.sql) if m.screen else None) for m in metrics]
     return [sql for sql, _ in rendered], tuple(p for _, ps in rendered for p in ps)
 
 
-def aggregate_query(table: str, metrics: list[Metric]) -> Query:
-    items, params = aggregate_select(metrics)
+def aggregate_query(table: str, metrics: list[Metric], dialect: Dialect) -> Query:
+    items, params = aggregate_select(metrics, dialect)
     columns = ", ".join(items)
     kind = "distinct" if metrics[0].kind == "distinct" else "aggregate"
     return Query(f"SELECT {columns} FROM {table}", params, metrics, kind,
-                 alone=lambda metric: aggregate_query(table, [metric]))
+                 alone=lambda metric: aggregate_query(table, [metric], dialect))
 
 
 def grouped_query(table: str, column: str, metrics: list[Metric]) -> Query:
@@ -81,7 +82,7 @@ def grouped_query(table: str, column: str, metrics: list[Metric]) -> Query:
     return Query(sql, params, metrics, "aggregate", alone=lambda metric: grouped_query(table, column, [metric]))
 
 
-def top_values_query(table: str, metrics: list[Metric]) -> Query:
+def top_values_query(table: str, metrics: list[Metric], dialect: Dialect) -> Query:
     """One scan for the top values of several expressions, each over its own rows.
 
     Key ``k<i>`` is the i-th expression where the i-th condition holds, else NULL; grouping sets
@@ -95,16 +96,16 @@ def top_values_query(table: str, metrics: list[Metric]) -> Query:
     present = " OR ".join(f"{k} IS NOT NULL" for k in keys)
     partition = ", ".join(f"{k} IS NULL" for k in keys)
     order = ", ".join(f"{k} ASC" for k in keys)
-    sql = (f"SELECT {', '.join(keys)}, n FROM (SELECT {', '.join(keys)}, count(*) AS n FROM "
-           f"(SELECT {cases} FROM {table} WHERE {anywhere}) GROUP BY GROUPING SETS ({sets})) "
-           f"WHERE {present} QUALIFY row_number() OVER (PARTITION BY {partition} "
-           f"ORDER BY n DESC, {order}) <= {TOP_VALUES}")
+    counted = (f"SELECT {', '.join(keys)}, n FROM (SELECT {', '.join(keys)}, count(*) AS n FROM "
+               f"(SELECT {cases} FROM {table} WHERE {anywhere}) GROUP BY GROUPING SETS ({sets})) WHERE {present}")
+    sql = dialect.qualify(counted, f"row_number() OVER (PARTITION BY {partition} ORDER BY n DESC, {order}) <= {TOP_VALUES}")
     params = tuple(p for m in metrics for p in m.condition.params) * 2
-    return Query(sql, params, metrics, "top", alone=lambda metric: top_values_query(table, [metric]))
+    return Query(sql, params, metrics, "top", alone=lambda metric: top_values_query(table, [metric], dialect))
 
 
-def plan_metrics(metrics: Iterable[Metric], few_values: Iterable[tuple[str, str]] = ()) -> Plan:
-    """``few_values``: (table, column) pairs whose ``values`` metrics are evaluated per distinct value."""
+def plan_metrics(metrics: Iterable[Metric], dialect: Dialect, few_values: Iterable[tuple[str, str]] = ()) -> Plan:
+    """The queries of ``metrics`` in ``dialect``; ``few_values``: (table, column) pairs whose
+    ``values`` metrics are evaluated per distinct value."""
     few_values = set(few_values)
     unique = list(dict.fromkeys(metrics))
     fused: dict[tuple[str, str], list[Metric]] = {}
@@ -121,9 +122,9 @@ def plan_metrics(metrics: Iterable[Metric], few_values: Iterable[tuple[str, str]
     queries = []
     for (table, kind), group in fused.items():
         if kind == "top":
-            queries.append(top_values_query(table, group))
+            queries.append(top_values_query(table, group, dialect))
         else:
-            queries.append(aggregate_query(table, group))
+            queries.append(aggregate_query(table, group, dialect))
     queries += [grouped_query(table, column, group) for (table, column), group in grouped.items()]
     return Plan(queries + others)
 

@@ -51,7 +51,7 @@ def compute(session: Session, metrics: Iterable[Metric], known: dict[Metric, Any
     are, the others by a plan of their own, whose values are added to ``known``."""
     wanted = list(dict.fromkeys(metrics))
     missing = [m for m in wanted if m not in known]
-    plan = plan_metrics(missing, few_distinct_values(session, missing, known, log, timeout))
+    plan = plan_metrics(missing, session.dialect, few_distinct_values(session, missing, known, log, timeout))
     known.update(run_plan(session, plan, log, timeout))
     return {m: known[m] for m in wanted}, plan
 
@@ -71,7 +71,7 @@ def few_distinct_values(session: Session, metrics: list[Metric], known: dict[Met
                              kind="rows", label="cardinality_sample")
                for table, cols in columns.items()}
     missing = [m for m in samples.values() if m not in known]
-    known.update(run_plan(session, plan_metrics(missing), log, timeout))
+    known.update(run_plan(session, plan_metrics(missing, session.dialect), log, timeout))
     few = set()
     for table, metric in samples.items():
         if not isinstance(known[metric], list):

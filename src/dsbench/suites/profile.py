@@ -238,7 +238,7 @@ def profile_table(dataset: Any, table_name: str | None = None, also: Iterable[Me
     hashed = quote_ident(_unused_name(table.columns, "dsbench_row_hash"))
     sampled = f"{hashed} % {every} = 0"
 
-    content, distinct = content_hash(table.view, cols), distinct_keys(dialect, scope, ", ".join(cols))
+    content, distinct = content_hash(table.view, cols, dialect), distinct_keys(dialect, scope, ", ".join(cols))
     selects = [f"coalesce(sum({dialect.cast(hashed, 'int128')}), 0)", f"count(DISTINCT {hashed})",
                f"count(*) FILTER (WHERE {sampled})"]
     params: list[Any] = []
@@ -254,7 +254,7 @@ def profile_table(dataset: Any, table_name: str | None = None, also: Iterable[Me
         else:
             selects.append("NULL")
     extra = _fusable(dataset, table.view, also)
-    extra_items, extra_params = aggregate_select(extra) if extra else ([], ())
+    extra_items, extra_params = aggregate_select(extra, dialect) if extra else ([], ())
     text_columns = [name for name, kind in zip(names, kinds) if kind.is_string]
     if text_columns:
         subquery, text_params = _text_statistics(dialect, table.view, text_columns)

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 import duckdb
 
+from dsbench.backends.duckdb.dialect import DIALECT
 from dsbench.backends.duckdb.errors import describe_duckdb_error
 from dsbench.engine.metrics import FUSED_KINDS, Metric, thaw
 from dsbench.engine.planner import Query
@@ -24,6 +25,7 @@ class DuckDBSession:
     """The :class:`~dsbench.engine.backend.Session` of a DuckDB connection."""
 
     errors = (duckdb.Error,)
+    dialect = DIALECT
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con

@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from dsbench.data.dataset import LoadOptions
 from dsbench.errors import DsbenchError, shortened
 
 CORPUS_LISTS = (".yaml", ".yml")
@@ -50,6 +51,11 @@ class CorpusEntry:
     encoding: str | None = None
     missing_values: tuple[str, ...] | None = None
     manifest: Path | None = None  # a manifest kept apart from the data
+
+    def reading(self, **engine: Any) -> LoadOptions:
+        """How to read this dataset (its encoding and missing values) with the run's ``engine``
+        settings (threads, memory_limit, timeout)."""
+        return LoadOptions(encoding=self.encoding, missing_values=self.missing_values).given(**engine)
 
 
 @dataclass(frozen=True)
@@ -405,9 +411,9 @@ def evaluate_task(task: DatasetTask) -> DatasetTask:
 
     entry = task.entry
     try:
-        scored = evaluate_many(entry.path, task.standards, manifest=entry.manifest, encoding=entry.encoding,
-                               missing_values=None if entry.missing_values is None else list(entry.missing_values),
-                               threads=task.threads, memory_limit=task.memory_limit, timeout=task.timeout)
+        scored = evaluate_many(entry.path, task.standards, manifest=entry.manifest,
+                               options=entry.reading(threads=task.threads, memory_limit=task.memory_limit,
+                                                     timeout=task.timeout))
     except Exception as error:  # noqa: BLE001 - any failure is this dataset's row, not the run's end
         task.outcomes = [_message(error)] * len(task.standards)
         return task

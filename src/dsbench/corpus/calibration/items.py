@@ -61,9 +61,7 @@ def _evaluate_entry(entry, standard: Standard, threads: int | None) -> tuple[dic
     from dsbench.evaluation import evaluate
 
     try:
-        card = evaluate(entry.path, standard, manifest=entry.manifest, encoding=entry.encoding,
-                        missing_values=None if entry.missing_values is None else list(entry.missing_values),
-                        threads=threads)
+        card = evaluate(entry.path, standard, manifest=entry.manifest, options=entry.reading(threads=threads))
     except DsbenchError as error:
         return None, shortened(str(error) if error.source else f"{entry.path}: {error}")
     except Exception as error:  # noqa: BLE001 - reported as this dataset's problem, on one line

@@ -109,8 +109,7 @@ PLUGIN = {
         packages = ["dsbench_plugin_demo"]
     """,
     "dsbench_plugin_demo/__init__.py": """
-        from dsbench.engine.metrics import Condition
-        from dsbench.expectations.column_map import ColumnMapExpectation
+        from dsbench.extend import ColumnMapExpectation, Condition  # the stable plugin surface
 
         class ExpectColumnValuesToBeEven(ColumnMapExpectation):
             type = "expect_column_values_to_be_even"

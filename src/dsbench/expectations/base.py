@@ -24,6 +24,7 @@ from dsbench.engine.predicate import compile_predicate
 from dsbench.engine.sql import quote_ident
 from dsbench.engine.types import LogicalType
 from dsbench.errors import SuiteError
+from dsbench.files import non_finite_text
 
 Severity = Literal["critical", "warning", "info"]
 PARTIAL_UNEXPECTED_COUNT = 20
@@ -116,11 +117,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        return value
+        return value if math.isfinite(value) else non_finite_text(value)
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (dt.datetime, dt.date, dt.time)):

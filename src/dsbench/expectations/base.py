@@ -24,6 +24,7 @@ from dsbench.engine.predicate import compile_predicate
 from dsbench.engine.sql import quote_ident
 from dsbench.engine.types import LogicalType
 from dsbench.errors import SuiteError
+from dsbench.expectations.result_format import ResultFormatField
 from dsbench.files import non_finite_text
 
 Severity = Literal["critical", "warning", "info"]
@@ -41,20 +42,12 @@ class Kwargs(BaseModel):
     row_condition: str | None = None
     condition_parser: str | None = None
     # How much of the result is reported (dsbench.expectations.result_format); never what is computed.
-    result_format: Any = None
+    result_format: ResultFormatField = None
     # Accepted for GX compatibility; they do not change what dsbench computes.
     catch_exceptions: bool | None = None
     include_config: bool | None = None
     batch_id: str | None = None
     meta: dict[str, Any] | None = None
-
-    @field_validator("result_format")
-    @classmethod
-    def known_result_format(cls, value: Any) -> Any:
-        from dsbench.expectations.result_format import parse_result_format
-
-        parse_result_format(value)  # a ValueError names the problem
-        return value
 
     @field_validator("row_condition", mode="before")
     @classmethod

@@ -14,7 +14,9 @@ Row numbers count the table's rows in file order from 1 (GX's pandas index count
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator
 
 LEVELS = ("BOOLEAN_ONLY", "BASIC", "SUMMARY", "COMPLETE")
 DEFAULT_PARTIAL_COUNT = 20  # GX's partial_unexpected_count
@@ -68,6 +70,16 @@ def parse_result_format(value: Any) -> ResultFormat | None:
         if key in value and not isinstance(value[key], bool):
             raise ValueError(f"{key} must be true or false")
     return ResultFormat(_level(value["result_format"]), count, names)
+
+
+def checked_result_format(value: Any) -> Any:
+    """``value`` as given, once it is a known result format (a ValueError names the problem)."""
+    parse_result_format(value)
+    return value
+
+
+# A model field holding a GX result format as written, checked when the model is validated.
+ResultFormatField = Annotated[Any, AfterValidator(checked_result_format)]
 
 
 def _level(value: Any) -> str:

@@ -14,9 +14,9 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from dsbench.errors import pydantic_location
-from dsbench.errors import SuiteError
+from dsbench.errors import SuiteError, pydantic_location
 from dsbench.expectations.base import ExpectationConfig
+from dsbench.expectations.result_format import ResultFormatField
 from dsbench.files import shipped
 
 ENTRY_POINT_GROUP = "dsbench.suites"
@@ -32,7 +32,7 @@ class Suite(BaseModel):
     description: str | None = None
     table: str | None = Field(None, description="the table of a multi-table dataset the suite checks")
     expectations: list[ExpectationConfig] = Field(default_factory=list)
-    result_format: Any = Field(None, exclude_if=lambda value: value is None, description=(
+    result_format: ResultFormatField = Field(None, exclude_if=lambda value: value is None, description=(
         "the default GX result format of its results (BOOLEAN_ONLY, BASIC, SUMMARY, COMPLETE or "
         "a mapping with 'result_format'); an expectation's own or the run's wins"))
     meta: dict[str, Any] = Field(default_factory=dict)
@@ -41,14 +41,6 @@ class Suite(BaseModel):
     @property
     def source(self) -> str | None:
         return self._source
-
-    @field_validator("result_format")
-    @classmethod
-    def known_result_format(cls, value: Any) -> Any:
-        from dsbench.expectations.result_format import parse_result_format
-
-        parse_result_format(value)  # a ValueError names the problem
-        return value
 
     @field_validator("version", mode="before")
     @classmethod

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from dsbench.engine.metrics import Condition, Metric, RowFrame
 from dsbench.expectations.base import Outcome
-from dsbench.expectations.column_map import ColumnMapExpectation, MapKwargs, bounds_condition, text_of
+from dsbench.expectations.column_map import BetweenMapKwargs, ColumnMapExpectation, MapKwargs, bounds_condition, text_of
 
 
 def _text(expectation: ColumnMapExpectation) -> str:
@@ -158,17 +158,9 @@ class ExpectColumnValuesToNotMatchLikePatternList(ExpectColumnValuesToMatchLikeP
 
 # --- lengths -----------------------------------------------------------------------------------
 
-class LengthBetweenKwargs(MapKwargs):
+class LengthBetweenKwargs(BetweenMapKwargs):
     min_value: int | None = None
     max_value: int | None = None
-    strict_min: bool = False
-    strict_max: bool = False
-
-    @model_validator(mode="after")
-    def one_bound(self):
-        if self.min_value is None and self.max_value is None:
-            raise ValueError("min_value and max_value cannot both be None")
-        return self
 
 
 class LengthEqualKwargs(MapKwargs):

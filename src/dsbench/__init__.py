@@ -19,6 +19,7 @@ from dsbench._version import __version__
 _EXPORTS = {
     "validate": "dsbench.validation.runner",
     "evaluate": "dsbench.evaluation",
+    "EvaluationOptions": "dsbench.evaluation",
     "ScoreCard": "dsbench.cards.card",
     "load_standard": "dsbench.scoring.standard",
     "Standard": "dsbench.scoring.standard",
@@ -44,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from dsbench.errors import DataError, DsbenchError, SuiteError
     from dsbench.expectations.base import Expectation
     from dsbench.expectations.registry import expectation_types
-    from dsbench.evaluation import evaluate
+    from dsbench.evaluation import EvaluationOptions, evaluate
     from dsbench.cards.card import ScoreCard
     from dsbench.scoring.standard import Standard, load_standard
     from dsbench.suites.model import Suite, resolve_suite

@@ -295,7 +295,7 @@ LABELS: dict[str, dict[str, str]] = {
     "summary_most_sensitive": {"en": "most sensitive", "zh": "最敏感"},
     "summary_moves": {"en": "{down} at -{step}, {up} at +{step}", "zh": "-{step} 时 {down} 个，+{step} 时 {up} 个"},
     "summary_against": {"en": "against {id} {version}: {n} changed", "zh": "与 {id} {version} 对比：{n} 个变化"},
-    # the validity section of calibrate (dsbench.corpus.validity)
+    # the validity section of calibrate (dsbench.corpus.calibration.validity)
     "validity_title": {"en": "Validity", "zh": "效度"},
     "validity_note": {
         "en": "Each dataset was copied with one defect family injected ({rate} of the rows, seed {seed}) "

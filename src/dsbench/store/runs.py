@@ -21,11 +21,12 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dsbench.cards.card import ScoreCard
 from dsbench.errors import DsbenchError, shortened
-from dsbench.render._shared import card_number
+
+if TYPE_CHECKING:  # cards and renderers load on first use: `dsbench --help` imports this module
+    from dsbench.cards.card import ScoreCard
 
 DEFAULT_DATABASE = Path(".dsbench") / "history.duckdb"
 
@@ -206,6 +207,8 @@ def check_database(path: str | Path) -> None:
 
 def card_metrics(document: dict) -> list[Metric]:
     """The overall, dimension and indicator scores of a card, in the card's order."""
+    from dsbench.render._shared import card_number
+
     found = [Metric("overall", "overall", "scored" if document.get("score") is not None else None,
                     card_number(document.get("score")))]
     for dimension in document["dimensions"]:
@@ -224,7 +227,9 @@ def record(card: ScoreCard | str | Path, db_path: str | Path = DEFAULT_DATABASE,
     history database, created with its directory when absent. A card recorded before (same digest)
     is not recorded again: ``Recorded.created`` is then False. ``recorded_at`` defaults to now; give
     it to import an archive of earlier cards (a naive datetime is taken as UTC)."""
+    from dsbench.cards.card import ScoreCard
     from dsbench.cards.compare import load_card
+    from dsbench.render._shared import card_number
 
     document = (card if isinstance(card, ScoreCard) else load_card(card)).document
     moment = recorded_at or datetime.now(timezone.utc)

@@ -1,1 +1,2 @@
-"""Score cards: the canonical, digested document (card), comparing cards (compare) and the quality gates of CI (gates)."""
+"""Score cards: the canonical, digested document (card), comparing cards (compare) and the
+failing-rows links a card carries (failing_rows)."""

@@ -1,1 +1,2 @@
-"""The ``dsbench`` command: a thin shell over the Python API (app), its shared options (options) and one module per command group."""
+"""The ``dsbench`` command: a thin shell over the Python API (app), its shared options (options)
+and one module per command group (run, catalog, cards, bench, calibrate, history, inject)."""

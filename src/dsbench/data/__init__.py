@@ -1,1 +1,2 @@
-"""What a dataset is, engine-free: its files (files, encoding), the publisher's manifest (manifest, croissant) and the tables and reading options every backend shares (dataset)."""
+"""What a dataset is, engine-free: its files (files, encoding), the publisher's manifest (model,
+manifest, croissant) and what every backend shares: tables, reading options, the Dataset base (dataset)."""

@@ -1,5 +1,7 @@
-"""The DuckDB backend: loading files and frames into sealed views (loader, csv, json), running queries
-(runner), its spelling of the dialect vocabulary (dialect) and its checks of regexes and types (checks)."""
+"""The DuckDB backend: loading files and frames into sealed views (loader, csv, json, errors), running
+queries (runner), its spelling of the dialect vocabulary and its type names (dialect, types), its
+checks of regexes and time formats (checks); and the two DuckDB files that are not datasets, the runs
+database (database) and the copies with injected defects (defect_copy)."""
 
 from __future__ import annotations
 

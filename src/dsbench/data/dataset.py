@@ -11,10 +11,9 @@ from typing import Any, Sequence
 from dsbench.data.encoding import canonical_codec
 from dsbench.data.files import DUCKDB, PARQUET, path_exists, stem, suffix
 from dsbench.data.files import kind as file_kind
-from dsbench.data.model import Manifest, Resource
 from dsbench.data.manifest import find_manifest, read_manifest
+from dsbench.data.model import Manifest, Resource
 from dsbench.errors import DataError
-
 
 # The column types a reader may be told to read a column as (--types, a manifest's field types),
 # by every name they go by -> the type.
@@ -35,29 +34,34 @@ def read_type(name: str, source: str | None = None, location: str | None = None)
                         source=source, location=location)
     return found
 
+
 class NotRecords(DataError):
     """A JSON document that is not a table of records (a package skips it; a file given alone is refused)."""
 
 
 @dataclass
 class Table:
+    """One table of a dataset as its engine holds it."""
+
     name: str
     view: str  # quoted internal view name
     source: str  # where it came from, for messages
     format: str
     files: list[Path] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)  # name -> DuckDB type
+    columns: dict[str, str] = field(default_factory=dict)  # name -> the engine's type name
     # Text formats: the tokens read as missing, and the columns read as text because some value
     # did not fit the type the reader inferred or was given (column -> that type).
     missing_values: list[str] | None = None
     read_as_text: dict[str, str] = field(default_factory=dict)
-    read_from: list[str] = field(default_factory=list)  # the files DuckDB read (copies, when transcoded)
+    read_from: list[str] = field(default_factory=list)  # the files the engine read (copies, when transcoded)
     # JSON columns whose values have several JSON types (read as text): column -> census.
     source_types: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
 class LoadOptions:
+    """How to read a dataset's files, and how much the engine may use while it runs."""
+
     encoding: str | None = None
     # Tokens read as missing in text formats, besides the manifest's (else only ""); with
     # ``missing_values_only`` instead of them.
@@ -70,8 +74,8 @@ class LoadOptions:
     sample_size: int | None = None  # rows the CSV sniffer reads (-1: all)
     types: dict[str, str] | None = None  # column -> type name (see READ_TYPES)
     data_format: str | None = None  # read files as this format whatever their suffix (csv, json …)
-    threads: int | None = None  # DuckDB worker threads (default: one per core)
-    memory_limit: str | None = None  # DuckDB memory limit, e.g. "2GB" (beyond it, DuckDB spills to disk)
+    threads: int | None = None  # the engine's worker threads (default: one per core)
+    memory_limit: str | None = None  # the engine's memory limit, e.g. "2GB" (beyond it, it spills to disk)
     timeout: float | None = None  # seconds a single query may run before it is interrupted
 
     READER = ("missing_values_only", "delimiter", "header", "quote", "escape", "sample_size", "types",

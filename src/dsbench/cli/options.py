@@ -17,7 +17,7 @@ MEMORY_LIMIT = typer.Option(None, "--memory-limit", help="DuckDB memory limit, e
 TIMEOUT = typer.Option(None, "--timeout", min=0.001, help="Seconds any one query may run; a longer one is interrupted "
                        "and the expectations needing it are reported as errored (the rest of the results stand).")
 
-# The reader options of validate, evaluate and check (see README "Reading files").
+# The reader options of validate, evaluate and check (see docs/data.md).
 ENCODING = typer.Option(None, "--encoding", help="Text encoding of CSV files (default: detected).")
 MISSING_VALUES = typer.Option(None, "--missing-values", help="Comma-separated tokens read as missing in CSV, "
                               "besides the manifest's (else the empty string).")
@@ -35,11 +35,11 @@ DATA_FORMAT = typer.Option(None, "--data-format", help="Read the data as csv, ts
 
 
 def reader_options(encoding: Optional[str], missing_values: Optional[str], missing_values_only: bool,
-            delimiter: Optional[str], quote: Optional[str], escape: Optional[str], sample_size: Optional[str],
-            types: Optional[str], data_format: Optional[str], threads: Optional[int] = None,
-            memory_limit: Optional[str] = None, timeout: Optional[float] = None):
+                   delimiter: Optional[str], quote: Optional[str], escape: Optional[str], sample_size: Optional[str],
+                   types: Optional[str], data_format: Optional[str], threads: Optional[int] = None,
+                   memory_limit: Optional[str] = None, timeout: Optional[float] = None):
     """The LoadOptions the reader and engine options of a command give."""
-    from dsbench.data.dataset import LoadOptions
+    from dsbench.data.dataset import LoadOptions, read_type
     from dsbench.errors import DsbenchError
 
     if missing_values_only and missing_values is None:
@@ -60,11 +60,8 @@ def reader_options(encoding: Optional[str], missing_values: Optional[str], missi
         if not sep or not column.strip() or not type_name.strip():
             raise DsbenchError(f"--types expects COL=TYPE,…, got {item.strip()!r}")
         fixed[column.strip()] = type_name.strip()
-    if fixed:
-        from dsbench.data.dataset import read_type
-
-        for type_name in fixed.values():
-            read_type(type_name, location="--types")
+    for type_name in fixed.values():
+        read_type(type_name, location="--types")
     for name, value in (("--delimiter", delimiter), ("--quote", quote), ("--escape", escape)):
         if value is not None and (len(value) != 1 if name != "--delimiter" else not value):
             raise DsbenchError(f"{name} expects one character, got {value!r}")

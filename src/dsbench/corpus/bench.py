@@ -28,9 +28,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from dsbench.data.dataset import LoadOptions
 from dsbench.errors import DsbenchError, shortened
+from dsbench.store.directory import CARD_FILE, write_card
 
 CORPUS_LISTS = (".yaml", ".yml")
-CARD_FILE = "card.json"
 INPUTS_FILE = "inputs.json"
 # A name becomes a directory of the output: one path component, printable, not hidden.
 _NAME = re.compile(r"[^/\\.][^/\\]*")
@@ -404,10 +404,10 @@ def _size(entry: CorpusEntry) -> int:
 
 
 def evaluate_task(task: DatasetTask) -> DatasetTask:
-    """Evaluate one dataset against the task's standards and write each card, then its inputs; the
-    task's ``outcomes`` hold, per standard, None or the one-line reason it failed."""
+    """Evaluate one dataset against the task's standards and write each card with its inputs (both
+    or neither); the task's ``outcomes`` hold, per standard, None or the one-line reason it failed."""
     from dsbench.evaluation import evaluate_many
-    from dsbench.files import dump_json, write_atomic
+    from dsbench.files import dump_json
 
     entry = task.entry
     try:
@@ -424,8 +424,7 @@ def evaluate_task(task: DatasetTask) -> DatasetTask:
             task.outcomes.append(f"the data changed while it was evaluated ({changed[0]}); run again")
             continue
         try:
-            card.save(card_dir / CARD_FILE)
-            write_atomic(card_dir / INPUTS_FILE, dump_json({"card_digest": card.digest, "inputs": inputs}))
+            write_card(card, card_dir, beside={INPUTS_FILE: dump_json({"card_digest": card.digest, "inputs": inputs})})
         except DsbenchError as error:
             task.outcomes.append(_message(error))
             continue

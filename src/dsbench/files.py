@@ -115,7 +115,9 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
 
 def write_files(files: dict[Path, str | bytes]) -> list[Path]:
     """Every file written atomically, all or none: each is written in full to a temporary file
-    beside it first, and only when all are written are they renamed over their targets."""
+    beside it first, and only when all are written are they renamed over their targets (in order;
+    a rename fails only when a target cannot be replaced, a directory say, and then keeps those
+    before it)."""
     staged: list[tuple[str, Path]] = []
     try:
         for path, text in files.items():

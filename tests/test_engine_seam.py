@@ -282,3 +282,17 @@ def test_the_logical_types_of_duckdb_names():
     assert DIALECT.type_matches("BIGINT", "int64") and not DIALECT.type_matches("BIGINT", "int32")
     assert DIALECT.type_matches("DECIMAL(18,3)", "decimal(10,2)") and DIALECT.type_matches("TIMESTAMP_NS", "datetime64[ns]")
     assert DIALECT.struct_fields("STRUCT(a VARCHAR, b INTEGER)") == {"a": "VARCHAR", "b": "INTEGER"}
+
+
+def test_a_row_condition_is_written_in_the_engines_dialect():
+    """Read in the suites' grammar, written in the engine's: DuckDB's `//` is another engine's DIV,
+    and the literal stays a bound parameter either way."""
+    from dsbench.engine.predicate import compile_predicate
+
+    class SparkSpelling(type(DIALECT)):
+        sqlglot_dialect = "spark"
+
+    duck = compile_predicate("n // 2 = 1", ["n"], dialect=DIALECT)
+    other = compile_predicate("n // 2 = 1", ["n"], dialect=SparkSpelling())
+    assert (duck.sql, duck.params) == ('("n" // ? = ?)', (2, 1))
+    assert (other.sql, other.params) == ("(`n` DIV ? = ?)", (2, 1))

@@ -510,7 +510,7 @@ class Harness:
 
     def pass_raw_sql(self) -> None:
         """Layer 1 off: row conditions and predicates are pasted into SQL as they are."""
-        def passthrough(text: str, columns: Any, field: str = "row_condition") -> Condition:
+        def passthrough(text: str, columns: Any, field: str = "row_condition", **how: Any) -> Condition:
             return Condition(text)
 
         self.monkeypatch.setattr(dsbench.expectations.base, "compile_predicate", passthrough)

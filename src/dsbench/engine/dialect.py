@@ -39,6 +39,9 @@ class Dialect:
     """Standard SQL. Subclass per engine and override what the engine spells differently."""
 
     name: ClassVar[str] = "standard"
+    #: The sqlglot dialect the engine's SQL is written in, for what sqlglot writes from a tree (a
+    #: checked row condition): "" is sqlglot's generic SQL.
+    sqlglot_dialect: ClassVar[str] = ""
 
     #: Type names for casts, by dsbench's key: int32/int64/int128 (signed integers of that many
     #: bits), uint64 (unsigned), float64 (IEEE double), boolean, date, timestamp (no time zone),

@@ -1,10 +1,12 @@
 """User-written SQL predicates (``row_condition``), checked against an allow-list.
 
-The text is parsed with sqlglot (DuckDB dialect). Only column references to existing columns,
+The text is parsed with sqlglot in GRAMMAR, the SQL dialect suites write predicates in (DuckDB's, as
+GX users write them for DuckDB and SQL data sources). Only column references to existing columns,
 literals, comparison / boolean / arithmetic operators, CASE, CAST and a short list of scalar functions
 are accepted; subqueries, table functions, file readers and statements are refused before any query
-runs. The accepted predicate is re-generated from the tree with every identifier quoted and every
-literal turned into a bound parameter, so nothing from the suite is pasted into SQL.
+runs. The accepted predicate is re-generated from the tree, in the engine's dialect, with every
+identifier quoted and every literal turned into a bound parameter, so nothing from the suite is pasted
+into SQL.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from dsbench.errors import UnsafeExpressionError
 
 if TYPE_CHECKING:  # sqlglot is imported only when a suite has a row condition
     from sqlglot import exp
+
+    from dsbench.engine.dialect import Dialect
+
+GRAMMAR = "duckdb"  # the sqlglot dialect a suite's predicates are read in (a grammar, not an engine)
 
 
 @functools.lru_cache(maxsize=1)
@@ -68,16 +74,17 @@ def _resolve_column(name: str, columns: Iterable[str], field: str) -> str:
     raise UnsafeExpressionError(f"unknown column {name!r} in {_words(field)}", location=f"kwargs.{field}")
 
 
-def compile_predicate(text: str, columns: Iterable[str], field: str = "row_condition") -> Condition:
-    """Check ``text`` (the kwarg ``field``) against the allow-list and return it as SQL with bound
-    parameters."""
+def compile_predicate(text: str, columns: Iterable[str], field: str = "row_condition", *,
+                      dialect: Dialect | None = None) -> Condition:
+    """Check ``text`` (the kwarg ``field``, written in GRAMMAR) against the allow-list and return it
+    as SQL of ``dialect`` (default: GRAMMAR's own) with bound parameters."""
     try:
-        return _compile(text, columns, field)
+        return _compile(text, columns, field, dialect.sqlglot_dialect if dialect is not None else GRAMMAR)
     except RecursionError:  # sqlglot parses and writes recursively: ((((…)))) or NOT NOT … NOT x
         raise UnsafeExpressionError(f"{_words(field)} is nested too deeply", location=f"kwargs.{field}") from None
 
 
-def _compile(text: str, columns: Iterable[str], field: str) -> Condition:
+def _compile(text: str, columns: Iterable[str], field: str, written_as: str) -> Condition:
     import sqlglot
     from sqlglot import exp
 
@@ -88,7 +95,7 @@ def _compile(text: str, columns: Iterable[str], field: str) -> Condition:
         raise UnsafeExpressionError(f"{_words(field)} is longer than {MAX_PREDICATE_CHARS} characters",
                                     location=f"kwargs.{field}")
     try:
-        statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
+        statements = [s for s in sqlglot.parse(text, read=GRAMMAR) if s is not None]
     except sqlglot.errors.SqlglotError as error:
         first = str(error).splitlines()[0] if str(error) else "syntax error"
         raise UnsafeExpressionError(f"cannot parse {_words(field)} {text!r}: {first}",
@@ -107,7 +114,7 @@ def _compile(text: str, columns: Iterable[str], field: str) -> Condition:
         if not isinstance(node, allowed_nodes()):
             raise _refuse(type(node).__name__, text, field)
         if isinstance(node, exp.DataType):
-            if node.this == exp.DataType.Type.USERDEFINED or not _PLAIN_TYPE.fullmatch(node.sql(dialect="duckdb")):
+            if node.this == exp.DataType.Type.USERDEFINED or not _PLAIN_TYPE.fullmatch(node.sql(dialect=GRAMMAR)):
                 raise _refuse("a user-defined or parameterised type", text, field)
         if isinstance(node, exp.Column):
             if node.table or node.args.get("db") or node.args.get("catalog"):
@@ -116,7 +123,7 @@ def _compile(text: str, columns: Iterable[str], field: str) -> Condition:
                 raise _refuse("a non-identifier column reference", text, field)
         if isinstance(node, exp.In) and (node.args.get("query") or node.args.get("unnest")):
             raise _refuse("a subquery", text, field)
-    return _generate(tree, columns, field)
+    return _generate(tree, columns, field, written_as)
 
 
 def _number(text: str, field: str) -> int | float:
@@ -136,7 +143,7 @@ def _number(text: str, field: str) -> int | float:
                                 location=f"kwargs.{field}")
 
 
-def _generate(tree: "exp.Expression", columns: list[str], field: str) -> Condition:
+def _generate(tree: "exp.Expression", columns: list[str], field: str, written_as: str) -> Condition:
     from sqlglot import exp
 
     # Under a parent, so that a condition that is only a literal or a column is replaced too
@@ -154,7 +161,7 @@ def _generate(tree: "exp.Expression", columns: list[str], field: str) -> Conditi
         literal.replace(exp.Placeholder(this=f"dsbench_p{len(values)}"))
         values.append(value)
     tree = holder.this
-    sql = tree.sql(dialect="duckdb", identify=True)
+    sql = tree.sql(dialect=written_as, identify=True)
     ordered: list[object] = []
 
     def substitute(match: re.Match) -> str:

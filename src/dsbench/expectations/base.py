@@ -150,7 +150,8 @@ class Expectation:
         self.table = context.table
         condition = None
         if kwargs.row_condition:
-            condition = compile_predicate(_gx_condition(kwargs.row_condition), self.table.columns)
+            condition = compile_predicate(_gx_condition(kwargs.row_condition), self.table.columns,
+                                          dialect=self.dialect)
         self.scope = Scope(self.table.view, condition)
         self.bind()
 

@@ -173,7 +173,7 @@ class ExpectTableRowsToSatisfy(RecordExpectation):
 
     def bind(self) -> None:
         super().bind()
-        self.rule = compile_predicate(self.kw.predicate, self.table.columns, field="predicate")
+        self.rule = compile_predicate(self.kw.predicate, self.table.columns, field="predicate", dialect=self.dialect)
 
     def unexpected(self) -> Condition:
         return Condition(f"({self.rule.sql}) IS NOT TRUE", self.rule.params)

@@ -13,6 +13,7 @@ from dsbench.engine.types import LogicalType
 
 class DuckDBDialect(Dialect):
     name: ClassVar[str] = "duckdb"
+    sqlglot_dialect: ClassVar[str] = "duckdb"
 
     TYPE_NAMES: ClassVar[dict[str, str]] = {**Dialect.TYPE_NAMES, "int128": "HUGEINT", "uint64": "UBIGINT",
                                             "float64": "DOUBLE"}

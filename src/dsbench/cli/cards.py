@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from dsbench.cli.options import FORMAT_HELP, LANG_HELP
+from dsbench.cli.options import FORMATS, LANGUAGE
 
 
 def register(app: typer.Typer) -> None:
@@ -18,8 +18,8 @@ def register(app: typer.Typer) -> None:
 
 def render(
     card_path: Path = typer.Argument(..., metavar="CARD", help="A card.json."),
-    formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
-    lang: str = typer.Option("en", "--lang", help=LANG_HELP),
+    formats: Optional[str] = FORMATS,
+    lang: str = LANGUAGE,
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Directory (default: the card's)."),
     fail_on: str = typer.Option("warning", "--fail-on", help="JUnit: a failed expectation of this severity "
                                 "(critical, or warning: warning and critical) is a failure; the others are skipped."),

@@ -132,6 +132,14 @@ STANDARD_HELP = "A shipped standard id (see `dsbench standards list`) or a stand
 FORMAT_HELP = "Renderings beside card.json: all (default), none, or a list of html,md,junit,badge,dqv."
 LANG_HELP = "Language of the human-facing renderings: en or zh."
 
+# The options evaluate and check share (render shares the last two).
+STANDARD = typer.Option(..., "--standard", help=STANDARD_HELP)
+SUITES = typer.Option([], "--suite", help="Another suite to include (repeatable).")
+EVIDENCE = typer.Option(None, "--evidence", help="YAML evidence for external indicators.")
+NO_GENERATE = typer.Option(False, "--no-generate", help="Use only the given suites.")
+FORMATS = typer.Option(None, "--format", help=FORMAT_HELP)
+LANGUAGE = typer.Option("en", "--lang", help=LANG_HELP)
+
 
 def parse_tables(items: list[str]) -> dict[str, str]:
     from dsbench.errors import DsbenchError

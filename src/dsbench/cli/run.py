@@ -7,8 +7,9 @@ from typing import List, Optional
 
 import typer
 
-from dsbench.cli.options import (FAILING_ROWS, FORMAT_HELP, LANG_HELP, MAX_FAILING_ROWS, QUIET, STANDARD_HELP,
-                                 parse_tables, progress_display, reads_data, result_format_option)
+from dsbench.cli.options import (EVIDENCE, FAILING_ROWS, FORMATS, LANGUAGE, MAX_FAILING_ROWS, NO_GENERATE, QUIET,
+                                 STANDARD, SUITES, parse_tables, progress_display, reads_data,
+                                 result_format_option)
 
 
 def register(app: typer.Typer) -> None:
@@ -78,17 +79,17 @@ def _default_card_path(card) -> Path:
 @reads_data
 def evaluate(
     data: str = typer.Argument(..., help="The dataset: a file, directory (with a manifest) or FILE.duckdb#TABLE."),
-    standard: str = typer.Option(..., "--standard", help=STANDARD_HELP),
+    standard: str = STANDARD,
     manifest: Optional[Path] = typer.Option(None, help="A manifest describing DATA, when it is not inside it."),
-    suite: List[str] = typer.Option([], "--suite", help="Another suite to include (repeatable)."),
-    evidence: Optional[Path] = typer.Option(None, help="YAML evidence for external indicators."),
+    suite: List[str] = SUITES,
+    evidence: Optional[Path] = EVIDENCE,
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Directory for card.json (default reports/<dataset>/<standard>/)."),
-    no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
+    no_generate: bool = NO_GENERATE,
     full_evidence: bool = typer.Option(False, "--full-evidence", help="Count unexpected values over the "
                                        "whole table (one more scan), not among the first 200."),
-    formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
-    lang: str = typer.Option("en", "--lang", help=LANG_HELP),
+    formats: Optional[str] = FORMATS,
+    lang: str = LANGUAGE,
     history: bool = typer.Option(False, "--history", help="Also record the card in the history database "
                                  ".dsbench/history.duckdb (see `dsbench history`)."),
     history_db: Optional[Path] = typer.Option(None, "--history-db", metavar="DB", help="Record the card in "
@@ -141,19 +142,19 @@ def _record_history(card, database: Path, quiet: bool = False) -> None:
 @reads_data
 def check(
     data: str = typer.Argument(..., help="The dataset."),
-    standard: str = typer.Option(..., "--standard", help=STANDARD_HELP),
+    standard: str = STANDARD,
     manifest: Optional[Path] = typer.Option(None, help="A manifest describing DATA."),
-    suite: List[str] = typer.Option([], "--suite", help="Another suite to include (repeatable)."),
-    evidence: Optional[Path] = typer.Option(None, help="YAML evidence for external indicators."),
+    suite: List[str] = SUITES,
+    evidence: Optional[Path] = EVIDENCE,
     min_score: Optional[float] = typer.Option(None, "--min-score", help="Fail below this overall score."),
     min_grade: Optional[str] = typer.Option(None, "--min-grade", help="Fail below this grade."),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Fail when an expectation of this severity "
                                           "(critical, or warning: warning and critical) failed."),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Also write card.json and its renderings into this directory."),
-    no_generate: bool = typer.Option(False, "--no-generate", help="Use only the given suites."),
-    formats: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
-    lang: str = typer.Option("en", "--lang", help=LANG_HELP),
+    no_generate: bool = NO_GENERATE,
+    formats: Optional[str] = FORMATS,
+    lang: str = LANGUAGE,
     quiet: bool = QUIET,
     options=None,  # the LoadOptions @reads_data builds
 ) -> None:

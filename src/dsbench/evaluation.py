@@ -8,18 +8,18 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from dsbench.backends import DEFAULT_ENGINE, backend, load_dataset
+from dsbench.cards.card import CARD_VERSION, ScoreCard, file_sha256, scores_document
 from dsbench.data.dataset import Dataset, LoadOptions
-from dsbench.scoring.defects import Flagged, table_elements
-from dsbench.engine.metrics import Scope, content_hash
-from dsbench.engine.metrics import MetricFailure
+from dsbench.data.files import relative_to_root
+from dsbench.engine.metrics import MetricFailure, Scope, content_hash
 from dsbench.engine.runner import compute
 from dsbench.engine.sql import quote_ident
 from dsbench.errors import DataError
-from dsbench.suites.generated import generated_suites
-from dsbench.suites.from_data import table_role
-from dsbench.cards.card import CARD_VERSION, ScoreCard, file_sha256, scores_document
+from dsbench.scoring.defects import Flagged, table_elements
 from dsbench.scoring.score import Evidence, Measured, load_evidence, score
 from dsbench.scoring.standard import canonical_digest, load_standard
+from dsbench.suites.from_data import table_role
+from dsbench.suites.generated import generated_suites
 from dsbench.suites.model import Suite, resolve_suite
 from dsbench.validation.rows import MAX_FAILING_ROWS, failing_rows_written
 from dsbench.validation.runner import ExpectationResult, ValidationResult, run_suites
@@ -30,13 +30,6 @@ def engine_versions(engine: str | None = None) -> dict[str, str]:
     from dsbench._version import __version__
 
     return {"dsbench": __version__, **backend(engine or DEFAULT_ENGINE).versions()}
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
 
 
 def fingerprint(dataset: Dataset, root: Path | None, digests: Mapping[Path, Future] | None = None) -> dict[str, Any]:
@@ -54,7 +47,7 @@ def fingerprint(dataset: Dataset, root: Path | None, digests: Mapping[Path, Futu
         failure = next((v for v in values.values() if isinstance(v, MetricFailure)), None)
         if failure is not None:
             raise DataError(f"cannot fingerprint table {name!r}: {failure.message}", source=table.source)
-        files = [{"path": _relative(f, root) if root else f.name, "bytes": f.stat().st_size,
+        files = [{"path": relative_to_root(f, root), "bytes": f.stat().st_size,
                   "sha256": digests[f].result() if f in digests else file_sha256(f)}
                  for f in sorted(table.files)]
         tables.append({"name": name, "rows": int(values[rows]), "content_hash": str(values[content]),

@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -190,15 +190,20 @@ def non_finite_text(value: float) -> str:
     return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
 
 
+def map_floats(value: Any, change: Callable[[float], Any]) -> Any:
+    """``value`` (JSON-like: dicts, lists, tuples) with every float replaced by ``change(float)``."""
+    if isinstance(value, float):
+        return change(value)
+    if isinstance(value, dict):
+        return {key: map_floats(item, change) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [map_floats(item, change) for item in value]
+    return value
+
+
 def finite(value: Any) -> Any:
     """``value`` with every non-finite float (a suite's ``max_value: .inf``, say) as its text."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return non_finite_text(value)
-    if isinstance(value, dict):
-        return {key: finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [finite(item) for item in value]
-    return value
+    return map_floats(value, lambda number: number if math.isfinite(number) else non_finite_text(number))
 
 
 def dump_json(document: Any) -> str:

@@ -15,8 +15,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from dsbench.data.files import file_digest
 from dsbench.errors import DsbenchError
-from dsbench.files import non_finite_text
+from dsbench.files import map_floats, non_finite_text
 
 CARD_VERSION = "2"
 SIGNIFICANT_DIGITS = 10
@@ -29,15 +30,13 @@ class CardError(DsbenchError):
 def rounded(value: Any) -> Any:
     """Round every float to SIGNIFICANT_DIGITS so that last-bit differences of parallel float
     reductions cannot change the bytes of a card."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return non_finite_text(value)
-        return float(f"{value:.{SIGNIFICANT_DIGITS}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
-    if isinstance(value, dict):
-        return {k: rounded(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [rounded(v) for v in value]
-    return value
+    return map_floats(value, _rounded)
+
+
+def _rounded(number: float) -> float | str:
+    if not math.isfinite(number):
+        return non_finite_text(number)
+    return float(f"{number:.{SIGNIFICANT_DIGITS}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def canonical_bytes(document: dict) -> bytes:
@@ -59,11 +58,8 @@ def _digest_of_rounded(rounded_document: dict) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return "sha256:" + digest.hexdigest()
+    """The file's sha256 as a card records it: ``sha256:<hex>``."""
+    return "sha256:" + file_digest(path)
 
 
 class ScoreCard:

@@ -3,6 +3,7 @@ text at all (a PNG renamed ``.csv`` is named as a PNG) or nothing but white spac
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from dsbench.data.encoding import open_bytes
@@ -96,3 +97,22 @@ def refuse_binary(path: Path, kind: str, probe: int = 1 << 16) -> None:
         raise DataError(f"this is a binary file ({control / len(head):.0%} of its first bytes are control "
                         f"characters), not {kind.upper()} text; pass --encoding if it is UTF-16 without a "
                         "byte-order mark", source=str(path))
+
+
+def file_digest(path: Path, algorithm: str = "sha256") -> str:
+    """The hex digest of the file at ``path`` by ``algorithm`` (a hashlib name), read in blocks."""
+    digest = hashlib.new(algorithm)
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def relative_to_root(path: Path, root: Path | None) -> str:
+    """``path`` relative to a dataset's root (its directory, where its manifest is), else its name."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name

@@ -11,16 +11,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlparse
 
+from dsbench.data.files import file_digest
+
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
-
-
-def file_hash(path: Path, algorithm: str) -> str:
-    """The hex digest of the file at ``path`` by ``algorithm`` (a hashlib name), read in blocks."""
-    digest = hashlib.new(algorithm)
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def declared_hash(declared: Any, path: Path) -> str:
@@ -28,7 +21,7 @@ def declared_hash(declared: Any, path: Path) -> str:
     Frictionless reads as MD5)."""
     algorithm, sep, _ = str(declared).partition(":")
     algorithm = algorithm.lower() if sep and algorithm.lower() in hashlib.algorithms_available else "md5"
-    return f"{algorithm}:{file_hash(path, algorithm)}" if sep else file_hash(path, "md5")
+    return f"{algorithm}:{file_digest(path, algorithm)}" if sep else file_digest(path, "md5")
 
 
 def write_manifest(dataset: Any, written: dict[str, tuple[Path, str]], staging: Path,
@@ -103,7 +96,7 @@ def _update_croissant(document: dict[str, Any], dataset: Any, written: dict[str,
             item["contentUrl"] = relative.as_posix()
             item["encodingFormat"] = PARQUET_MEDIATYPE
         if "sha256" in item:
-            item["sha256"] = file_hash(file, "sha256")
+            item["sha256"] = file_digest(file, "sha256")
         if "contentSize" in item:
             size = file.stat().st_size
             item["contentSize"] = size if isinstance(item["contentSize"], int) else f"{size} B"

@@ -13,10 +13,11 @@ from typing import Any, Callable
 
 from dsbench.corpus.inject.csv_layout import COMPRESSIONS
 from dsbench.corpus.inject.defects import TableDefects
-from dsbench.corpus.inject.manifest import file_hash, write_manifest
+from dsbench.corpus.inject.manifest import write_manifest
 from dsbench.corpus.inject.plan import TablePlan
 from dsbench.corpus.inject.request import DEFECTS
 from dsbench.corpus.inject.truth import FORMAT, GROUND_TRUTH, SELECTION, check_applied, dump
+from dsbench.data.files import file_digest, relative_to_root
 from dsbench.errors import DsbenchError
 
 COMPANIONS = re.compile(r"^(readme|licen[cs]e|copying|notice|citation)([._-].*)?$", re.IGNORECASE)
@@ -58,9 +59,9 @@ def build(dataset: Any, plans: list[TablePlan], destinations: dict[str, Path], r
             "counts": counts, "defects": defects, "file": relative.as_posix(), "format": output_format,
             "missing_value": work.missing_token if plan.text else None,
             "rows": {"after": work.rows + (defects.get("duplicates", {}).get("count", 0)), "before": work.rows},
-            "sha256": file_hash(target, "sha256"),
+            "sha256": file_digest(target, "sha256"),
             "skipped": sorted(work.skipped, key=lambda s: (s["defect"], s["column"])),
-            "source": {"files": [{"path": relative_to_root(f, root), "sha256": file_hash(f, "sha256")}
+            "source": {"files": [{"path": relative_to_root(f, root), "sha256": file_digest(f, "sha256")}
                                  for f in sorted(table.files)], "format": table.format},
         }
     chosen = {plan.table.name for plan in plans}
@@ -124,13 +125,3 @@ def output_path(table: Any, resource: Any, text: bool) -> Path:
         compression = next((s for s in table.files[0].suffixes[-1:] if s.lower() in COMPRESSIONS), "")
         return Path(f"{safe}.csv{compression}")
     return Path(f"{safe}.parquet")
-
-
-def relative_to_root(path: Path, root: Path | None) -> str:
-    """``path`` relative to the dataset's root (where its manifest is), else its name."""
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.name

@@ -186,9 +186,9 @@ def test_evaluate_in_chinese_prints_its_summary_in_chinese(tmp_path):
 matplotlib = pytest.importorskip("matplotlib")
 from matplotlib import font_manager  # noqa: E402
 
-from dsbench.render import html  # noqa: E402
+from dsbench.render import charts, html  # noqa: E402
 
-SYSTEM_CJK = html.system_cjk_fonts()
+SYSTEM_CJK = charts.system_cjk_fonts()
 needs_cjk_font = pytest.mark.skipif(not SYSTEM_CJK, reason="no CJK font installed (Debian: fonts-wqy-microhei)")
 
 
@@ -197,35 +197,35 @@ def without_cjk(manager) -> font_manager.FontManager:
     stale = copy.deepcopy(manager)
     system = {os.path.realpath(f) for f in SYSTEM_CJK}
     stale.ttflist = [e for e in stale.ttflist if os.path.realpath(e.fname) not in system
-                     and e.name not in html.CJK_FONTS]
+                     and e.name not in charts.CJK_FONTS]
     return stale
 
 
 @needs_cjk_font
 def test_a_font_missing_from_a_stale_cache_is_added_with_one_hint():
     stale = without_cjk(font_manager.fontManager)
-    assert not {e.name for e in stale.ttflist} & set(html.CJK_FONTS)
-    font, hint = html.find_cjk_font(stale)
+    assert not {e.name for e in stale.ttflist} & set(charts.CJK_FONTS)
+    font, hint = charts.find_cjk_font(stale)
     assert font is not None and font in {e.name for e in stale.ttflist}
     assert "predates" in hint and str(Path(matplotlib.get_cachedir()) / "fontlist-*.json") in hint
     found = stale.findfont(font_manager.FontProperties(family=[font]), fallback_to_default=False)
     assert os.path.realpath(found) in {os.path.realpath(f) for f in SYSTEM_CJK}
-    assert html.find_cjk_font(stale) == (font, None)  # now known: no second hint
+    assert charts.find_cjk_font(stale) == (font, None)  # now known: no second hint
 
 
 def test_no_cjk_font_anywhere_gives_the_install_hint():
     stale = without_cjk(font_manager.fontManager)
-    font, hint = html.find_cjk_font(stale, system_fonts=[])
+    font, hint = charts.find_cjk_font(stale, system_fonts=[])
     assert font is None
     assert "apt-get install fonts-wqy-microhei" in hint
-    assert not {e.name for e in stale.ttflist} & set(html.CJK_FONTS)  # nothing was added
+    assert not {e.name for e in stale.ttflist} & set(charts.CJK_FONTS)  # nothing was added
 
 
 @needs_cjk_font
 def test_cjk_font_of_the_charts_is_known_to_matplotlib():
     font = html.cjk_font()
     assert font is not None and font in {e.name for e in font_manager.fontManager.ttflist}
-    assert html.find_cjk_font(font_manager.fontManager) == (font, None)
+    assert charts.find_cjk_font(font_manager.fontManager) == (font, None)
 
 
 def stale_config(directory: Path) -> Path:

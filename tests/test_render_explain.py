@@ -133,13 +133,13 @@ def test_a_score_just_below_a_grade_band_never_reads_as_reaching_it(lang):
 def test_charts_write_the_scores_as_the_tables_do(monkeypatch):
     pytest.importorskip("matplotlib")
     written: list[list[str]] = []
-    original = html._bars
+    original = html.score_bars
 
     def spy(*args, **kwargs):
         written.append(list(args[9]))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(html, "_bars", spy)
+    monkeypatch.setattr(html, "score_bars", spy)
     assert html.charts(near_full(), "en") is not None
     dimension_texts, indicator_texts = written
     assert "99.99" in dimension_texts and "99.99" in indicator_texts

@@ -153,9 +153,11 @@ def test_cjk_font_is_found_when_installed():
     pytest.importorskip("matplotlib")
     from matplotlib import font_manager
 
-    font = html.cjk_font()  # adds an installed CJK font that matplotlib's font cache predates
+    from dsbench.render import charts
+
+    font = charts.cjk_font()  # adds an installed CJK font that matplotlib's font cache predates
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    expected = next((f for f in html.CJK_FONTS if f in installed), None)
+    expected = next((f for f in charts.CJK_FONTS if f in installed), None)
     assert font == expected or (expected is None and font in installed)
 
 

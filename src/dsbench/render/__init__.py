@@ -72,3 +72,14 @@ def write_all(directory: Path, files: dict[str, str]) -> list[Path]:
     from dsbench.files import write_files
 
     return write_files({Path(directory) / name: text for name, text in files.items()})
+
+
+@functools.lru_cache(maxsize=1)
+def page_templates() -> Any:
+    """The Jinja2 environment of every page template (``templates/``: the card, its compact summary,
+    the leaderboard): HTML-escaped, strict about undefined names."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                              lstrip_blocks=True, keep_trailing_newline=True)

@@ -11,36 +11,20 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 from typing import Any
 
-from dsbench.render import _gates as gate_text
-
-from dsbench.render import _shared as s
 from dsbench.i18n import name, t
+from dsbench.render import _gates as gate_text
+from dsbench.render import _shared as s
+from dsbench.render import page_templates
 from dsbench.render._shared import card_number
-# The chart helpers were this module's before charts.py: the font lookup (CJK_FONTS, find_cjk_font,
-# system_cjk_fonts) is still found here, and charts() looks cjk_font and _bars up here when it runs,
-# where callers (and tests) may replace them.
-from dsbench.render.charts import (CJK_FONTS, PALETTE, chart_settings, cjk_font, figure_svg,  # noqa: F401
-                                   find_cjk_font, system_cjk_fonts)
-from dsbench.render.charts import score_bars as _bars
+from dsbench.render.charts import PALETTE, chart_settings, cjk_font, figure_svg, score_bars
 
 FILENAME = "card.html"
 MEDIA_TYPE = "text/html"
 
-TEMPLATES = Path(__file__).parent / "templates"
 MAX_ROWS = 50  # expectation rows per indicator (failures come first); the rest is counted
 TOP_VALUES = 5  # unexpected values shown per expectation
-
-
-@functools.lru_cache(maxsize=1)
-def _environment():
-    import jinja2
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True)
 
 
 def _pct(score: Any, scale: float) -> str:
@@ -212,7 +196,7 @@ def render(card: dict, lang: str) -> str:
     check_language(lang)
     context = _context(card, lang)
     context["charts"] = charts(card, lang)
-    return _environment().get_template("card.html.j2").render(**context)
+    return page_templates().get_template("card.html.j2").render(**context)
 
 
 def compact(card: dict, lang: str = "en") -> str:
@@ -220,7 +204,7 @@ def compact(card: dict, lang: str = "en") -> str:
     from dsbench.render import check_language
 
     check_language(lang)
-    return _environment().get_template("compact.html.j2").render(**_context(card, lang)).strip()
+    return page_templates().get_template("compact.html.j2").render(**_context(card, lang)).strip()
 
 
 # ---------------------------------------------------------------------------------------------- charts
@@ -256,10 +240,10 @@ def charts(card: dict, lang: str) -> dict[str, Any] | None:
     indicator_colors = [colors[k] for k, d in enumerate(dimensions) for _ in d.get("indicators", [])]
     indicators = [i for d in dimensions for i in d.get("indicators", [])]
     with matplotlib.rc_context(settings):
-        dimension_figure = _bars(Figure, dimension_labels, [d.get("score") for d in dimensions], colors,
+        dimension_figure = score_bars(Figure, dimension_labels, [d.get("score") for d in dimensions], colors,
                                  [d.get("status", "") for d in dimensions], scale, lang, font is not None, 0.38,
                                  [s.dimension_score(card, d) for d in dimensions])
-        indicator_figure = _bars(Figure, indicator_labels, [i.get("score") for i in indicators],
+        indicator_figure = score_bars(Figure, indicator_labels, [i.get("score") for i in indicators],
                                  indicator_colors, [i.get("status", "") for i in indicators], scale, lang,
                                  font is not None, 0.26, [s.indicator_score(card, i) for i in indicators])
         return {"dimensions": Markup(figure_svg(dimension_figure, "chart-d", s.word("dimension_chart", lang))),

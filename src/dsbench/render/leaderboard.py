@@ -120,7 +120,7 @@ def _score(score: float | None, standard: Standard) -> str:
 
 
 def render_html(rows: Sequence[Any], standards: Sequence[Standard], lang: str = "en") -> str:
-    from dsbench.render.html import _environment  # the card page's: one Jinja environment for the pages
+    from dsbench.render import page_templates
 
     sections = []
     for standard in standards:
@@ -137,7 +137,7 @@ def render_html(rows: Sequence[Any], standards: Sequence[Standard], lang: str = 
             # {} when there is nothing to chart; None without matplotlib
             "charts": charts(mine, standard, lang) if any(r.score is not None for r in mine) else {},
         })
-    return _environment().get_template(TEMPLATE).render(summary=_summary(rows, standards, lang), sections=sections,
+    return page_templates().get_template(TEMPLATE).render(summary=_summary(rows, standards, lang), sections=sections,
                                                         html_lang="zh-CN" if lang == "zh" else lang,
                                                         w=lambda key: t(key, lang))
 

@@ -107,7 +107,6 @@ class Dataset:
 
     engine: str  # the backend's name (see dsbench.backends)
     session: Any  # runs queries (dsbench.engine.backend.Session)
-    dialect: Any  # spells what engines spell differently (dsbench.engine.dialect.Dialect)
 
     def __init__(self, timeout: float | None = None):
         self.timeout = timeout  # seconds a single query may run (None: no limit)
@@ -121,6 +120,12 @@ class Dataset:
         # Metric -> value, for everything computed on this data so far (the data cannot change
         # while it is loaded): a profile's numbers are not computed again by the suites.
         self.metric_values: dict[Any, Any] = {}
+
+    @property
+    def dialect(self) -> Any:
+        """How the engine spells what engines spell differently (dsbench.engine.dialect.Dialect):
+        its session's."""
+        return self.session.dialect
 
     def close(self) -> None:
         raise NotImplementedError

@@ -83,13 +83,6 @@ class Dataset(CsvLoading, BaseDataset):
         self.con.execute("SET lock_configuration = true")
         self._sealed = True
 
-    @property
-    def dialect(self):
-        """How this engine spells the SQL that engines spell differently (see dsbench.engine.dialect)."""
-        from dsbench.backends.duckdb.dialect import DIALECT
-
-        return DIALECT
-
     # -- registration ----------------------------------------------------------------------------
     def _next_view(self) -> str:
         return quote_ident(f"t{len(self.tables)}")

@@ -9,14 +9,13 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from dsbench import progress
-from dsbench.errors import pydantic_location
 from dsbench.backends import load_dataset
 from dsbench.data.dataset import Dataset, LoadOptions, Table
+from dsbench.engine.backend import RunLog, TableReadError
 from dsbench.engine.metrics import Metric
 from dsbench.engine.planner import Plan
-from dsbench.engine.backend import RunLog, TableReadError
 from dsbench.engine.runner import compute
-from dsbench.errors import DataError, DsbenchError, SuiteError
+from dsbench.errors import DataError, DsbenchError, SuiteError, pydantic_location
 from dsbench.expectations.base import Context, Expectation, ExpectationConfig, Outcome
 from dsbench.expectations.registry import get_expectation_type
 from dsbench.expectations.result_format import MAX_UNEXPECTED_ROWS, ResultFormat, parse_result_format, shape

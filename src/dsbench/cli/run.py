@@ -71,9 +71,9 @@ def _evaluate(data: str, standard: str, manifest: Optional[Path], suite: List[st
     return run_evaluation(data, standard, manifest=manifest, evidence=evidence, suites=list(suite), options=options)
 
 
-def _default_card_path(card) -> Path:
+def _default_directory(card) -> Path:
     document = card.document
-    return Path("reports") / document["dataset"]["name"] / document["standard"]["id"] / "card.json"
+    return Path("reports") / document["dataset"]["name"] / document["standard"]["id"]
 
 
 @reads_data
@@ -112,17 +112,17 @@ def evaluate(
     shown = progress_display("evaluate", quiet)
     card = _evaluate(data, standard, manifest, suite, evidence, options, no_generate, full_evidence=full_evidence,
                      failing_rows=failing_rows, max_failing_rows=max_failing_rows)
-    path = (output / "card.json") if output else _default_card_path(card)
+    directory = output or _default_directory(card)
     if failing_rows is not None:  # the card links the files, relative to where it is written
-        from dsbench.cards.failing_rows import link_failing_rows
         from dsbench.cards.card import ScoreCard
+        from dsbench.cards.failing_rows import link_failing_rows
 
-        card = ScoreCard(link_failing_rows(card.document, failing_rows, path.parent))
+        card = ScoreCard(link_failing_rows(card.document, failing_rows, directory))
     shown.stage = "rendering"
-    write_card(card, path.parent, names, lang)
+    written = write_card(card, directory, names, lang)
     shown.close()
     if not quiet:
-        print_card(card, path, lang=lang)
+        print_card(card, written[0], lang=lang)
     if database is not None:
         _record_history(card, database, quiet)
 
@@ -172,12 +172,12 @@ def check(
     shown = progress_display("check", quiet)
     card = _evaluate(data, standard, manifest, suite, evidence, options, no_generate)
     shown.stage = "rendering"
-    if output is not None:
-        write_card(card, output, names, lang, options={"junit": {"fail_on": fail_on or "warning"}})
+    written = [] if output is None else write_card(card, output, names, lang,
+                                                   options={"junit": {"fail_on": fail_on or "warning"}})
     write_step_summary(renderer("md").render(card.document, lang))
     shown.close()
     if not quiet:
-        print_card(card, output / "card.json" if output else None, lang=lang)
+        print_card(card, written[0] if written else None, lang=lang)
     problems = gate_problems(card.document, min_score=min_score, min_grade=min_grade, fail_on=fail_on,
                              standard=standard, lang=lang)
     for problem in problems:

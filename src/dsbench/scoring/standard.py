@@ -221,9 +221,20 @@ def standard_from_document(document: Any, source: str) -> Standard:
                     document["source"], canonical_digest(document), source)
 
 
+STANDARDS_ENTRY_POINT_GROUP = "dsbench.standards"
+
+
 def shipped_standards() -> dict[str, Path]:
+    """Standard id -> file: the shipped standards, then those installed by plugins (the entry-point
+    group ``dsbench.standards``: a name and an object whose text is the standard file's path). A
+    plugin cannot replace a shipped standard."""
     directory = shipped("standards")
-    return {p.stem: p for p in sorted(directory.glob("*.yaml")) if p.name != "concerns.yaml"}
+    found = {p.stem: p for p in sorted(directory.glob("*.yaml")) if p.name != "concerns.yaml"}
+    from importlib.metadata import entry_points
+
+    for entry in sorted(entry_points(group=STANDARDS_ENTRY_POINT_GROUP), key=lambda e: e.name):
+        found.setdefault(entry.name, Path(str(entry.load())))
+    return found
 
 
 def load_standard(standard: str | Path | Standard) -> Standard:

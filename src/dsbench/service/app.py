@@ -1,0 +1,137 @@
+"""The web application: FastAPI routes under ``/api/v1``, errors as RFC 9457 problem details, a
+body-size limit (uvicorn has none) and ``/healthz``."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dsbench._version import __version__
+from dsbench.service import models, queue
+from dsbench.service.blobs import BlobStore
+from dsbench.service.config import ServiceConfig
+from dsbench.service.database import Database
+from dsbench.service.deps import RateLimiter, Service, ServiceDep
+from dsbench.service.problems import PROBLEM_TYPE, Problem
+
+UPLOAD_PATH = re.compile(r"/api/v1/orgs/[^/]+/datasets/[^/]+/versions/[^/]+/(files/[^/]+|archive)")
+DESCRIPTION = """Score datasets against data-quality standards. Publishers upload dataset versions and
+ask for evaluations; workers make reproducible score cards; published cards and leaderboards are public.
+Authenticate with `Authorization: Bearer dsb_…`. Errors are RFC 9457 problem details. `x-required-role`
+on each operation: `none` (public), `any-token`, `member` (of the organisation in the path), `publisher`,
+`evaluator`, `admin`, `site-admin`."""
+
+
+def problem_response(problem: Problem, request: Request | None = None) -> JSONResponse:
+    return JSONResponse(problem.document(request.url.path if request else None), status_code=problem.status,
+                        media_type=PROBLEM_TYPE, headers=problem.headers)
+
+
+class BodyLimit:
+    """413 for a body over its limit: uploads get ``upload`` bytes (the route streams them and
+    counts again), any other body ``other`` bytes, read here before the route sees it."""
+
+    def __init__(self, app: Any, upload: int, other: int):
+        self.app, self.upload, self.other = app, upload, other
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        is_upload = scope["method"] == "PUT" and UPLOAD_PATH.fullmatch(scope["path"])
+        limit = self.upload if is_upload else self.other
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            return await _send_problem(send, Problem(413, f"the body is larger than the limit of {limit} bytes")
+                                       if declared.isdigit() else Problem(400, "a malformed Content-Length"))
+        if is_upload:
+            return await self.app(scope, receive, send)
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > limit:
+                return await _send_problem(send, Problem(413, f"the body is larger than the limit of {limit} bytes"))
+        replayed = False
+
+        async def replay() -> dict:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return await self.app(scope, replay, send)
+
+
+async def _send_problem(send: Any, problem: Problem) -> None:
+    body = json.dumps(problem.document()).encode()
+    await send({"type": "http.response.start", "status": problem.status,
+                "headers": [(b"content-type", PROBLEM_TYPE.encode()), (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(config: ServiceConfig) -> FastAPI:
+    """The application over ``config``'s database (migrated here) and blob store."""
+    from dsbench.service.routes import ROUTERS
+
+    config.prepare()
+    db = Database(config.database)
+    db.migrate()
+    blobs = BlobStore(config.blob_dir)
+    blobs.remove_temporaries()
+    app = FastAPI(title="dsbench evaluation service", version=__version__, description=DESCRIPTION,
+                  openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None,
+                  responses={401: {"model": models.Problem, "description": "No, or an invalid, token"},
+                             404: {"model": models.Problem, "description": "Not found (or not yours)"},
+                             422: {"model": models.Problem, "description": "Invalid request"},
+                             429: {"model": models.Problem, "description": "Rate limit"}})
+    app.state.service = Service(config, db, blobs, config.pepper(), RateLimiter(config.limits.requests_per_minute))
+    app.add_middleware(BodyLimit, upload=config.limits.max_upload_bytes, other=config.limits.max_json_bytes)
+
+    @app.exception_handler(Problem)
+    async def on_problem(request: Request, problem: Problem) -> JSONResponse:
+        return problem_response(problem, request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem_response(Problem(error.status_code, str(error.detail), headers=dict(error.headers or {})),
+                                request)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return problem_response(Problem(422, f"{where}: {first.get('msg', 'invalid')}",
+                                        title="Unprocessable Content"), request)
+
+    @app.exception_handler(Exception)
+    async def on_error(request: Request, error: Exception) -> JSONResponse:
+        # One line for the log, without secrets: the request's path and the error's kind.
+        import logging
+
+        logging.getLogger("dsbench.service").error("%s %s failed: %s", request.method, request.url.path,
+                                                   type(error).__name__)
+        return problem_response(Problem(500, "the service failed on this request; it was logged"), request)
+
+    @app.get("/healthz", response_model=models.Health, tags=["service"], openapi_extra={"x-required-role": "none"})
+    def healthz(found: ServiceDep) -> dict[str, Any]:
+        """The service answers and its database too; the jobs per state."""
+        with found.db.transaction() as tx:
+            version = tx.value("SELECT max(version) FROM schema_version")
+            counts = queue.counts(tx)
+        return {"status": "ok", "version": __version__, "database": found.db.kind, "schema_version": version,
+                "queue": counts}
+
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

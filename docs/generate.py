@@ -1,5 +1,6 @@
-"""Write the generated reference pages of the manual: docs/cli.md (the --help of every command) and
-docs/expectations.md (every built-in expectation type, from the registry).
+"""Write the generated reference pages of the manual: docs/cli.md (the --help of every command),
+docs/expectations.md (every built-in expectation type, from the registry) and docs/openapi.json (the
+evaluation service's OpenAPI document, as ``dsbench serve`` answers it at /api/v1/openapi.json).
 
     .venv/bin/python docs/generate.py           # rewrite the pages that changed
     .venv/bin/python docs/generate.py --check   # exit 1, naming them, when a page is out of date
@@ -143,7 +144,22 @@ def expectations_page() -> str:
     return "\n".join(lines)
 
 
-PAGES: dict[str, Callable[[], str]] = {"cli.md": cli_page, "expectations.md": expectations_page}
+# -- docs/openapi.json ------------------------------------------------------------------------------
+def openapi_page() -> str:
+    """The service's OpenAPI document (every route, its schemas and its ``x-required-role``), made by
+    an app over a throwaway data directory; keys sorted, so the text changes only with the API."""
+    import tempfile
+
+    from dsbench.service.app import create_app
+    from dsbench.service.config import ServiceConfig
+
+    with tempfile.TemporaryDirectory() as directory:
+        document = create_app(ServiceConfig(Path(directory))).openapi()
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+PAGES: dict[str, Callable[[], str]] = {"cli.md": cli_page, "expectations.md": expectations_page,
+                                       "openapi.json": openapi_page}
 
 
 def generate() -> dict[Path, str]:

@@ -32,6 +32,16 @@ def test_generated_pages_are_up_to_date(page):
     assert path.read_text(encoding="utf-8") == made, f"docs/{page} is out of date: run `make docs`"
 
 
+def test_openapi_document_is_up_to_date():
+    """docs/openapi.json is the service's OpenAPI document as the code gives it now (the API's
+    reference, and what tests/service/test_authz.py sweeps)."""
+    made = _generator().openapi_page()
+    path = DOCS / "openapi.json"
+    assert path.exists(), "docs/openapi.json is missing: run `.venv/bin/python docs/generate.py`"
+    assert path.read_text(encoding="utf-8") == made, \
+        "docs/openapi.json is out of date (the service's API changed): run `.venv/bin/python docs/generate.py`"
+
+
 def test_generated_pages_do_not_depend_on_the_terminal(monkeypatch):
     generator = _generator()
     monkeypatch.setenv("COLUMNS", "40")

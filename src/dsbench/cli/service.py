@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
     app.command()(serve)
     app.command()(worker)
     app.command()(submit)
+    app.command("token")(token)
 
 
 def _config(data_dir: Path, database: Optional[str], limits: list[str]):
@@ -145,3 +146,30 @@ def submit(
     for problem in problems:
         typer.echo(t("check_failed", lang, problem=problem))
     raise typer.Exit(1 if problems else 0)
+
+
+def token(
+    user: str = typer.Argument("admin", help="The user the token is for."),
+    data_dir: Path = DATA_DIR,
+    database: Optional[str] = DATABASE,
+    name: str = typer.Option("made by dsbench token", "--name", help="What the token is for."),
+) -> None:
+    """Print a new API token of USER (default: the site admin), made directly in the service's store:
+    for whoever runs the service on this machine, e.g. when the first token was lost."""
+    from dsbench.errors import DsbenchError
+
+    config = _config(data_dir, database, [])
+
+    def issue() -> str:
+        from dsbench.service.accounts import issue_token
+        from dsbench.service.database import Database
+
+        db = Database(config.database)
+        db.migrate()
+        with db.transaction(write=True) as tx:
+            found = tx.one("SELECT id FROM users WHERE name = ?", (user,))
+            if found is None:
+                raise DsbenchError(f"no user {user!r} in {db.display}")
+            return issue_token(tx, config.pepper(), found["id"], name)[1]
+
+    typer.echo(_database_errors(issue))

@@ -1,0 +1,48 @@
+"""The service's commands on bad input: one line, exit code 2, nothing half-made."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx
+
+
+def dsbench(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dsbench", *args], capture_output=True, text=True, timeout=120,
+                          env=env)
+
+
+def test_token_makes_a_working_token(service):
+    if service.kind != "sqlite":  # the command reads the same store either way; once is enough
+        return
+    made = dsbench("token", "--data-dir", str(service.data_dir))
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    me = httpx.get(f"{service.url}/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.json()["name"] == "admin" and me.json()["site_admin"]
+    missing = dsbench("token", "nobody", "--data-dir", str(service.data_dir))
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "no user 'nobody'" in missing.stderr
+
+
+def test_unreachable_database_is_one_line(tmp_path):
+    run = dsbench("worker", "--data-dir", str(tmp_path / "d"), "--database",
+                  "postgresql://nobody:secret-password@127.0.0.1:1/none")
+    assert run.returncode == 2 and run.stderr.startswith("dsbench: error: --database: cannot connect to")
+    assert "secret-password" not in run.stderr and run.stderr.count("\n") == 1
+
+
+def test_bad_limit_and_missing_server(tmp_path):
+    run = dsbench("serve", "--data-dir", str(tmp_path / "d"), "--limit", "lease_s=-1")
+    assert run.returncode == 2 and "lease_s must be positive" in run.stderr
+    assert not (tmp_path / "d").exists()
+    token = tmp_path / "token"
+    token.write_text("dsb_x_y")
+    (tmp_path / "empty").mkdir()
+    run = dsbench("submit", str(tmp_path / "empty"), "--server", "http://127.0.0.1:1", "--standard",
+                  "gbt-36344-2018", "--token-file", str(token))
+    assert run.returncode == 2 and "has no files" in run.stderr
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    run = dsbench("submit", str(tmp_path / "a.csv"), "--server", "http://127.0.0.1:1", "--standard",
+                  "gbt-36344-2018", "--token-file", str(token))
+    assert run.returncode == 2 and "cannot reach the service" in run.stderr and run.stderr.count("\n") == 1

@@ -18,7 +18,7 @@ def run(spec: dict) -> None:
     from dsbench.evaluation import evaluate
     from dsbench.store.directory import write_card
 
-    card = evaluate(spec["data"], spec["standard"])
+    card = evaluate(spec["data"], spec["standard"], suites=spec.get("suites") or None)
     write_card(card, spec["output"], spec["formats"], spec.get("lang", "en"))
 
 

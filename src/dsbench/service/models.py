@@ -114,6 +114,8 @@ class NewEvaluation(Strict):
     version: str = Field(min_length=1, max_length=64)
     standard: str = Field(min_length=1, max_length=100, description="A standard id (GET /api/v1/standards).")
     publish: bool = Field(False, description="Publish the card when it is made.")
+    suites: list[str] = Field([], max_length=20, description="Files of the version that are suites (dsbench "
+                              "YAML or GX JSON) to run beside the generated ones; they are not read as data.")
 
 
 class Evaluation(BaseModel):

@@ -33,11 +33,12 @@ def request_digest(request: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
 
 
-def enqueue(tx: Transaction, *, org_id: str, version_id: str, standard: str, inputs: dict[str, str],
+def enqueue(tx: Transaction, *, org_id: str, version_id: str, standard: str, inputs: dict[str, dict[str, str]],
             publish: bool, requested_by: str, max_attempts: int, idempotency_key: str | None,
             request: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """A new queued evaluation, or the one this idempotency key made before; and whether it is new.
-    The same key with a different request is refused (422)."""
+    The same key with a different request is refused (422). ``inputs``: the data files and the
+    suite files, each name -> blob digest."""
     digest = request_digest(request)
     if idempotency_key is not None:
         earlier = _by_key(tx, org_id, idempotency_key)

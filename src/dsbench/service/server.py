@@ -63,7 +63,8 @@ def seed(config: ServiceConfig, datasets: Path | None = None, standards: list[st
                 catalog.put_file(tx, version["id"], path.name, blob)
                 inputs[path.name] = blob.digest
             for standard in standards:
-                queue.enqueue(tx, org_id=org["id"], version_id=version["id"], standard=standard, inputs=inputs,
+                queue.enqueue(tx, org_id=org["id"], version_id=version["id"], standard=standard,
+                              inputs={"files": inputs, "suites": {}},
                               publish=True, requested_by=admin["id"] if admin else "", max_attempts=1,
                               idempotency_key=None, request={"seed": directory.name, "standard": standard})
                 queued += 1

@@ -74,22 +74,30 @@ class Worker:
     def process(self, job: dict[str, Any]) -> None:
         work = self.config.work_dir / f"{job['id']}-{secrets.token_hex(4)}"
         try:
-            data = self.materialise(job, work)
-            state, reason = self.evaluate(job, data, work / "out", work / "stderr.txt")
+            data, suites = self.materialise(job, work)
+            state, reason = self.evaluate(job, data, suites, work / "out", work / "stderr.txt")
             self.record(job, state, reason, work / "out")
         except LeaseLost:
             pass
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
-    def materialise(self, job: dict[str, Any], work: Path) -> Path:
-        """The job's input files in a directory named as the dataset (the card names the dataset
-        by its directory when no manifest does, as ``dsbench evaluate`` would)."""
+    def materialise(self, job: dict[str, Any], work: Path) -> tuple[Path, list[Path]]:
+        """The job's data files in a directory named as the dataset (the card names the dataset by
+        its directory when no manifest does, as ``dsbench evaluate`` would), and its suite files
+        beside it."""
         with self.db.transaction() as tx:
             name = tx.value("SELECT d.name FROM versions v JOIN datasets d ON d.id = v.dataset_id WHERE v.id = ?",
                             (job["version_id"],))
-        root = (work / "data" / name).resolve()
-        for relative, digest in json.loads(job["inputs"]).items():
+        inputs = json.loads(job["inputs"])
+        data = self._place(inputs["files"], (work / "data" / name).resolve())
+        suites_dir = (work / "suites").resolve()
+        self._place(inputs["suites"], suites_dir)
+        return data, [suites_dir / n for n in sorted(inputs["suites"])]
+
+    def _place(self, files: dict[str, str], root: Path) -> Path:
+        root.mkdir(parents=True, exist_ok=True)
+        for relative, digest in files.items():
             target = (root / relative).resolve()
             if root not in target.parents:  # names were checked on upload; this is the second lock
                 raise ValueError(f"refusing to write {relative!r} outside the job's directory")
@@ -98,13 +106,13 @@ class Worker:
                 os.link(self.blobs.path(digest), target)
             except OSError:  # another file system: copy
                 shutil.copyfile(self.blobs.path(digest), target)
-        root.mkdir(parents=True, exist_ok=True)
         return root
 
-    def evaluate(self, job: dict[str, Any], data: Path, out: Path, stderr_path: Path) -> tuple[str, str | None]:
+    def evaluate(self, job: dict[str, Any], data: Path, suites: list[Path], out: Path,
+                 stderr_path: Path) -> tuple[str, str | None]:
         spec = out.parent / "spec.json"
         spec.write_text(json.dumps({"data": str(data), "standard": job["standard"], "output": str(out),
-                                         "formats": list(STORED_FORMATS)}))
+                                    "suites": [str(s) for s in suites], "formats": list(STORED_FORMATS)}))
         limit = self.limits.evaluation_memory_bytes
 
         def limit_memory() -> None:  # in the child, before exec
@@ -124,7 +132,8 @@ class Worker:
                     _kill(child)
         # The reason is shown to the caller: paths inside this machine become the dataset's own names.
         message = stderr_path.read_text(encoding="utf-8", errors="replace")
-        message = message.replace(f"{data}/", "").replace(str(data), data.name).replace(str(out.parent), "")
+        message = message.replace(f"{data}/", "").replace(str(data), data.name)
+        message = message.replace(f"{out.parent}/suites/", "").replace(str(out.parent), "")
         message = " ".join(message.split())[-500:] or None
         if outcome == "lost":
             raise LeaseLost

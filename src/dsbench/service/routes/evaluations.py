@@ -51,8 +51,18 @@ def create_evaluation(org: str, body: models.NewEvaluation, found: ServiceDep, w
         if not files:
             raise Problem(422, f"version {body.version!r} of {body.dataset!r} has no files yet",
                           title="Unprocessable Content")
+        blobs = {f["name"]: f["blob"] for f in files}
+        unknown = sorted(set(body.suites) - set(blobs))
+        if unknown:
+            raise Problem(422, f"no file {unknown[0]!r} in version {body.version!r} to use as a suite",
+                          title="Unprocessable Content")
+        inputs = {"files": {n: b for n, b in blobs.items() if n not in body.suites},
+                  "suites": {n: blobs[n] for n in body.suites}}
+        if not inputs["files"]:
+            raise Problem(422, "every file of this version is a suite: there is no data left",
+                          title="Unprocessable Content")
         row, _ = queue.enqueue(tx, org_id=org_row["id"], version_id=version["id"], standard=body.standard,
-                               inputs={f["name"]: f["blob"] for f in files}, publish=body.publish,
+                               inputs=inputs, publish=body.publish,
                                requested_by=who.user_id, max_attempts=found.config.limits.max_attempts,
                                idempotency_key=idempotency_key, request=body.model_dump())
     response.headers["Location"] = f"/api/v1/orgs/{org}/evaluations/{row['id']}"

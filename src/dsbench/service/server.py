@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import threading
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
@@ -96,8 +97,9 @@ class WorkerPool:
 
     def _start_one(self) -> subprocess.Popen:
         env = {**os.environ, "DSBENCH_DATABASE": self.config.database}  # not on the command line: ps shows that
-        return subprocess.Popen([sys.executable, "-m", "dsbench", "worker", "--data-dir", str(self.config.data_dir)],
-                                env=env, stdin=subprocess.DEVNULL)
+        limits = [f"--limit={name}={value}" for name, value in asdict(self.config.limits).items()]
+        return subprocess.Popen([sys.executable, "-m", "dsbench", "worker", "--data-dir", str(self.config.data_dir),
+                                 *limits], env=env, stdin=subprocess.DEVNULL)
 
     def start(self) -> None:
         self.processes = [self._start_one() for _ in range(self.count)]

@@ -23,6 +23,7 @@ PUBLISH = {"x-required-role": "publisher"}
 FORMATS = {"json": (".json", "application/json"), "html": (".html", "text/html; charset=utf-8"),
            "md": (".md", "text/markdown; charset=utf-8"), "dqv": (".jsonld", "application/ld+json"),
            "badge": (".svg", "image/svg+xml"), "junit": (".xml", "application/xml")}
+MAX_CACHED_RENDERINGS = 256
 CARD_REF = re.compile(r"(sha256:[0-9a-f]{64})(\.[a-z]+)?")
 
 
@@ -78,6 +79,9 @@ def _content(found: Any, row: dict[str, Any], name: str, lang: str) -> bytes:
     key = (row["digest"], name, lang)  # other languages are rendered when asked for, then kept
     if key not in found.renderings:
         from dsbench.render import renderer
+
+        if len(found.renderings) >= MAX_CACHED_RENDERINGS:
+            found.renderings.clear()
 
         document = json.loads(found.blobs.read_bytes(row["blob"]))
         found.renderings[key] = renderer(name).render(document, lang).encode()

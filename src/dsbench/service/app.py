@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -17,7 +17,7 @@ from dsbench.service import models, queue
 from dsbench.service.blobs import BlobStore
 from dsbench.service.config import ServiceConfig
 from dsbench.service.database import Database
-from dsbench.service.deps import RateLimiter, Service, ServiceDep
+from dsbench.service.deps import RateLimiter, Service, ServiceDep, plain_text
 from dsbench.service.problems import PROBLEM_TYPE, Problem
 
 UPLOAD_PATH = re.compile(r"/api/v1/orgs/[^/]+/datasets/[^/]+/versions/[^/]+/(files/[^/]+|archive)")
@@ -91,6 +91,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
     blobs.remove_temporaries()
     app = FastAPI(title="dsbench evaluation service", version=__version__, description=DESCRIPTION,
                   openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None,
+                  dependencies=[Depends(plain_text)],
                   responses={401: {"model": models.Problem, "description": "No, or an invalid, token"},
                              404: {"model": models.Problem, "description": "Not found (or not yours)"},
                              422: {"model": models.Problem, "description": "Invalid request"},

@@ -91,6 +91,14 @@ def optional_caller(request: Request, found: ServiceDep,
     return _caller(request, found, authorization)
 
 
+def plain_text(request: Request) -> None:
+    """422 for a NUL character in the path or the query (every route has this dependency): PostgreSQL
+    stores no text with one, and no name, label or id of the service holds one."""
+    query = request.query_params.multi_items()
+    if "\x00" in request.url.path or any("\x00" in key + value for key, value in query):
+        raise Problem(422, "a NUL character in the path or the query", title="Unprocessable Content")
+
+
 CallerDep = Annotated[Caller, Depends(caller)]
 OptionalCallerDep = Annotated[Caller | None, Depends(optional_caller)]
 
@@ -133,13 +141,14 @@ def after_pair(found: Page) -> tuple[int, str] | None:
     if found.after is None:
         return None
     if (not isinstance(found.after, list) or len(found.after) != 2 or not isinstance(found.after[0], int)
-            or not isinstance(found.after[1], str)):
+            or not isinstance(found.after[1], str) or not -2 ** 63 <= found.after[0] < 2 ** 63
+            or "\x00" in found.after[1]):  # neither database takes a wider integer; PostgreSQL no NUL
         raise Problem(422, "this cursor was not made by this service")
     return found.after[0], found.after[1]
 
 
 def after_name(found: Page) -> str | None:
-    if found.after is not None and not isinstance(found.after, str):
+    if found.after is not None and (not isinstance(found.after, str) or "\x00" in found.after):
         raise Problem(422, "this cursor was not made by this service")
     return found.after
 

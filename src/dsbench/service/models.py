@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Role = Literal["publisher", "evaluator", "admin"]
 State = Literal["queued", "running", "succeeded", "failed", "cancelled", "timed_out"]
@@ -15,6 +15,13 @@ T = TypeVar("T")
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:  # PostgreSQL stores no text with one
+            raise ValueError("text with a NUL character")
+        return value
 
 
 class Paged(BaseModel, Generic[T]):

@@ -69,7 +69,21 @@ class Worker:
     def reap_now_and_then(self) -> None:
         if time.monotonic() - self._last_reap >= self.limits.heartbeat_s:
             queue.reap(self.db)
+            self.remove_stale_scratch()
             self._last_reap = time.monotonic()
+
+    def remove_stale_scratch(self) -> None:
+        """The scratch directories (``<job id>-<hex>``) of jobs no longer running: a worker killed
+        mid-job never removed its own. Listed before the query, so a directory made after its job
+        was claimed is seen with that job running (or since finished), never removed from under it."""
+        entries = list(self.config.work_dir.iterdir())
+        if not entries:
+            return
+        with self.db.transaction() as tx:
+            running = {row["id"] for row in tx.all("SELECT id FROM evaluations WHERE state = 'running'")}
+        for entry in entries:
+            if entry.name.rsplit("-", 1)[0] not in running:
+                shutil.rmtree(entry, ignore_errors=True)
 
     def process(self, job: dict[str, Any]) -> None:
         work = self.config.work_dir / f"{job['id']}-{secrets.token_hex(4)}"

@@ -79,7 +79,7 @@ def worker(
 ) -> None:
     """Run one worker: claims queued evaluations and runs each in a process of its own. Start more on
     other machines against the same PostgreSQL database and data directory (its blobs)."""
-    from dsbench.service.worker import Worker
+    from dsbench.service.worker import Worker, stop_with_supervisor
 
     config = _config(data_dir, database, limit)
 
@@ -89,6 +89,7 @@ def worker(
         found.db.migrate()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: found.stop.set())
+        stop_with_supervisor()
         found.run()
 
     _database_errors(run)

@@ -96,7 +96,10 @@ class WorkerPool:
         self._watcher = threading.Thread(target=self._watch, daemon=True)
 
     def _start_one(self) -> subprocess.Popen:
-        env = {**os.environ, "DSBENCH_DATABASE": self.config.database}  # not on the command line: ps shows that
+        from dsbench.service.worker import SUPERVISOR_ENV
+
+        env = {**os.environ, "DSBENCH_DATABASE": self.config.database,  # not on the command line: ps shows that
+               SUPERVISOR_ENV: str(os.getpid())}  # the worker stops when this process dies
         limits = [f"--limit={name}={value}" for name, value in asdict(self.config.limits).items()]
         return subprocess.Popen([sys.executable, "-m", "dsbench", "worker", "--data-dir", str(self.config.data_dir),
                                  *limits], env=env, stdin=subprocess.DEVNULL)

@@ -29,6 +29,7 @@ from dsbench.service.config import ServiceConfig
 from dsbench.service.database import Database
 
 STORED_FORMATS = ("html", "md", "dqv", "badge", "junit")
+SUPERVISOR_ENV = "DSBENCH_SUPERVISOR_PID"
 IDLE_POLL_S = (0.1, 1.0)
 STOP_CHECK_S = 0.5  # how soon a stopping worker notices  # the wait between empty polls grows from the first to the second
 
@@ -214,14 +215,25 @@ class Worker:
                      document=document, blob=blob, renderings=renderings, publish=bool(job["publish"]))
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(sig: int = signal.SIGKILL) -> None:
     """On Linux, the evaluation is killed when its worker dies (SIGKILL included), so a dead worker
     leaves no orphan evaluation behind while its job is re-queued."""
     if sys.platform.startswith("linux"):
         import ctypes
 
         PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, sig)
+
+
+def stop_with_supervisor() -> None:
+    """A worker that ``dsbench serve`` started (it names itself in ``$DSBENCH_SUPERVISOR_PID``) is
+    sent SIGTERM when serve dies, SIGKILL included: it gives its job back and exits, rather than run
+    on unsupervised beside the workers of the next start."""
+    supervisor = os.environ.pop(SUPERVISOR_ENV, None)
+    if supervisor:
+        _die_with_parent(signal.SIGTERM)
+        if os.getppid() != int(supervisor):  # serve died before that took hold
+            signal.raise_signal(signal.SIGTERM)
 
 
 def _kill(child: subprocess.Popen) -> None:

@@ -135,12 +135,13 @@ async def upload_archive(org: str, dataset: str, version: str, request: Request,
     """Upload a .zip or .tar.gz of a dataset directory (its manifest and data files). Entries are
     checked before anything is unpacked: no absolute or parent paths, links, too many entries or
     an implausible expansion ratio."""
-    from dsbench.service.archives import unpack
+    from dsbench.service.archives import Limits, unpack
 
     check_label(version, "version label")
     row = await run_in_threadpool(_writable_dataset, found, who, org, dataset)
     archive = await _receive(request, found)
-    named = await run_in_threadpool(unpack, found.blobs.path(archive.digest), found.blobs)
+    unpacked = Limits(max_bytes=found.config.limits.max_upload_bytes)  # unpacked, no more than one upload may be
+    named = await run_in_threadpool(unpack, found.blobs.path(archive.digest), found.blobs, unpacked)
     shown, _ = await run_in_threadpool(_record, found, row["id"], version, named)
     return shown
 

@@ -13,6 +13,7 @@ import http.client
 import io
 import json
 import os
+import random
 import secrets
 import socket
 import tarfile
@@ -296,6 +297,25 @@ def test_bodies_over_the_limits_are_413(limited):
     under = json.dumps({"name": "e", "title": "t" * (JSON_LIMIT - 100)}).encode()
     _problem(publisher.post(f"/api/v1/orgs/{org}/datasets", content=under,
                             headers={"Content-Type": "application/json"}), 422)  # title: at most 200
+
+
+def test_an_archive_unpacks_to_no_more_than_the_upload_limit(limited):
+    """An archive under the limit that unpacks past it (plain text, 3 to 1: no bomb) is refused:
+    the file it holds could not have been uploaded by itself."""
+    org = f"lim-{secrets.token_hex(3)}"
+    publisher = limited.member(org, f"{org}-pub", "publisher")
+    assert publisher.post(f"/api/v1/orgs/{org}/datasets", json={"name": "d"}).status_code == 201
+    rng = random.Random(5)
+    text = "".join(f"{rng.randint(0, 10**9)},{rng.randint(0, 10**9)}\n" for _ in range(80_000)).encode()
+    archive = _zip([("d/big.csv", text)])
+    assert len(archive) < UPLOAD_LIMIT < len(text) < 200 * len(archive)
+    assert publisher.put(f"/api/v1/orgs/{org}/datasets/d/versions/v1/files/big.csv", content=text).status_code == 413
+    _problem(publisher.put(f"/api/v1/orgs/{org}/datasets/d/versions/v1/archive", content=archive), 413)
+    assert publisher.get(f"/api/v1/orgs/{org}/datasets/d/versions/v1").status_code == 404
+    assert hashlib.sha256(text).hexdigest() not in {p.name for p in (limited.data_dir / "blobs").rglob("*")}
+    assert list((limited.data_dir / "blobs" / "tmp").iterdir()) == []
+    small = publisher.put(f"/api/v1/orgs/{org}/datasets/d/versions/v2/archive", content=_penguins_archives()["zip"])
+    assert small.status_code == 200, small.text  # under the limit unpacked too: taken
 
 
 def test_past_the_rate_a_token_gets_429_and_others_are_served(limited):

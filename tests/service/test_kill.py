@@ -1,10 +1,10 @@
 """The service when things die, over SQLite and PostgreSQL, each case with a service of its own and
 short leases (``lease_s=3``, ``heartbeat_s=1``): a worker SIGKILLed in the middle of an evaluation
 (its job is re-queued after the lease and done by another worker, or failed once its attempts are
-used up; no card shows before, no scratch directory stays after), the serve process SIGKILLed in
-the middle of an upload (no half-written blob, the upload's temporary file gone at the next start,
-and no worker of the dead server left running), and an evaluation cancelled or timed out while it
-runs.
+used up; no card shows before, no scratch directory stays after); the serve process SIGKILLed in
+the middle of an upload and of an evaluation (no half-written blob, the upload's temporary file
+gone at the next start, no worker of the dead server left running, its job given back); and an
+evaluation cancelled or timed out while it runs.
 
 The slow dataset is a generated CSV of 20 000 rows and 60 columns (3.5 MB): ``dsbench evaluate``
 takes about 5.5 s on it on an idle machine (and ~250 MB), long enough to be caught running."""
@@ -223,10 +223,11 @@ def _blobs_are_whole(data_dir: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("kind", DATABASES)
-def test_a_server_killed_mid_upload_leaves_no_partial_blob_nor_worker(kind, services):
+def test_a_server_killed_mid_upload_leaves_no_partial_blob_nor_worker(kind, services, slow_dataset):
     live = services(kind, 1, SHORT_LEASE)
     org = "kill-upload"
-    publisher = live.member(org, f"{org}-pub", "publisher")
+    publisher, location = _submit_slow(live, slow_dataset, org)
+    jobs = poll(lambda: running_jobs(live), "running an evaluation subprocess")
     assert publisher.post(f"/api/v1/orgs/{org}/datasets", json={"name": "big"}).status_code == 201
     base = f"/api/v1/orgs/{org}/datasets/big/versions/v1"
     assert publisher.put(f"{base}/files/small.csv", content=b"a,b\n1,2\n").status_code == 201
@@ -251,6 +252,7 @@ def test_a_server_killed_mid_upload_leaves_no_partial_blob_nor_worker(kind, serv
     try:
         # Its workers do not run on unsupervised (beside the next start's).
         poll(lambda: not any(_alive(pid) for pid in workers), "the dead server's workers gone", timeout=30)
+        poll(lambda: not any(_alive(pid) for pid in jobs), "their evaluation gone", timeout=30)
     finally:
         for pid in workers:  # whatever the outcome, none of them outlives the test
             if _alive(pid) and "worker" in _cmdline(pid):
@@ -266,6 +268,9 @@ def test_a_server_killed_mid_upload_leaves_no_partial_blob_nor_worker(kind, serv
     version = Api(live.url, publisher.token).get(base).json()  # the same token, the new port
     assert [f["name"] for f in version["files"]] == ["small.csv"], version
     assert len(poll(lambda: workers_of(live), "a worker started again")) == 1
+    # The stopped worker gave its job back (not its fault: the attempt does not count); done now.
+    done = wait_for(Api(live.url, publisher.token), location, timeout=PATIENCE_S)
+    assert done["state"] == "succeeded" and done["attempts"] == 1, done
 
 
 # -- cancelled, timed out ------------------------------------------------------------------------

@@ -107,3 +107,19 @@ def test_submit_returns_the_card_evaluate_makes(service, org_name, tmp_path):
     assert gate.returncode == 1 and "99.9" in gate.stdout  # the same evaluation (idempotent), a higher bar
     evaluations = publisher.get(f"/api/v1/orgs/{org_name}/evaluations").json()["items"]
     assert len(evaluations) == 1
+
+
+def test_a_version_of_one_file_is_scored_as_that_file(service, org_name, tmp_path):
+    from dsbench.evaluation import evaluate
+
+    publisher = service.member(org_name, f"{org_name}-pub", "publisher")
+    data = tmp_path / "one"
+    data.mkdir()
+    (data / "readings.csv").write_text("id,value,unit\n1,2.5,kg\n2,,kg\n3,4.0,\n3,4.0,\n")
+    upload_directory(publisher, org_name, "one", "v1", data)
+    answer = publisher.post(f"/api/v1/orgs/{org_name}/evaluations",
+                            json={"dataset": "one", "version": "v1", "standard": "tc609-5-2025-04"})
+    done = wait_for(publisher, answer.headers["location"])
+    assert done["state"] == "succeeded", done["reason"]
+    expected = evaluate(str(data / "readings.csv"), "tc609-5-2025-04")  # as `dsbench evaluate readings.csv`
+    assert publisher.get(f"/api/v1/cards/{done['card']}").text == expected.to_json()

@@ -4,6 +4,7 @@ body-size limit (uvicorn has none) and ``/healthz``."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 
@@ -72,6 +73,32 @@ class BodyLimit:
         return await self.app(scope, replay, send)
 
 
+class OneLineErrors:
+    """A request that fails unexpectedly answers 500 as a problem document and leaves one line in the
+    log — its method, path and the error's kind — not a traceback that may hold data or secrets."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracked(message: dict) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as error:  # noqa: BLE001 - the last line of defence
+            logging.getLogger("dsbench.service").error("%s %s failed: %s", scope["method"], scope["path"],
+                                                       type(error).__name__)
+            if not started:
+                await _send_problem(send, Problem(500, "the service failed on this request; it was logged"))
+
+
 async def _send_problem(send: Any, problem: Problem) -> None:
     body = json.dumps(problem.document()).encode()
     await send({"type": "http.response.start", "status": problem.status,
@@ -98,6 +125,7 @@ def create_app(config: ServiceConfig) -> FastAPI:
                              429: {"model": models.Problem, "description": "Rate limit"}})
     app.state.service = Service(config, db, blobs, config.pepper(), RateLimiter(config.limits.requests_per_minute))
     app.add_middleware(BodyLimit, upload=config.limits.max_upload_bytes, other=config.limits.max_json_bytes)
+    app.add_middleware(OneLineErrors)  # added last: the outermost, so it sees every failure
 
     @app.exception_handler(Problem)
     async def on_problem(request: Request, problem: Problem) -> JSONResponse:
@@ -114,15 +142,6 @@ def create_app(config: ServiceConfig) -> FastAPI:
         where = ".".join(str(part) for part in first.get("loc", ()))
         return problem_response(Problem(422, f"{where}: {first.get('msg', 'invalid')}",
                                         title="Unprocessable Content"), request)
-
-    @app.exception_handler(Exception)
-    async def on_error(request: Request, error: Exception) -> JSONResponse:
-        # One line for the log, without secrets: the request's path and the error's kind.
-        import logging
-
-        logging.getLogger("dsbench.service").error("%s %s failed: %s", request.method, request.url.path,
-                                                   type(error).__name__)
-        return problem_response(Problem(500, "the service failed on this request; it was logged"), request)
 
     @app.get("/healthz", response_model=models.Health, tags=["service"], openapi_extra={"x-required-role": "none"})
     def healthz(found: ServiceDep) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 The worker starts it with a wall-clock timeout and an address-space limit, so a dataset that
 explodes takes down this process, never the worker. It does what ``dsbench evaluate DATA --standard
-S -o OUT`` does (the same card, byte for byte) and reports through its exit code: 0 done, 2 the
+S -o OUT`` does (the same card, byte for byte; a version of one file is evaluated as that file) and reports through its exit code: 0 done, 2 the
 data or standard was refused (one line on stderr), 3 out of memory, 1 anything else.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 OUT_OF_MEMORY = 3
 
@@ -18,7 +19,11 @@ def run(spec: dict) -> None:
     from dsbench.evaluation import evaluate
     from dsbench.store.directory import write_card
 
-    card = evaluate(spec["data"], spec["standard"], suites=spec.get("suites") or None)
+    data = Path(spec["data"])
+    entries = list(data.iterdir())
+    if len(entries) == 1 and entries[0].is_file():  # one file: scored as `dsbench evaluate FILE` scores it
+        data = entries[0]
+    card = evaluate(str(data), spec["standard"], suites=spec.get("suites") or None)
     write_card(card, spec["output"], spec["formats"], spec.get("lang", "en"))
 
 

@@ -164,7 +164,7 @@ def add_measure_options(parser: argparse.ArgumentParser) -> None:
                         "and keep runs that shared the CPUs with other work")
     parser.add_argument("--retries", type=int, default=3,
                         help="repeat a run this many times at most while other processes used more "
-                        f"than {CONTAMINATED:.0%} of a CPU during it (default 3)")
+                        f"than {CONTAMINATED * 100:.0f}%% of a CPU during it (default 3)")  # %% : argparse formats help
 
 
 def measure_note(args: argparse.Namespace, discarded: int) -> str:

@@ -114,13 +114,19 @@ class Database:
 
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator[Transaction]:
-        """One transaction: committed when the block ends, rolled back when it raises."""
+        """With ``write``, one transaction: committed when the block ends, rolled back when it
+        raises. Without, reads in autocommit: each statement sees the latest committed data, with no
+        BEGIN and COMMIT around it (a third of a card GET's time on PostgreSQL, three round trips
+        instead of one); a read that needs one snapshot across statements asks for ``write``."""
         connection = self.connection()
+        if not write:
+            yield Transaction(connection, self.kind)
+            return
         if self.kind == "postgresql":
             with connection.transaction():
                 yield Transaction(connection, self.kind)
             return
-        connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        connection.execute("BEGIN IMMEDIATE")
         try:
             yield Transaction(connection, self.kind)
         except BaseException:

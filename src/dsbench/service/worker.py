@@ -30,8 +30,8 @@ from dsbench.service.database import Database
 
 STORED_FORMATS = ("html", "md", "dqv", "badge", "junit")
 SUPERVISOR_ENV = "DSBENCH_SUPERVISOR_PID"
-IDLE_POLL_S = (0.1, 1.0)
-STOP_CHECK_S = 0.5  # how soon a stopping worker notices  # the wait between empty polls grows from the first to the second
+IDLE_POLL_S = (0.1, 1.0)  # the wait between empty polls grows from the first to the second
+STOP_CHECK_S = 0.5  # how soon a stopping worker notices
 
 
 class LeaseLost(Exception):

@@ -4,8 +4,11 @@ answers 500 as a problem document and logs one line, not a traceback."""
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 from tests.service.live import upload_directory, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_lost_blob_is_a_one_line_500(service, org_name, tmp_path):
@@ -32,3 +35,23 @@ def test_a_lost_blob_is_a_one_line_500(service, org_name, tmp_path):
     logged = service.log.read_text()[len(before):]
     assert f"GET /api/v1/cards/{digest} failed: FileNotFoundError" in logged
     assert "Traceback" not in logged and str(service.data_dir) not in logged
+
+
+def test_an_evaluation_over_its_memory_limit_fails_without_a_card(request, tmp_path_factory, tmp_path):
+    from tests.service.conftest import start_service
+
+    live = start_service("sqlite", request, tmp_path_factory, workers=1,
+                         limits=(f"evaluation_memory_bytes={300 * 2 ** 20}",))
+    try:
+        publisher = live.member("tight", "tight-pub", "publisher")
+        data = tmp_path / "penguins"
+        data.mkdir()
+        (data / "penguins.csv").write_bytes((ROOT / "datasets" / "penguins" / "penguins.csv").read_bytes())
+        upload_directory(publisher, "tight", "penguins", "v1", data)
+        answer = publisher.post("/api/v1/orgs/tight/evaluations",
+                                json={"dataset": "penguins", "version": "v1", "standard": "gbt-36344-2018"})
+        done = wait_for(publisher, answer.headers["location"])
+        assert done["state"] == "failed" and done["card"] is None
+        assert "memory" in done["reason"].lower(), done["reason"]
+    finally:
+        live.stop()

@@ -23,7 +23,8 @@ def run(spec: dict) -> None:
     entries = list(data.iterdir())
     if len(entries) == 1 and entries[0].is_file():  # one file: scored as `dsbench evaluate FILE` scores it
         data = entries[0]
-    card = evaluate(str(data), spec["standard"], suites=spec.get("suites") or None)
+    card = evaluate(str(data), spec["standard"], suites=spec.get("suites") or None,
+                    memory_limit=spec.get("memory_limit"))  # a resource, not recorded: the card is the same
     write_card(card, spec["output"], spec["formats"], spec.get("lang", "en"))
 
 

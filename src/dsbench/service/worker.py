@@ -126,9 +126,11 @@ class Worker:
     def evaluate(self, job: dict[str, Any], data: Path, suites: list[Path], out: Path,
                  stderr_path: Path) -> tuple[str, str | None]:
         spec = out.parent / "spec.json"
-        spec.write_text(json.dumps({"data": str(data), "standard": job["standard"], "output": str(out),
-                                    "suites": [str(s) for s in suites], "formats": list(STORED_FORMATS)}))
         limit = self.limits.evaluation_memory_bytes
+        # DuckDB keeps to half the limit (it spills beyond it); the rest is for Python and the renderers.
+        spec.write_text(json.dumps({"data": str(data), "standard": job["standard"], "output": str(out),
+                                    "suites": [str(s) for s in suites], "formats": list(STORED_FORMATS),
+                                    "memory_limit": f"{limit // 2 // 2 ** 20}MB"}))
 
         def limit_memory() -> None:  # in the child, before exec
             import resource
@@ -137,8 +139,11 @@ class Worker:
             _die_with_parent()
 
         with open(stderr_path, "wb") as stderr:
+            # glibc reserves 64 MB of address space per thread's arena, which RLIMIT_AS counts though
+            # it is never used: two arenas make the limit one of memory, not of DuckDB's thread count.
+            env = {**os.environ, "MALLOC_ARENA_MAX": "2"}
             child = subprocess.Popen([sys.executable, "-m", "dsbench.service.job", str(spec)], cwd=out.parent,
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr,
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, env=env,
                                      start_new_session=True, preexec_fn=limit_memory)
             try:
                 outcome = self.watch(job, child)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def dsbench(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -46,3 +50,24 @@ def test_bad_limit_and_missing_server(tmp_path):
     run = dsbench("submit", str(tmp_path / "a.csv"), "--server", "http://127.0.0.1:1", "--standard",
                   "gbt-36344-2018", "--token-file", str(token))
     assert run.returncode == 2 and "cannot reach the service" in run.stderr and run.stderr.count("\n") == 1
+
+
+def test_a_relative_data_dir_works(tmp_path):
+    """`make serve` gives a relative --data-dir; the evaluations run in their own directories."""
+    from tests.service.live import LiveService, upload_directory, wait_for
+
+    relative = Path("relative-data")
+    live = LiveService(relative, "", workers=1)
+    env_cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        live.start()
+        publisher = live.member("rel", "rel-pub", "publisher")
+        upload_directory(publisher, "rel", "penguins", "v1", ROOT / "datasets" / "penguins")
+        answer = publisher.post("/api/v1/orgs/rel/evaluations",
+                                json={"dataset": "penguins", "version": "v1", "standard": "gbt-36344-2018"})
+        done = wait_for(publisher, answer.headers["location"])
+        assert done["state"] == "succeeded", done["reason"]
+    finally:
+        live.stop()
+        os.chdir(env_cwd)

@@ -51,6 +51,10 @@ class ServiceConfig:
     database_url: str = ""  # empty: SQLite in data_dir
     limits: Limits = field(default_factory=Limits)
 
+    def __post_init__(self) -> None:
+        # Absolute: evaluations run in subprocesses with their own working directory.
+        object.__setattr__(self, "data_dir", Path(self.data_dir).absolute())
+
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / DATABASE_FILE}"

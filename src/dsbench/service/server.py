@@ -146,6 +146,8 @@ def serve(config: ServiceConfig, *, host: str, port: int, workers: int, report: 
            f"{workers} worker{'s' if workers != 1 else ''})")
     if secret:
         report(f"site admin token (shown once; keep it): {secret}")
+    else:
+        report(f"a new token of the site admin, if you need one: dsbench token --data-dir {config.data_dir}")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:

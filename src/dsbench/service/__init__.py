@@ -3,5 +3,5 @@ datasets and cards, with a job queue run by workers. It calls evaluation, store 
 here imports the command line. Modules: ``database`` (SQLite or PostgreSQL, migrations), ``blobs``
 (content-addressed files), ``accounts`` (users, organisations, roles, tokens), ``catalog``
 (datasets, versions, files), ``queue`` (evaluations as jobs), ``worker`` and ``job`` (running them),
-``cards`` (cards held, published, ranked), ``app`` and ``routes`` (the HTTP API), ``server`` (serve
-and seed), ``client`` (``dsbench submit``)."""
+``cards`` (cards held, published, ranked), ``app`` and ``routes`` (the HTTP API), ``pages`` (the
+public web pages), ``server`` (serve and seed), ``client`` (``dsbench submit``)."""

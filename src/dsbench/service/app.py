@@ -1,5 +1,6 @@
 """The web application: FastAPI routes under ``/api/v1``, errors as RFC 9457 problem details, a
-body-size limit (uvicorn has none) and ``/healthz``."""
+body-size limit (uvicorn has none), ``/healthz``, and the public web pages (:mod:`.pages`) outside
+``/api``, whose 404s are a page too."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dsbench._version import __version__
-from dsbench.service import models, queue
+from dsbench.service import models, pages, queue
 from dsbench.service.blobs import BlobStore
 from dsbench.service.config import ServiceConfig
 from dsbench.service.database import Database
@@ -131,8 +132,14 @@ def create_app(config: ServiceConfig) -> FastAPI:
     async def on_problem(request: Request, problem: Problem) -> JSONResponse:
         return problem_response(problem, request)
 
+    @app.exception_handler(pages.NotFound)
+    async def on_no_page(request: Request, error: pages.NotFound) -> HTMLResponse:
+        return pages.not_found(request)
+
     @app.exception_handler(StarletteHTTPException)
-    async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse | HTMLResponse:
+        if error.status_code == 404 and not _is_api(request.url.path):
+            return pages.not_found(request)
         return problem_response(Problem(error.status_code, str(error.detail), headers=dict(error.headers or {})),
                                 request)
 
@@ -154,4 +161,9 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(pages.router)  # not in the OpenAPI document (include_in_schema=False)
     return app
+
+
+def _is_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/") or path == "/healthz"

@@ -1,0 +1,274 @@
+"""The public web pages of the service, server-rendered (Jinja2, no script): the home page, a
+standard, a leaderboard (sortable, filterable by grade, as CSV), a dataset's published cards and
+their history, and a card. In English and Chinese (``?lang=``, else ``Accept-Language``), with a
+strict Content-Security-Policy on every answer and nothing loaded from another host. They show
+published cards only; anything else answers the 404 page. Not part of the API (not in its OpenAPI
+document)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+
+from dsbench.i18n import name, t
+from dsbench.service.deps import ServiceDep, moment
+from dsbench.service.pages import data
+
+LANGUAGES = ("en", "zh")
+TEMPLATES = Path(__file__).parent / "templates"
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
+HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+FORMATS = (("json", ".json", "card.json"), ("md", ".md", "Markdown"), ("dqv", ".jsonld", "JSON-LD (W3C DQV)"),
+           ("badge", ".svg", "SVG"), ("junit", ".xml", "JUnit XML"))
+
+router = APIRouter(include_in_schema=False)
+
+
+def language(request: Request) -> tuple[str, bool]:
+    """The page's language and whether the URL chose it: ``?lang=``, else the first of ``Accept-Language``
+    (by its q values) that is Chinese or English, else English."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked, True
+    ranked = []
+    for position, part in enumerate(request.headers.get("accept-language", "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and weight > 0:
+            ranked.append((-weight, position, primary))
+    return (min(ranked)[2] if ranked else "en"), False
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+class Page:
+    """One page being answered: its language, links that keep a language the URL chose, and its
+    rendering with the headers every page has (and how long the server took, as Server-Timing)."""
+
+    def __init__(self, request: Request):
+        self.started = time.perf_counter()
+        self.request = request
+        self.lang, self.explicit = language(request)
+        self.missing = False
+
+    def link(self, path: str, **params: Any) -> str:
+        query = {key: value for key, value in params.items() if value not in (None, "")}
+        if self.explicit:
+            query["lang"] = self.lang
+        return path + ("?" + urlencode(query) if query else "")
+
+    def switch(self) -> str:
+        """The same page in the other language (the home page from the 404 page, which does not
+        repeat the address it was asked for)."""
+        other = "en" if self.lang == "zh" else "zh"
+        if self.missing:
+            return "/?" + urlencode({"lang": other})
+        return self.request.url.path + "?" + urlencode({**self.request.query_params, "lang": other})
+
+    def w(self, key: str, **values: Any) -> str:
+        return t(key, self.lang, **values)
+
+    def render(self, template: str, title: str, status: int = 200, **values: Any) -> HTMLResponse:
+        text = environment().get_template(template).render(
+            page=self, lang=self.lang, html_lang="zh-CN" if self.lang == "zh" else "en", w=self.w, link=self.link,
+            title=title, name=lambda names: name(names, self.lang), path=quote, **values)
+        return HTMLResponse(text, status_code=status, headers=self.headers())
+
+    def headers(self) -> dict[str, str]:
+        took = (time.perf_counter() - self.started) * 1000
+        return {**HEADERS, "Vary": "Accept-Language", "Content-Language": self.lang, "Cache-Control": "no-cache",
+                "Server-Timing": f"app;dur={took:.1f}"}
+
+
+def not_found(request: Request) -> HTMLResponse:
+    """The 404 page, in the language of the request."""
+    page = Page(request)
+    page.missing = True
+    return page.render("not_found.html.j2", page.w("web_not_found"), status=404)
+
+
+class NotFound(Exception):
+    """Nothing published here: answered with the 404 page (see ``create_app``)."""
+
+
+@functools.lru_cache(maxsize=1)
+def stylesheet() -> tuple[bytes, str]:
+    import dsbench.render
+
+    card_css = Path(dsbench.render.__file__).parent / "templates" / "card.css"  # the cards' look, shared
+    text = card_css.read_bytes() + b"\n" + (TEMPLATES / "site.css").read_bytes()
+    return text, '"' + hashlib.sha256(text).hexdigest()[:32] + '"'
+
+
+def _static(body: bytes, media_type: str, tag: str, request: Request) -> Response:
+    headers = {**HEADERS, "ETag": tag, "Cache-Control": "public, max-age=3600"}
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+@router.get("/static/site.css")
+def site_css(request: Request) -> Response:
+    body, tag = stylesheet()
+    return _static(body, "text/css; charset=utf-8", tag, request)
+
+
+@router.get("/static/favicon.svg")
+def favicon(request: Request) -> Response:
+    body = (TEMPLATES / "favicon.svg").read_bytes()
+    return _static(body, "image/svg+xml", '"' + hashlib.sha256(body).hexdigest()[:32] + '"', request)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, found: ServiceDep) -> HTMLResponse:
+    page = Page(request)
+    with found.db.transaction() as tx:
+        latest = data.latest_cards(tx)
+    standards = [data.standard(i) for i in data.standard_ids()]
+    rows = [{**row, "score_text": data.score(row["score"], data.bounds(s) if s else None),
+             "standard_title": name(s.title, page.lang) if s else row["standard"],
+             "published_text": (moment(row["published"]) or "")[:10]}
+            for row in latest for s in [data.standard(row["standard"])]]
+    return page.render("home.html.j2", page.w("web_site"), cards=rows,
+                       standards=[{"id": s.id, "title": name(s.title, page.lang), "version": str(s.version),
+                                   "status": data.status_word(s.status, page.lang),
+                                   "dimensions": len(s.dimensions)} for s in standards if s])
+
+
+def _standard(standard_id: str) -> Any:
+    found = data.standard(standard_id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@router.get("/standards/{standard_id}", response_class=HTMLResponse)
+def standard_page(standard_id: str, request: Request) -> HTMLResponse:
+    page = Page(request)
+    view = data.standard_view(_standard(standard_id), page.lang)
+    return page.render("standard.html.j2", page.w("web_standard_of", title=view["title"]), standard=view)
+
+
+def _board(standard_id: str, request: Request, found: Any, lang: str) -> data.Board:
+    standard = _standard(standard_id)
+    with found.db.transaction() as tx:
+        return data.board(tx, found.blobs, standard, lang, request.query_params.get("sort"),
+                          request.query_params.get("grade"))
+
+
+@router.get("/leaderboards/{standard_id}.csv")
+def leaderboard_csv(standard_id: str, request: Request, found: ServiceDep) -> Response:
+    page = Page(request)
+    shown = _board(standard_id, request, found, page.lang)
+    headers = {**page.headers(), "Content-Disposition": f'attachment; filename="{standard_id}-leaderboard.csv"'}
+    return Response(data.board_csv(shown).encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/leaderboards/{standard_id}", response_class=HTMLResponse)
+def leaderboard_page(standard_id: str, request: Request, found: ServiceDep) -> HTMLResponse:
+    page = Page(request)
+    shown = _board(standard_id, request, found, page.lang)
+    against = data.bounds(shown.standard)
+    rows = [{**row, "score_text": data.score(row["score"], against),
+             "dims": [data.score(row["dimensions"][key]) if row["dimensions"][key] is not None
+                      else data.status_word(row["statuses"][key], page.lang)
+                      for key, _ in shown.columns[len(data.BASE_COLUMNS):]]} for row in shown.rows]
+    sort_key, descending = shown.sort.lstrip("-"), shown.sort.startswith("-")
+    headings = []
+    for key, heading in shown.columns:
+        numeric = key not in ("org", "dataset", "version", "grade")
+        first = "-" + key if numeric and key != "rank" else key  # scores: best first on the first click
+        target = (key if first.startswith("-") else "-" + key) if key == sort_key and shown.sort == first else first
+        headings.append({"key": key, "text": heading, "numeric": numeric,
+                         "href": page.link(request.url.path, sort=target, grade=shown.grade),
+                         "aria": ("descending" if descending else "ascending") if key == sort_key else None})
+    title = name(shown.standard.title, page.lang)
+    sorted_by = next(text for key, text in shown.columns if key == sort_key)
+    return page.render("leaderboard.html.j2", page.w("web_leaderboard_of", title=title), board=shown, rows=rows,
+                       headings=headings, standard_title=title, sorted_by=sorted_by,
+                       csv_href=page.link(f"/leaderboards/{quote(shown.standard.id)}.csv", sort=shown.sort,
+                                          grade=shown.grade),
+                       sorts=[(key, text) for key, text in shown.columns])
+
+
+@router.get("/datasets/{org}/{dataset}", response_class=HTMLResponse)
+def dataset_page(org: str, dataset: str, request: Request, found: ServiceDep) -> HTMLResponse:
+    page = Page(request)
+    with found.db.transaction() as tx:
+        titles, rows = data.dataset_cards(tx, org, dataset)
+    if not rows:
+        raise NotFound()
+    base = str(request.base_url).rstrip("/")
+    by_standard: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_standard.setdefault(row["standard"], []).append(row)
+    sections = []
+    for standard_id, history in by_standard.items():
+        standard = data.standard(standard_id)
+        against = data.bounds(standard) if standard else None
+        latest = history[-1]
+        title = name(standard.title, page.lang) if standard else standard_id
+        entries = [{**row, "score_text": data.score(row["score"], against),
+                    "published_text": (moment(row["published"]) or "")[:10]} for row in history]
+        sections.append({
+            "id": standard_id, "title": title, "known": standard is not None,
+            "latest": {**latest, "score_text": data.score(latest["score"], against)},
+            "history": entries,
+            "chart": data.history_chart([(r["version"], r["score"]) for r in history],
+                                        float(standard.scale) if standard else 100.0,
+                                        page.w("web_history_chart", standard=standard_id)),
+            "badge": f"[![{dataset} · {standard_id}]({base}/api/v1/cards/{latest['digest']}.svg)]"
+                     f"({base}/cards/{latest['digest']})"})
+    return page.render("dataset.html.j2", page.w("web_dataset_of", o=org, d=dataset), org=org, dataset=dataset,
+                       titles=titles, sections=sections, base=base)
+
+
+@router.get("/cards/{digest}", response_class=HTMLResponse)
+def card_page(digest: str, request: Request, found: ServiceDep) -> HTMLResponse:
+    from dsbench.render._gates import gate_line, grade_name
+
+    page = Page(request)
+    with found.db.transaction() as tx:
+        row = data.published_card(tx, digest)
+    if row is None:
+        raise NotFound()
+    document = data.DOCUMENTS.read(found.blobs, row["blob"])
+    standard = data.standard(row["standard"])
+    against = data.bounds(standard) if standard else None
+    dimensions = [{"code": d.get("code"), "name": name(d.get("name"), page.lang),
+                   "score": data.score(d.get("score")) if d.get("score") is not None
+                   else data.status_word(d.get("status"), page.lang)}
+                  for d in document.get("dimensions", []) if isinstance(d, dict)]
+    base = str(request.base_url).rstrip("/")
+    api = f"/api/v1/cards/{digest}"
+    return page.render(
+        "card.html.j2", page.w("web_card_of", dataset=row["dataset"], standard=row["standard"]), card=row,
+        score_text=data.score(row["score"], against), grade_name=grade_name(document, page.lang),
+        standard_title=name(standard.title, page.lang) if standard else row["standard"],
+        dimensions=dimensions, gates=[gate_line(g, page.lang, document) for g in document.get("gates", [])
+                                      if isinstance(g, dict)],
+        published_text=moment(row["published"]), api=api,
+        html_links=[(f"{api}.html", "HTML (English)", "en"), (f"{api}.html?lang=zh", "HTML（中文）", "zh")],
+        formats=[(f"{api}{suffix}", label) for _, suffix, label in FORMATS],
+        badge=f"[![{row['dataset']} · {row['standard']}]({base}{api}.svg)]({base}/cards/{digest})",
+        engine=document.get("engine", {}).get("dsbench", ""))

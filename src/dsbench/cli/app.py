@@ -14,7 +14,7 @@ import sys
 import typer
 
 from dsbench._version import __version__
-from dsbench.cli import bench, calibrate, cards, catalog, history, inject, run, service
+from dsbench.cli import bench, calibrate, cards, catalog, conformance, history, inject, run, service
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Benchmark datasets against data-quality standards.")
@@ -35,7 +35,7 @@ def main_options(
 
 
 # The order of `dsbench --help`.
-COMMAND_GROUPS = (run, catalog, cards, bench, calibrate, history, inject, service)
+COMMAND_GROUPS = (run, catalog, cards, bench, calibrate, history, inject, conformance, service)
 for group in COMMAND_GROUPS:
     group.register(app)
 

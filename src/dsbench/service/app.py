@@ -161,7 +161,10 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
-    app.include_router(pages.router)  # not in the OpenAPI document (include_in_schema=False)
+    from dsbench.service.pages import publisher, signin
+
+    for router in (pages.router, signin.router, publisher.router):  # not in the OpenAPI document
+        app.include_router(router)
     return app
 
 

@@ -3,7 +3,8 @@ standard, a leaderboard (sortable, filterable by grade, as CSV), a dataset's pub
 their history, and a card. In English and Chinese (``?lang=``, else ``Accept-Language``), with a
 strict Content-Security-Policy on every answer and nothing loaded from another host. They show
 published cards only; anything else answers the 404 page. Not part of the API (not in its OpenAPI
-document)."""
+document). Signing in (:mod:`.session`, :mod:`.signin`) and a member's pages of an organisation
+(:mod:`.publisher`) are beside them; the header shows who is signed in."""
 
 from __future__ import annotations
 
@@ -71,6 +72,13 @@ class Page:
         self.lang, self.explicit = language(request)
         self.missing = False
 
+    @functools.cached_property
+    def session(self) -> Any:
+        """Who is signed in (:mod:`.session`), or None."""
+        from dsbench.service.pages.session import current
+
+        return current(self.request)
+
     def link(self, path: str, **params: Any) -> str:
         query = {key: value for key, value in params.items() if value not in (None, "")}
         if self.explicit:
@@ -109,6 +117,13 @@ def not_found(request: Request) -> HTMLResponse:
 
 class NotFound(Exception):
     """Nothing published here: answered with the 404 page (see ``create_app``)."""
+
+
+def message(request: Request, status: int, heading: str, text: str, **values: Any) -> HTMLResponse:
+    """A page that only says something (its ``web_*`` keys): a refusal (403) or what went wrong (422)."""
+    page = Page(request)
+    return page.render("message.html.j2", page.w(heading), status=status, heading=page.w(heading),
+                       text=page.w(text, **values))
 
 
 @functools.lru_cache(maxsize=1)
@@ -250,6 +265,11 @@ def card_page(digest: str, request: Request, found: ServiceDep) -> HTMLResponse:
     page = Page(request)
     with found.db.transaction() as tx:
         row = data.published_card(tx, digest)
+        if row is None and page.session is not None and data.DIGEST.fullmatch(digest):
+            from dsbench.service import cards
+
+            who = page.session.caller  # a member sees the organisation's private cards too
+            row = cards.visible(tx, digest, list(who.roles), who.site_admin)
     if row is None:
         raise NotFound()
     document = data.DOCUMENTS.read(found.blobs, row["blob"])

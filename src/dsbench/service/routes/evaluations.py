@@ -33,13 +33,11 @@ def known_standard(standard: str) -> None:
                       title="Unprocessable Content")
 
 
-@router.post("", status_code=202, response_model=models.Evaluation, openapi_extra=EVALUATE)
-def create_evaluation(org: str, body: models.NewEvaluation, found: ServiceDep, who: CallerDep, response: Response,
-                      idempotency_key: Annotated[str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")] = None
-                      ) -> dict[str, Any]:
-    """Queue an evaluation of a dataset version against a standard; poll the `Location` it answers.
-    The same `Idempotency-Key` (per organisation) returns the evaluation it made the first time; with
-    a different request it is refused. Publishing on success needs the publisher role."""
+def start_evaluation(found: Any, who: Any, org: str, body: models.NewEvaluation,
+                     idempotency_key: str | None = None) -> dict[str, Any]:
+    """Queue the evaluation ``body`` asks for, of the organisation ``org``, as ``who``: the API's
+    create_evaluation and the dashboard's form both come here. Its row (the one this idempotency key
+    made before, if any); a Problem (404, 403, 422) when it cannot be asked for."""
     known_standard(body.standard)
     with found.db.transaction(write=True) as tx:
         org_row = org_of(tx, who, org, "evaluate")
@@ -65,6 +63,17 @@ def create_evaluation(org: str, body: models.NewEvaluation, found: ServiceDep, w
                                inputs=inputs, publish=body.publish,
                                requested_by=who.user_id, max_attempts=found.config.limits.max_attempts,
                                idempotency_key=idempotency_key, request=body.model_dump())
+    return row
+
+
+@router.post("", status_code=202, response_model=models.Evaluation, openapi_extra=EVALUATE)
+def create_evaluation(org: str, body: models.NewEvaluation, found: ServiceDep, who: CallerDep, response: Response,
+                      idempotency_key: Annotated[str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")] = None
+                      ) -> dict[str, Any]:
+    """Queue an evaluation of a dataset version against a standard; poll the `Location` it answers.
+    The same `Idempotency-Key` (per organisation) returns the evaluation it made the first time; with
+    a different request it is refused. Publishing on success needs the publisher role."""
+    row = start_evaluation(found, who, org, body, idempotency_key)
     response.headers["Location"] = f"/api/v1/orgs/{org}/evaluations/{row['id']}"
     return evaluation_view(row)
 

@@ -86,9 +86,16 @@ def browser(world: World) -> httpx.Client:
     return httpx.Client(base_url=world.service.url, timeout=60, follow_redirects=False)
 
 
+def sign_in(client: httpx.Client, **data: str) -> httpx.Response:
+    """The sign-in form sent as a browser sends it (with the CSRF token of the form it was given)."""
+    form = client.get("/signin")
+    assert form.status_code == 200
+    return client.post("/signin", data={"csrf": CSRF.search(form.text).group(1), **data})
+
+
 def signed_in(world: World, user: str) -> httpx.Client:
     client = browser(world)
-    answer = client.post("/signin", data={"name": user, "password": world.password})
+    answer = sign_in(client, name=user, password=world.password)
     assert answer.status_code == 303, answer.text
     assert client.cookies.get("dsbench_session")
     return client
@@ -109,8 +116,8 @@ def test_sign_in_with_a_good_and_a_bad_password(world):
     form = client.get("/signin")
     assert form.status_code == 200 and form.headers["content-security-policy"] == CSP
     assert '<label for="name">' in form.text and '<label for="password">' in form.text
-    wrong_password = client.post("/signin", data={"name": world.publisher, "password": "not the password!"})
-    unknown_user = client.post("/signin", data={"name": f"nobody-{world.org}", "password": world.password})
+    wrong_password = sign_in(client, name=world.publisher, password="not the password!")
+    unknown_user = sign_in(client, name=f"nobody-{world.org}", password=world.password)
     for answer in (wrong_password, unknown_user):
         assert answer.status_code == 401
         assert t("web_signin_failed", "en") in answer.text
@@ -118,7 +125,10 @@ def test_sign_in_with_a_good_and_a_bad_password(world):
     strip = lambda text: text.replace(world.publisher, "X").replace(f"nobody-{world.org}", "X")  # noqa: E731
     assert strip(wrong_password.text) == strip(unknown_user.text)
 
-    good = client.post("/signin", data={"name": world.publisher, "password": world.password})
+    for csrf in ("", "0" * 64):  # the sign-in form has its CSRF token too (no signing in from another site)
+        refused = client.post("/signin", data={"name": world.publisher, "password": world.password, "csrf": csrf})
+        assert refused.status_code == 403 and "dsbench_session" not in refused.headers.get("set-cookie", "")
+    good = sign_in(client, name=world.publisher, password=world.password)
     assert good.status_code == 303 and good.headers["location"] == f"/orgs/{world.org}"
     flags = [part.strip().lower() for part in good.headers["set-cookie"].split(";")]
     assert flags[0].startswith("dsbench_session=") and len(flags[0]) > 40
@@ -196,11 +206,9 @@ def test_signed_out_pages_send_to_sign_in(world):
         answer = client.get(path)
         assert answer.status_code == 303 and answer.headers["location"].startswith("/signin?next="), path
     assert client.post(f"/orgs/{world.org}/cards/{world.private}/unpublish", data={"csrf": "x"}).status_code == 403
-    then = client.post("/signin", data={"name": world.publisher, "password": world.password,
-                                         "next": "/tokens"})
+    then = sign_in(client, name=world.publisher, password=world.password, next="/tokens")
     assert then.headers["location"] == "/tokens"
-    away = browser(world).post("/signin", data={"name": world.publisher, "password": world.password,
-                                                "next": "//evil.example/"})
+    away = sign_in(browser(world), name=world.publisher, password=world.password, next="//evil.example/")
     assert away.headers["location"] == f"/orgs/{world.org}"
 
 

@@ -22,6 +22,7 @@ from dsbench.service.accounts import Caller, check_password
 from dsbench.service.database import Transaction, now_ms
 
 COOKIE = "dsbench_session"
+SIGNIN_COOKIE = "dsbench_signin"  # before a session: the sign-in form's CSRF token derives from it
 LIFETIME_MS = 12 * 3600 * 1000
 # A valid argon2id hash of nothing anyone types: an unknown user name costs a verification too.
 _DUMMY: list[str] = []
@@ -98,6 +99,17 @@ def csrf_ok(session: Session | None, form: dict[str, str]) -> bool:
     return session is not None and bool(given) and hmac.compare_digest(session.csrf.encode(), given.encode())
 
 
+def signin_csrf(pepper: bytes, value: str) -> str:
+    """The sign-in form's CSRF token: HMAC(pepper, the ``dsbench_signin`` cookie), so that another
+    site cannot sign a browser in to an account of its choosing."""
+    return _hmac(pepper, "signin:" + value)
+
+
+def signin_csrf_ok(request: Request, pepper: bytes, fields: dict[str, str]) -> bool:
+    value, given = request.cookies.get(SIGNIN_COOKIE, ""), fields.get("csrf", "")
+    return bool(value and given) and hmac.compare_digest(signin_csrf(pepper, value).encode(), given.encode())
+
+
 async def form(request: Request) -> dict[str, str]:
     """The fields of an application/x-www-form-urlencoded body (the first of each name)."""
     body = (await request.body()).decode("utf-8", errors="replace")
@@ -111,3 +123,13 @@ def cookie(value: str, request: Request) -> dict[str, Any]:
     """The arguments of ``Response.set_cookie`` for a session's cookie."""
     return {"key": COOKIE, "value": value, "max_age": LIFETIME_MS // 1000, "path": "/", "httponly": True,
             "samesite": "lax", "secure": request.url.scheme == "https"}
+
+
+def signin_cookie(request: Request) -> tuple[str, dict[str, Any] | None]:
+    """The sign-in cookie's value, and the ``set_cookie`` arguments when it is new."""
+    value = request.cookies.get(SIGNIN_COOKIE, "")
+    if 20 <= len(value) <= 100:
+        return value, None
+    value = secrets.token_urlsafe(24)
+    return value, {"key": SIGNIN_COOKIE, "value": value, "max_age": 86400, "path": "/signin", "httponly": True,
+                   "samesite": "lax", "secure": request.url.scheme == "https"}

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from dsbench.service import models
 from dsbench.service.deps import ServiceDep, moment
 from dsbench.service.pages import HEADERS, NotFound, Page, message
-from dsbench.service.pages.session import COOKIE, cookie, csrf_ok, form, sign_in, sign_out
+from dsbench.service.pages.session import (COOKIE, cookie, csrf_ok, form, sign_in, sign_out, signin_cookie,
+                                           signin_csrf, signin_csrf_ok)
 from dsbench.service.problems import Problem
 
 router = APIRouter(include_in_schema=False)
@@ -38,8 +39,13 @@ def refused(request: Request) -> HTMLResponse:
 def signin_page(request: Request, status: int = 200, failed: bool = False, name: str = "",
                 target: str | None = None) -> HTMLResponse:
     page = Page(request)
-    return page.render("signin.html.j2", page.w("web_sign_in"), status=status, failed=failed, user_name=name,
-                       target=safe_next(target or request.query_params.get("next")) or "")
+    value, new = signin_cookie(request)
+    answer = page.render("signin.html.j2", page.w("web_sign_in"), status=status, failed=failed, user_name=name,
+                         target=safe_next(target or request.query_params.get("next")) or "",
+                         csrf=signin_csrf(request.app.state.service.pepper, value))
+    if new:
+        answer.set_cookie(**new)
+    return answer
 
 
 @router.get("/signin", response_class=HTMLResponse)
@@ -49,7 +55,10 @@ def signin_form(request: Request) -> HTMLResponse:
 
 @router.post("/signin", response_class=HTMLResponse)
 def signin(request: Request, found: ServiceDep, fields: FormDep) -> Response:
-    """The same answer (401) for an unknown name and a wrong password."""
+    """The same answer (401) for an unknown name and a wrong password; 403 without the form's CSRF
+    token."""
+    if not signin_csrf_ok(request, found.pepper, fields):
+        return refused(request)
     name, password = fields.get("name", "")[:200], fields.get("password", "")[:1000]
     with found.db.transaction(write=True) as tx:
         made = sign_in(tx, found.pepper, name, password) if name and password else None

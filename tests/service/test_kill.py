@@ -152,8 +152,13 @@ def _scratch_of(live: LiveService, location: str) -> list[Path]:
 
 
 def _no_card_yet(publisher, org: str, evaluation: dict) -> None:
+    """No card while the evaluation is not done. The cards are listed first and the state read
+    after: a card may appear between two reads only together with the final state (one
+    transaction), so a card listed must find the evaluation succeeded when read next."""
     assert evaluation["card"] is None, evaluation
-    assert publisher.get(f"/api/v1/orgs/{org}/cards").json()["items"] == []
+    if publisher.get(f"/api/v1/orgs/{org}/cards").json()["items"]:
+        now = publisher.get(f"/api/v1/orgs/{org}/evaluations/{evaluation['id']}").json()
+        assert now["state"] == "succeeded", now
 
 
 # -- a killed worker ---------------------------------------------------------------------------

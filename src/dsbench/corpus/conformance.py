@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from dsbench.errors import DsbenchError
+from dsbench.files import read_document
 
 KIT_FORMAT = "dsbench-conformance-kit/1"
 KIT_FILE = "kit.json"
@@ -252,25 +253,10 @@ class Report:
                 + [m.line() for m in self.mismatches])
 
 
-def _read_json(path: Path, what: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConformanceError(f"no {what}", source=str(path)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConformanceError(f"cannot read {what}: {error}", source=str(path)) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ConformanceError(f"invalid JSON at line {error.lineno}: {error.msg}", source=str(path)) from None
-    except (RecursionError, ValueError) as error:
-        raise ConformanceError(f"invalid JSON: {' '.join(str(error).split())}", source=str(path)) from None
-
-
 def read_kit(kit_dir: str | Path) -> dict[str, Any]:
     """``kit.json`` of ``kit_dir``, checked for the fields :func:`check` reads."""
     path = Path(kit_dir) / KIT_FILE
-    document = _read_json(path, "kit.json (not a conformance kit)")
+    document = read_document(path, ConformanceError, "kit.json (not a conformance kit)")
     try:
         assert isinstance(document, dict) and document.get("format") == KIT_FORMAT
         assert isinstance(document["standard"]["id"], str)
@@ -349,7 +335,7 @@ def check(kit_dir: str | Path, results_dir: str | Path) -> Report:
     for case in kit["cases"]:
         name = case["name"]
         expected_path = kit_dir / case["expected"]
-        expected = _read_json(expected_path, "expected file of the kit")
+        expected = read_document(expected_path, ConformanceError, "expected file of the kit")
         digest = case.get("expected_sha256")
         if digest is not None and "sha256:" + hashlib.sha256(expected_path.read_bytes()).hexdigest() != digest:
             raise ConformanceError("the expected file differs from the one kit.json records", source=str(expected_path))
@@ -357,7 +343,7 @@ def check(kit_dir: str | Path, results_dir: str | Path) -> Report:
         if not result_path.exists():
             report.missing_cases.append(name)
             continue
-        found = _read_json(result_path, "results file")
+        found = read_document(result_path, ConformanceError, "results file")
         if not isinstance(found, dict):
             raise ConformanceError("not card-shaped: not a JSON object", source=str(result_path))
         given = found.get("standard")

@@ -361,23 +361,28 @@ def test_every_page_in_a_browser(world, chromium, page, lang):
     assert (t(CHINESE[page], "zh") in seen["body"]) == (lang == "zh")
 
     errors = [e for e in chromium.errors(since) if not (page == "not_found" and _the_page_itself(e, url))]
+    if page == "leaderboard":
+        assert seen["fields"] == 2  # the grade filter and the sort order
+    assert_sound_page(chromium, seen, since, errors, world.service, f"{page}-{lang}")
+
+
+def assert_sound_page(chromium, seen: dict, since: int, errors: list, service, name: str) -> None:
+    """What every page must be in the browser: no console errors, no failed request, no request to
+    another host, one h1 and no skipped heading level, every field labelled, no sideways overflow;
+    then its full-page screenshot, ``tests/artifacts/page-<name>-<database>.png``."""
     assert not errors, json.dumps(errors, ensure_ascii=False)[:2000]
     asked, failed = network(chromium, since)
     assert not failed, failed
-    origin = urlsplit(world.service.url).netloc
+    origin = urlsplit(service.url).netloc
     assert asked and all(urlsplit(u).netloc == origin for u in asked if not u.startswith("data:")), asked
-
     levels = seen["headings"]
     assert levels and levels[0] == 1 and levels.count(1) == 1, levels
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"a heading level is skipped: {levels}"
     assert not seen["unlabelled"], seen["unlabelled"]
-    if page == "leaderboard":
-        assert seen["fields"] == 2  # the grade filter and the sort order
-    assert seen["overflow"] <= 0, f"{page} is {seen['overflow']}px wider than the window"
-
+    assert seen["overflow"] <= 0, f"{name} is {seen['overflow']}px wider than the window"
     chromium.viewport(WIDTH, min(seen["height"] + 40, MAX_HEIGHT))
     ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / f"page-{page}-{lang}-{world.service.kind}.png"
+    shot = ARTIFACTS / f"page-{name}-{service.kind}.png"
     shot.write_bytes(chromium.screenshot())
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 5_000
 

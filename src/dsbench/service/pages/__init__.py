@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse
 
 from dsbench.i18n import name, t
 from dsbench.service.deps import ServiceDep, moment
+from dsbench.service import standards
 from dsbench.service.pages import data
 
 LANGUAGES = ("en", "zh")
@@ -159,19 +160,19 @@ def home(request: Request, found: ServiceDep) -> HTMLResponse:
     page = Page(request)
     with found.db.transaction() as tx:
         latest = data.latest_cards(tx)
-    standards = [data.standard(i) for i in data.standard_ids()]
+    offered = [standards.standard(i) for i in standards.standard_ids()]
     rows = [{**row, "score_text": data.score(row["score"], data.bounds(s) if s else None),
              "standard_title": name(s.title, page.lang) if s else row["standard"],
              "published_text": (moment(row["published"]) or "")[:10]}
-            for row in latest for s in [data.standard(row["standard"])]]
+            for row in latest for s in [standards.standard(row["standard"])]]
     return page.render("home.html.j2", page.w("web_site"), cards=rows,
                        standards=[{"id": s.id, "title": name(s.title, page.lang), "version": str(s.version),
                                    "status": data.status_word(s.status, page.lang),
-                                   "dimensions": len(s.dimensions)} for s in standards if s])
+                                   "dimensions": len(s.dimensions)} for s in offered if s])
 
 
 def _standard(standard_id: str) -> Any:
-    found = data.standard(standard_id)
+    found = standards.standard(standard_id)
     if found is None:
         raise NotFound()
     return found
@@ -239,7 +240,7 @@ def dataset_page(org: str, dataset: str, request: Request, found: ServiceDep) ->
         by_standard.setdefault(row["standard"], []).append(row)
     sections = []
     for standard_id, history in by_standard.items():
-        standard = data.standard(standard_id)
+        standard = standards.standard(standard_id)
         against = data.bounds(standard) if standard else None
         latest = history[-1]
         title = name(standard.title, page.lang) if standard else standard_id
@@ -273,7 +274,7 @@ def card_page(digest: str, request: Request, found: ServiceDep) -> HTMLResponse:
     if row is None:
         raise NotFound()
     document = data.DOCUMENTS.read(found.blobs, row["blob"])
-    standard = data.standard(row["standard"])
+    standard = standards.standard(row["standard"])
     against = data.bounds(standard) if standard else None
     dimensions = [{"code": d.get("code"), "name": name(d.get("name"), page.lang),
                    "score": data.score(d.get("score")) if d.get("score") is not None

@@ -6,7 +6,6 @@ or goes through :func:`dsbench.service.cards.visible` with no organisation."""
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import re
@@ -25,23 +24,6 @@ MAX_DOCUMENTS = 1024  # card documents kept in memory (cards never change)
 LATEST = 10  # cards on the home page
 BASE_COLUMNS = ("rank", "org", "dataset", "version", "score", "grade")
 BASE_LABELS = ("col_rank", "web_org", "col_dataset", "version", "col_score", "col_grade")
-
-
-@functools.lru_cache(maxsize=64)
-def standard(standard_id: str) -> Any:
-    """The standard (shipped or from a plugin), or None; loaded once (files do not change while serving)."""
-    from dsbench.scoring.standard import load_standard, shipped_standards
-
-    return load_standard(shipped_standards()[standard_id]) if standard_id in standard_ids() else None
-
-
-@functools.lru_cache(maxsize=1)
-def standard_ids() -> tuple[str, ...]:
-    """The ids of the standards, shipped and from plugins (read once: the entry points do not change
-    while serving, and reading them takes milliseconds)."""
-    from dsbench.scoring.standard import shipped_standards
-
-    return tuple(shipped_standards())
 
 
 class Documents:

@@ -20,6 +20,7 @@ from dsbench.service.pages import NotFound, Page, data, message
 from dsbench.service.pages.signin import FormDep, redirect, refused, signed_in
 from dsbench.service.pages.session import csrf_ok
 from dsbench.service.problems import Problem
+from dsbench.service.standards import standard_ids
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 100  # evaluations and cards on the dashboard
@@ -71,7 +72,6 @@ def dashboard(org: str, request: Request, found: ServiceDep) -> Response:
         entry = datasets.setdefault(row["dataset"], {"name": row["dataset"], "title": row["title"], "versions": []})
         if row["version"] is not None:
             entry["versions"].append(row["version"])
-    from dsbench.scoring.standard import shipped_standards
 
     return page.render(
         "dashboard.html.j2", page.w("web_dashboard_of", org=org_row["name"]), org=org_row,
@@ -82,7 +82,7 @@ def dashboard(org: str, request: Request, found: ServiceDep) -> Response:
         cards=[{**c, "score_text": data.score(c["score"]), "created_text": _when(c["created"])} for c in held],
         may_publish=who.may(org_row["id"], "publish"), may_evaluate=who.may(org_row["id"], "evaluate"),
         choices=[(f"{d['name']}/{v}", f"{d['name']} {v}") for d in datasets.values() for v in d["versions"]],
-        standards=sorted(shipped_standards()), key=secrets.token_hex(16))
+        standards=sorted(standard_ids()), key=secrets.token_hex(16))
 
 
 def _publication(org: str, digest: str, request: Request, found: Any, fields: dict, published: bool) -> Response:

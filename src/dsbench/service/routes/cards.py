@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from dsbench.service import cards, models
+from dsbench.service import cards, models, standards
 from dsbench.service.accounts import org_of
 from dsbench.service.deps import (CallerDep, OptionalCallerDep, PageDep, ServiceDep, after_pair, moment,
                                   paged)
@@ -139,12 +139,10 @@ def leaderboard(standard: str, found: ServiceDep) -> dict[str, Any]:
 
 
 def _standard(standard_id: str) -> Any:
-    from dsbench.scoring.standard import load_standard, shipped_standards
-
-    known = shipped_standards()
-    if standard_id not in known:
+    found = standards.standard(standard_id)
+    if found is None:
         raise not_found("standard")
-    return load_standard(known[standard_id])
+    return found
 
 
 def standard_view(standard: Any, detailed: bool) -> dict[str, Any]:
@@ -160,9 +158,7 @@ def standard_view(standard: Any, detailed: bool) -> dict[str, Any]:
 @router.get("/standards", response_model=list[models.Standard], tags=["standards"], openapi_extra=PUBLIC)
 def list_standards() -> list[dict[str, Any]]:
     """The standards cards can be made against: the shipped ones and those installed by plugins."""
-    from dsbench.scoring.standard import shipped_standards
-
-    return [standard_view(_standard(name), False) for name in shipped_standards()]
+    return [standard_view(_standard(name), False) for name in standards.standard_ids()]
 
 
 @router.get("/standards/{standard}", response_model=models.Standard, tags=["standards"], openapi_extra=PUBLIC)

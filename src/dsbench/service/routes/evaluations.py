@@ -11,6 +11,7 @@ from dsbench.service import catalog, models, queue
 from dsbench.service.accounts import org_of
 from dsbench.service.deps import CallerDep, PageDep, ServiceDep, after_pair, moment, paged
 from dsbench.service.problems import Problem, not_found
+from dsbench.service.standards import standard_ids
 
 router = APIRouter(prefix="/api/v1/orgs/{org}/evaluations", tags=["evaluations"])
 MEMBER = {"x-required-role": "member"}
@@ -26,9 +27,7 @@ def evaluation_view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def known_standard(standard: str) -> None:
-    from dsbench.scoring.standard import shipped_standards
-
-    if standard not in shipped_standards():
+    if standard not in standard_ids():
         raise Problem(422, f"no standard {standard!r} (GET /api/v1/standards lists them)",
                       title="Unprocessable Content")
 

@@ -1,5 +1,5 @@
 """``dsbench submit``: upload a dataset to a dsbench service, ask for its evaluation, wait for the
-card and download it. Standard library only (urllib), so it needs no extra to be installed.
+card and download it. It speaks HTTP with urllib, so it needs no extra to be installed.
 
 Re-running it on the same files is idempotent: the version label defaults to a digest of the files,
 and the evaluation's ``Idempotency-Key`` to a digest of the request, so the service answers with the
@@ -90,13 +90,11 @@ def _files(data: Path) -> list[Path]:
 
 def files_digest(files: list[Path]) -> str:
     """A digest of the files' names and contents: the default version label."""
+    from dsbench.data.files import file_digest
+
     whole = hashlib.sha256()
     for path in files:
-        content = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                content.update(chunk)
-        whole.update(f"{path.name}\0{content.hexdigest()}\n".encode())
+        whole.update(f"{path.name}\0{file_digest(path)}\n".encode())
     return whole.hexdigest()
 
 

@@ -63,8 +63,16 @@ async def service(request: Request) -> Service:
 ServiceDep = Annotated[Service, Depends(service)]
 
 
+URL_TOKEN_NAMES = ("token", "access_token", "api_key")
+
+
+def _token_in_url(request: Request) -> bool:
+    """A token put in the query string (refused: URLs end up in logs and browser histories)."""
+    return any(name in request.query_params for name in URL_TOKEN_NAMES)
+
+
 def _caller(request: Request, found: Service, authorization: str | None) -> Caller:
-    if any(name in request.query_params for name in ("token", "access_token", "api_key")):
+    if _token_in_url(request):
         raise unauthorized("API tokens go in the Authorization header, never in the URL")
     with found.db.transaction() as tx:
         who = authenticate(tx, found.pepper, authorization)
@@ -90,7 +98,7 @@ async def optional_caller(request: Request, found: ServiceDep,
                           authorization: Annotated[str | None, Header(include_in_schema=False)] = None
                           ) -> Caller | None:
     """The caller if a token is given (public resources answer without one)."""
-    if authorization is None and not any(n in request.query_params for n in ("token", "access_token", "api_key")):
+    if authorization is None and not _token_in_url(request):
         return None
     return await run_in_threadpool(_caller, request, found, authorization)
 

@@ -147,6 +147,16 @@ def reap(db: Database) -> int:
     return cancelled + failed + requeued
 
 
+def retry(tx: Transaction, evaluation_id: str, more_attempts: int) -> bool:
+    """A failed job back in the queue (a site admin's retry), as it was before any worker claimed it,
+    with ``more_attempts`` attempts beyond those it used (which still count). It keeps its place by
+    when it was asked for. Only a failed job; whether it was one."""
+    return bool(tx.execute(
+        "UPDATE evaluations SET state = 'queued', max_attempts = attempts + ?, reason = NULL, card_digest = NULL, "
+        "worker_version = NULL, started = NULL, finished = NULL, lease_owner = NULL, lease_expires = NULL, "
+        "cancel_requested = 0 WHERE id = ? AND state = 'failed'", (more_attempts, evaluation_id)))
+
+
 def counts(tx: Transaction) -> dict[str, int]:
     """Jobs per state (the queue's health)."""
     found = {r["state"]: r["n"] for r in tx.all("SELECT state, count(*) AS n FROM evaluations GROUP BY state")}

@@ -152,3 +152,21 @@ def remove_member(org: str, user: str, found: ServiceDep, who: CallerDep) -> Res
             raise Problem(409, "an organisation keeps at least one admin")
     return Response(status_code=204)
 
+
+@router.post("/admin/evaluations/{evaluation}/retry", status_code=202, response_model=models.Evaluation,
+             tags=["evaluations"], openapi_extra=SITE_ADMIN)
+def retry_evaluation(evaluation: str, found: ServiceDep, who: CallerDep) -> dict[str, Any]:
+    """Put a failed evaluation back in the queue, of any organisation (site admins only): a worker runs
+    it again, with the attempts the service allows beyond those it used. 409 when it is not failed."""
+    from dsbench.service import queue
+    from dsbench.service.routes.evaluations import evaluation_view
+
+    require_site_admin(who)
+    with found.db.transaction(write=True) as tx:
+        retried = queue.retry(tx, evaluation, found.config.limits.max_attempts)
+        row = tx.one(f"{queue.VIEW} WHERE e.id = ?", (evaluation,))
+    if row is None:
+        raise not_found("evaluation")
+    if not retried:
+        raise Problem(409, f"only a failed evaluation can be retried; this one is {row['state']}")
+    return evaluation_view(row)

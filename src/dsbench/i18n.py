@@ -374,6 +374,22 @@ LABELS: dict[str, dict[str, str]] = {
     "web_download": {"en": "Download", "zh": "下载"},
     "web_other_formats": {"en": "Other formats", "zh": "其他格式"},
     "web_full_card": {"en": "The full card", "zh": "完整评分卡"},
+    # the card page's account of its score, for its publisher
+    "web_why": {"en": "Why this score", "zh": "得分说明"},
+    "web_verdict": {"en": "The data {verdict}.", "zh": "该数据{verdict}。"},
+    "web_fix": {"en": "Weakest indicators: what to fix first", "zh": "最弱指标：优先修复"},
+    "web_fix_note": {"en": "The lowest-scored indicators first; under each, the expectations that failed, on which "
+                           "column, how many rows, sample unexpected values and the failing rows to download.",
+                     "zh": "得分最低的指标排在最前；每个指标下列出未通过的检查项、所在列、异常行数、异常值样例，"
+                           "以及可下载的未通过行。"},
+    "web_rows_failed": {"en": "Unexpected rows", "zh": "异常行数"},
+    "web_rows_unexpected": {"en": "{n} of {total} rows", "zh": "{total} 行中 {n} 行"},
+    "web_failing_rows": {"en": "Failing rows", "zh": "未通过的行"},
+    "web_no_failed_expectation": {"en": "No expectation failed: the score is the measure A / B above.",
+                                  "zh": "没有未通过的检查项：得分即上方的测度 A / B。"},
+    "web_nothing_to_fix": {"en": "Every indicator has its full score: nothing to fix.",
+                           "zh": "所有指标均为满分，无需修复。"},
+    "web_weights": {"en": "Dimensions, indicators and weights", "zh": "维度、指标与权重"},
     "web_not_found": {"en": "Not found", "zh": "未找到"},
     "web_not_found_text": {"en": "There is no published page at this address.", "zh": "此地址没有已发布的页面。"},
     "web_back_home": {"en": "Back to the home page", "zh": "返回首页"},

@@ -161,9 +161,10 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
-    from dsbench.service.pages import admin, publisher, signin
+    from dsbench.service.pages import admin, card, publisher, signin
 
-    for router in (pages.router, signin.router, publisher.router, admin.router):  # not in the OpenAPI document
+    # not in the OpenAPI document
+    for router in (pages.router, card.router, signin.router, publisher.router, admin.router):
         app.include_router(router)
     return app
 

@@ -17,7 +17,7 @@ CARD_FROM = ("FROM cards c JOIN datasets d ON d.id = c.dataset_id JOIN versions 
 
 
 def keep(tx: Transaction, *, org_id: str, dataset_id: str, version_id: str, document: dict[str, Any],
-         blob: str, renderings: dict[str, str], publish: bool) -> None:
+         blob: str, renderings: dict[str, Any], publish: bool) -> None:
     """Hold the card (its document, stored as ``blob``) for the organisation; a card it holds
     already (same digest) stays as it is, but may become published."""
     now = now_ms()

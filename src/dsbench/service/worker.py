@@ -29,6 +29,7 @@ from dsbench.service.config import ServiceConfig
 from dsbench.service.database import Database
 
 STORED_FORMATS = ("html", "md", "dqv", "badge", "junit")
+FAILING_ROWS = "failing-rows"  # beside out/: each failed expectation's rows (Parquet), kept with the card
 SUPERVISOR_ENV = "DSBENCH_SUPERVISOR_PID"
 IDLE_POLL_S = (0.1, 1.0)  # the wait between empty polls grows from the first to the second
 STOP_CHECK_S = 0.5  # how soon a stopping worker notices
@@ -130,7 +131,8 @@ class Worker:
         # DuckDB keeps to half the limit (it spills beyond it); the rest is for Python and the renderers.
         spec.write_text(json.dumps({"data": str(data), "standard": job["standard"], "output": str(out),
                                     "suites": [str(s) for s in suites], "formats": list(STORED_FORMATS),
-                                    "memory_limit": f"{limit // 2 // 2 ** 20}MB"}))
+                                    "memory_limit": f"{limit // 2 // 2 ** 20}MB",
+                                    "failing_rows": str(out.parent / FAILING_ROWS)}))
 
         def limit_memory() -> None:  # in the child, before exec
             import resource
@@ -201,7 +203,7 @@ class Worker:
         """The final state, and the card with its renderings when there is one — in one transaction,
         only while this worker holds the lease."""
         document = blob = None
-        renderings: dict[str, str] = {}
+        renderings: dict[str, Any] = {}
         if state == "succeeded":
             from dsbench.render import renderer
 
@@ -209,6 +211,9 @@ class Worker:
             document, blob = json.loads(card_bytes), self.blobs.put_bytes(card_bytes).digest
             for name in STORED_FORMATS:
                 renderings[name] = self.blobs.put_file(out / renderer(name).FILENAME).digest
+            rows = self.failing_rows(out.parent / FAILING_ROWS)
+            if rows:
+                renderings["failing_rows"] = rows
         with self.db.transaction(write=True) as tx:
             finished = queue.finish(tx, self.name, job["id"], state, reason=reason, worker_version=__version__,
                                     card_digest=document["digest"] if document else None)
@@ -218,6 +223,17 @@ class Worker:
                 dataset_id = tx.value("SELECT dataset_id FROM versions WHERE id = ?", (job["version_id"],))
                 keep(tx, org_id=job["org_id"], dataset_id=dataset_id, version_id=job["version_id"],
                      document=document, blob=blob, renderings=renderings, publish=bool(job["publish"]))
+
+    def failing_rows(self, directory: Path) -> dict[str, dict[str, Any]]:
+        """The failing-rows files the evaluation wrote (:func:`dsbench.service.job.rows_apart`), each
+        stored as a blob: result id -> its file's name, blob, rows and whether they were capped."""
+        from dsbench.service.job import INDEX
+
+        if not (directory / INDEX).is_file():
+            return {}
+        written = json.loads((directory / INDEX).read_text(encoding="utf-8"))
+        return {result: {**entry, "blob": self.blobs.put_file(directory / entry["file"]).digest}
+                for result, entry in sorted(written.items())}
 
 
 def _die_with_parent(sig: int = signal.SIGKILL) -> None:

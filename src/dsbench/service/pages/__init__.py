@@ -1,6 +1,6 @@
 """The public web pages of the service, server-rendered (Jinja2, no script): the home page, a
 standard, a leaderboard (sortable, filterable by grade, as CSV), a dataset's published cards and
-their history, and a card. In English and Chinese (``?lang=``, else ``Accept-Language``), with a
+their history, and a card (:mod:`.card`). In English and Chinese (``?lang=``, else ``Accept-Language``), with a
 strict Content-Security-Policy on every answer and nothing loaded from another host. They show
 published cards only; anything else answers the 404 page. Not part of the API (not in its OpenAPI
 document). Signing in (:mod:`.session`, :mod:`.signin`) and a member's pages of an organisation
@@ -28,8 +28,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
-FORMATS = (("json", ".json", "card.json"), ("md", ".md", "Markdown"), ("dqv", ".jsonld", "JSON-LD (W3C DQV)"),
-           ("badge", ".svg", "SVG"), ("junit", ".xml", "JUnit XML"))
 
 router = APIRouter(include_in_schema=False)
 
@@ -257,39 +255,3 @@ def dataset_page(org: str, dataset: str, request: Request, found: ServiceDep) ->
                      f"({base}/cards/{latest['digest']})"})
     return page.render("dataset.html.j2", page.w("web_dataset_of", o=org, d=dataset), org=org, dataset=dataset,
                        titles=titles, sections=sections, base=base)
-
-
-@router.get("/cards/{digest}", response_class=HTMLResponse)
-def card_page(digest: str, request: Request, found: ServiceDep) -> HTMLResponse:
-    from dsbench.render._gates import gate_line, grade_name
-
-    page = Page(request)
-    with found.db.transaction() as tx:
-        row = data.published_card(tx, digest)
-        if row is None and page.session is not None and data.DIGEST.fullmatch(digest):
-            from dsbench.service import cards
-
-            who = page.session.caller  # a member sees the organisation's private cards too
-            row = cards.visible(tx, digest, list(who.roles), who.site_admin)
-    if row is None:
-        raise NotFound()
-    document = data.DOCUMENTS.read(found.blobs, row["blob"])
-    standard = standards.standard(row["standard"])
-    against = data.bounds(standard) if standard else None
-    dimensions = [{"code": d.get("code"), "name": name(d.get("name"), page.lang),
-                   "score": data.score(d.get("score")) if d.get("score") is not None
-                   else data.status_word(d.get("status"), page.lang)}
-                  for d in document.get("dimensions", []) if isinstance(d, dict)]
-    base = str(request.base_url).rstrip("/")
-    api = f"/api/v1/cards/{digest}"
-    return page.render(
-        "card.html.j2", page.w("web_card_of", dataset=row["dataset"], standard=row["standard"]), card=row,
-        score_text=data.score(row["score"], against), grade_name=grade_name(document, page.lang),
-        standard_title=name(standard.title, page.lang) if standard else row["standard"],
-        dimensions=dimensions, gates=[gate_line(g, page.lang, document) for g in document.get("gates", [])
-                                      if isinstance(g, dict)],
-        published_text=moment(row["published"]), api=api,
-        html_links=[(f"{api}.html", "HTML (English)", "en"), (f"{api}.html?lang=zh", "HTML（中文）", "zh")],
-        formats=[(f"{api}{suffix}", label) for _, suffix, label in FORMATS],
-        badge=f"[![{row['dataset']} · {row['standard']}]({base}{api}.svg)]({base}/cards/{digest})",
-        engine=document.get("engine", {}).get("dsbench", ""))

@@ -23,6 +23,7 @@ from dsbench.service.deps import RateLimiter, Service, ServiceDep, plain_text
 from dsbench.service.problems import PROBLEM_TYPE, Problem
 
 UPLOAD_PATH = re.compile(r"/api/v1/orgs/[^/]+/datasets/[^/]+/versions/[^/]+/(files/[^/]+|archive)")
+FORM_UPLOAD_PATH = re.compile(r"/orgs/[^/]+/upload")  # the upload page's form (pages/upload.py)
 DESCRIPTION = """Score datasets against data-quality standards. Publishers upload dataset versions and
 ask for evaluations; workers make reproducible score cards; published cards and leaderboards are public.
 Authenticate with `Authorization: Bearer dsb_…`. Errors are RFC 9457 problem details. `x-required-role`
@@ -36,22 +37,24 @@ def problem_response(problem: Problem, request: Request | None = None) -> JSONRe
 
 
 class BodyLimit:
-    """413 for a body over its limit: uploads get ``upload`` bytes (the route streams them and
-    counts again), any other body ``other`` bytes, read here before the route sees it."""
+    """413 for a body over its limit: uploads get ``upload`` bytes and the upload page's form
+    ``form`` bytes (the routes stream them and count again, file by file), any other body ``other``
+    bytes, read here before the route sees it."""
 
-    def __init__(self, app: Any, upload: int, other: int):
-        self.app, self.upload, self.other = app, upload, other
+    def __init__(self, app: Any, upload: int, other: int, form: int):
+        self.app, self.upload, self.other, self.form = app, upload, other, form
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         is_upload = scope["method"] == "PUT" and UPLOAD_PATH.fullmatch(scope["path"])
-        limit = self.upload if is_upload else self.other
+        is_form = scope["method"] == "POST" and FORM_UPLOAD_PATH.fullmatch(scope["path"])
+        limit = self.upload if is_upload else self.form if is_form else self.other
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             return await _send_problem(send, Problem(413, f"the body is larger than the limit of {limit} bytes")
                                        if declared.isdigit() else Problem(400, "a malformed Content-Length"))
-        if is_upload:
+        if is_upload or is_form:
             return await self.app(scope, receive, send)
         body, more = b"", True
         while more:
@@ -110,6 +113,7 @@ async def _send_problem(send: Any, problem: Problem) -> None:
 
 def create_app(config: ServiceConfig) -> FastAPI:
     """The application over ``config``'s database (migrated here) and blob store."""
+    from dsbench.service.pages.upload import body_limit as upload_form_limit
     from dsbench.service.routes import ROUTERS
 
     config.prepare()
@@ -125,7 +129,8 @@ def create_app(config: ServiceConfig) -> FastAPI:
                              422: {"model": models.Problem, "description": "Invalid request"},
                              429: {"model": models.Problem, "description": "Rate limit"}})
     app.state.service = Service(config, db, blobs, config.pepper(), RateLimiter(config.limits.requests_per_minute))
-    app.add_middleware(BodyLimit, upload=config.limits.max_upload_bytes, other=config.limits.max_json_bytes)
+    app.add_middleware(BodyLimit, upload=config.limits.max_upload_bytes, other=config.limits.max_json_bytes,
+                       form=upload_form_limit(config.limits))
     app.add_middleware(OneLineErrors)  # added last: the outermost, so it sees every failure
 
     @app.exception_handler(Problem)
@@ -161,10 +166,10 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
-    from dsbench.service.pages import admin, card, publisher, signin
+    from dsbench.service.pages import admin, card, publisher, signin, upload
 
     # not in the OpenAPI document
-    for router in (pages.router, card.router, signin.router, publisher.router, admin.router):
+    for router in (pages.router, card.router, signin.router, publisher.router, admin.router, upload.router):
         app.include_router(router)
     return app
 

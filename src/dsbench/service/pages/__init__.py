@@ -1,4 +1,4 @@
-"""The public web pages of the service, server-rendered (Jinja2, no script): the home page, a
+"""The public web pages of the service, server-rendered (Jinja2; no script but the upload form's): the home page, a
 standard, a leaderboard (sortable, filterable by grade, as CSV), a dataset's published cards and
 their history, and a card (:mod:`.card`). In English and Chinese (``?lang=``, else ``Accept-Language``), with a
 strict Content-Security-Policy on every answer and nothing loaded from another host. They show
@@ -25,8 +25,9 @@ from dsbench.service.pages import data
 
 LANGUAGES = ("en", "zh")
 TEMPLATES = Path(__file__).parent / "templates"
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; "
-       "frame-ancestors 'none'")
+# Script only from the site's own files (the upload form's, which sends the form back to the site).
+CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 
 router = APIRouter(include_in_schema=False)
@@ -151,6 +152,14 @@ def site_css(request: Request) -> Response:
 def favicon(request: Request) -> Response:
     body = (TEMPLATES / "favicon.svg").read_bytes()
     return _static(body, "image/svg+xml", '"' + hashlib.sha256(body).hexdigest()[:32] + '"', request)
+
+
+@router.get("/static/upload.js")
+def upload_js(request: Request) -> Response:
+    """The upload form's script (:mod:`.upload`), the one script of the pages: served from here, as
+    the Content-Security-Policy's ``script-src 'self'`` allows, never inline."""
+    body = (TEMPLATES / "upload.js").read_bytes()
+    return _static(body, "text/javascript; charset=utf-8", '"' + hashlib.sha256(body).hexdigest()[:32] + '"', request)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -11,8 +11,9 @@ from starlette.concurrency import run_in_threadpool
 
 from dsbench.service import catalog, models
 from dsbench.service.accounts import Caller, org_of
-from dsbench.service.blobs import Blob
+from dsbench.service.blobs import Blob, BlobWriter
 from dsbench.service.cards import history as card_history
+from dsbench.service.database import Transaction
 from dsbench.service.deps import CallerDep, PageDep, Service, ServiceDep, after_name, moment, paged
 from dsbench.service.names import check_file_name, check_label
 from dsbench.service.problems import not_found
@@ -94,19 +95,32 @@ def _writable_dataset(found: Service, who: Caller, org: str, dataset: str) -> di
         return catalog.dataset(tx, org_of(tx, who, org, "upload")["id"], dataset)
 
 
+def upload_writer(found: Service) -> BlobWriter:
+    """One uploaded file (or archive) on its way into the blob store, refused (413) at the first
+    byte past the service's upload limit. The API's uploads and the upload page's each use it."""
+    return found.blobs.writer(found.config.limits.max_upload_bytes)
+
+
 async def _receive(request: Request, found: Service) -> Blob:
     """The request body, streamed into the blob store (413 past the upload limit)."""
-    with found.blobs.writer(found.config.limits.max_upload_bytes) as writer:
+    with upload_writer(found) as writer:
         async for chunk in request.stream():
             writer.write(chunk)
         return writer.commit()
 
 
+def record_files(tx: Transaction, dataset_id: str, version: str,
+                 named: dict[str, Blob]) -> tuple[dict[str, Any], bool]:
+    """The blobs as the named files of the version (created when missing; a name it has already is
+    replaced): the version as the API shows it, and whether any file is new."""
+    found_version, _ = catalog.ensure_version(tx, dataset_id, version)
+    created = [catalog.put_file(tx, found_version["id"], name, blob) for name, blob in named.items()]
+    return version_view(found_version, catalog.files(tx, found_version["id"])), any(created)
+
+
 def _record(found: Service, dataset_id: str, version: str, named: dict[str, Blob]) -> tuple[dict[str, Any], bool]:
     with found.db.transaction(write=True) as tx:
-        found_version, _ = catalog.ensure_version(tx, dataset_id, version)
-        created = [catalog.put_file(tx, found_version["id"], name, blob) for name, blob in named.items()]
-        return version_view(found_version, catalog.files(tx, found_version["id"])), any(created)
+        return record_files(tx, dataset_id, version, named)
 
 
 @router.put("/{dataset}/versions/{version}/files/{name}", response_model=models.File, openapi_extra={

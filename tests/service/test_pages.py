@@ -252,6 +252,15 @@ def test_the_leaderboard_ranks_sorts_filters_and_downloads(world):
     assert all(world.penguins not in [r["digest"] for r in board_csv(world, grade=g)] for g in others)
     assert len(board_csv(world, sort="no-such-column")) == len(rows)  # an unknown column: the ranking
 
+    floor = next(d["score"] for d in scores[world.penguins]["dimensions"] if d["code"] == "02")
+    strong = board_csv(world, dimension="02", min=repr(floor))
+    assert [r["digest"] for r in strong] == [r["digest"] for r in rows
+                                             if r["dimension_02"] and float(r["dimension_02"]) >= floor]
+    assert world.penguins in [r["digest"] for r in strong]
+    assert len(board_rows(world, dimension="02", min=repr(floor))) == len(strong)
+    for ignored in ({"dimension": "99", "min": "1"}, {"dimension": "02", "min": "x"}, {"dimension": "02"}):
+        assert len(board_csv(world, **ignored)) == len(rows)  # a filter it cannot apply: none
+
 
 # -------------------------------------------------------------------------------------- privacy
 
@@ -363,7 +372,7 @@ def test_every_page_in_a_browser(world, chromium, page, lang):
 
     errors = [e for e in chromium.errors(since) if not (page == "not_found" and _the_page_itself(e, url))]
     if page == "leaderboard":
-        assert seen["fields"] == 2  # the grade filter and the sort order
+        assert seen["fields"] == 4  # the grade and dimension filters, the minimum, the sort order
     assert_sound_page(chromium, seen, since, errors, world.service, f"{page}-{lang}")
 
 

@@ -119,13 +119,13 @@ def calibration_markdown(document: dict, lang: str = "en") -> str:
     else:
         lines.append(w("no_thresholds"))
     if document["against"] is not None:
-        lines += _against_markdown(document["against"], lang)
+        lines += against_markdown(document["against"], lang)
     if document.get("validity") is not None:
         lines += validity_markdown(document["validity"], lang)
     return "\n".join(lines) + "\n"
 
 
-def _against_markdown(against: dict, lang: str) -> list[str]:
+def against_markdown(against: dict, lang: str) -> list[str]:
     """The section comparing the draft with an older version."""
 
     def w(key: str, **values: Any) -> str:

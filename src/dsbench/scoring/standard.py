@@ -128,6 +128,17 @@ def _location(path: Any) -> str:
     return text
 
 
+def schema_problems(document: Any, limit: int = 50) -> list[tuple[str, str]]:
+    """Every place ``document`` breaks the standard schema, as (location, problem), in document
+    order (at most ``limit``): a standards workspace shows them field by field, where loading a
+    standard stops at the most relevant one."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_schema())
+    found = sorted(validator.iter_errors(document), key=lambda e: [str(part) for part in e.absolute_path])
+    return [(_location(e.absolute_path), shortened(e.message)) for e in found[:limit]]
+
+
 def _check_schema(document: Any, source: str) -> None:
     import jsonschema
 

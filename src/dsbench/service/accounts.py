@@ -28,6 +28,7 @@ RIGHTS = {
     "evaluate": ("publisher", "evaluator", "admin"),
     "publish": ("publisher", "admin"),    # make a card public, or private again
     "manage": ("admin",),                 # members
+    "standards": ("evaluator", "admin"),  # campaigns, draft standards, calibration
 }
 LAST_USED_EVERY_MS = 60_000  # last-used time is written at most this often (a write per GET is slow)
 

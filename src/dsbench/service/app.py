@@ -166,10 +166,11 @@ def create_app(config: ServiceConfig) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
-    from dsbench.service.pages import admin, card, publisher, signin, upload
+    from dsbench.service.pages import admin, card, publisher, signin, upload, workspace
 
     # not in the OpenAPI document
-    for router in (pages.router, card.router, signin.router, publisher.router, admin.router, upload.router):
+    for router in (pages.router, card.router, signin.router, publisher.router, admin.router,
+                   workspace.router, upload.router):
         app.include_router(router)
     return app
 

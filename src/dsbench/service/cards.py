@@ -11,7 +11,7 @@ from dsbench.service.database import Transaction, now_ms
 
 CARD_COLUMNS = ("c.org_id, c.digest, c.standard, c.standard_version, c.score, c.grade, c.passed, "
                 "c.software_version, c.blob, c.renderings, c.published, c.created, d.name AS dataset, "
-                "v.label AS version, o.name AS org")
+                "v.label AS version, o.name AS org, c.dataset_id")
 CARD_FROM = ("FROM cards c JOIN datasets d ON d.id = c.dataset_id JOIN versions v ON v.id = c.version_id "
              "JOIN orgs o ON o.id = c.org_id")
 
@@ -78,11 +78,17 @@ def set_published(tx: Transaction, org_id: str, digest: str, published: bool) ->
                (now_ms() if published else None, org_id, digest))
 
 
-def leaderboard(tx: Transaction, standard: str) -> list[dict[str, Any]]:
+def leaderboard(tx: Transaction, standard: str, campaign: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The latest published card of each published dataset version against ``standard``, best first
-    (equal scores share a rank; cards without a score come last, unranked)."""
-    rows = tx.all(f"SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.standard = ? AND c.published IS NOT NULL "
-                  "ORDER BY c.published DESC", (standard,))
+    (equal scores share a rank; cards without a score come last, unranked); of a campaign's datasets
+    and standard version only, given one."""
+    where, params = "c.standard = ?", [standard]
+    if campaign is not None:
+        where += (" AND c.standard_version = ? AND c.dataset_id IN "
+                  "(SELECT dataset_id FROM campaign_datasets WHERE campaign_id = ?)")
+        params += [campaign["standard_version"], campaign["id"]]
+    rows = tx.all(f"SELECT {CARD_COLUMNS} {CARD_FROM} WHERE {where} AND c.published IS NOT NULL "
+                  "ORDER BY c.published DESC", tuple(params))
     latest: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in rows:
         latest.setdefault((row["org"], row["dataset"], row["version"]), row)

@@ -14,12 +14,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-from dsbench.service import accounts, catalog, queue
+from dsbench.service import accounts, campaigns, catalog, queue
 from dsbench.service.blobs import BlobStore
 from dsbench.service.config import ServiceConfig
 from dsbench.service.database import Database
 
 SAMPLES_ORG = "samples"
+SAMPLES_CAMPAIGN = "samples"
 SEEDED = "seeded"
 ADMIN = "admin"
 
@@ -39,9 +40,10 @@ def bootstrap(config: ServiceConfig) -> str | None:
 
 def seed(config: ServiceConfig, datasets: Path | None = None, standards: list[str] | None = None) -> int:
     """Queue the bundled datasets' evaluations against the shipped standards, to be published, once
-    (an organisation ``samples`` holds them); the number queued."""
+    (an organisation ``samples`` holds them, and runs a campaign of them under the first standard,
+    so that a new platform shows one); the number queued."""
     from dsbench.files import shipped
-    from dsbench.scoring.standard import shipped_standards
+    from dsbench.scoring.standard import load_standard, shipped_standards
 
     datasets = datasets or shipped("datasets")
     standards = standards or list(shipped_standards())
@@ -55,8 +57,12 @@ def seed(config: ServiceConfig, datasets: Path | None = None, standards: list[st
         if admin:
             accounts.set_member(tx, org["id"], admin["id"], "admin")
         queued = 0
+        campaign = campaigns.create(tx, org["id"], SAMPLES_CAMPAIGN, "Bundled sample datasets",
+                                    load_standard(standards[0])) if standards else None
         for directory in sorted(p for p in datasets.iterdir() if p.is_dir()):
             dataset = catalog.create_dataset(tx, org["id"], directory.name, directory.name)
+            if campaign is not None:
+                campaigns.join(tx, campaign["id"], dataset["id"], "submitted")
             version, _ = catalog.ensure_version(tx, dataset["id"], "bundled")
             inputs = {}
             for path in sorted(p for p in directory.iterdir() if p.is_file()):
@@ -148,6 +154,7 @@ def serve(config: ServiceConfig, *, host: str, port: int, workers: int, report: 
         report(f"site admin token (shown once; keep it): {secret}")
     else:
         report(f"a new token of the site admin, if you need one: dsbench token --data-dir {config.data_dir}")
+    report(f"to sign in on the web pages as the site admin: dsbench password admin --data-dir {config.data_dir}")
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:

@@ -195,8 +195,7 @@ def standard_page(standard_id: str, request: Request) -> HTMLResponse:
 def _board(standard_id: str, request: Request, found: Any, lang: str) -> data.Board:
     standard = _standard(standard_id)
     with found.db.transaction() as tx:
-        return data.board(tx, found.blobs, standard, lang, request.query_params.get("sort"),
-                          request.query_params.get("grade"))
+        return data.board(tx, found.blobs, standard, lang, request.query_params)
 
 
 @router.get("/leaderboards/{standard_id}.csv")
@@ -211,6 +210,16 @@ def leaderboard_csv(standard_id: str, request: Request, found: ServiceDep) -> Re
 def leaderboard_page(standard_id: str, request: Request, found: ServiceDep) -> HTMLResponse:
     page = Page(request)
     shown = _board(standard_id, request, found, page.lang)
+    title = name(shown.standard.title, page.lang)
+    return page.render("leaderboard.html.j2", page.w("web_leaderboard_of", title=title), standard_title=title,
+                       csv_href=page.link(f"/leaderboards/{quote(shown.standard.id)}.csv", sort=shown.sort,
+                                          **shown.filters()),
+                       **board_values(page, shown))
+
+
+def board_values(page: Page, shown: data.Board) -> dict[str, Any]:
+    """What a leaderboard's table shows (this leaderboard's or a campaign's): its rows with scores as
+    text, its headings linking to the page sorted by them, the sort choices."""
     against = data.bounds(shown.standard)
     rows = [{**row, "score_text": data.score(row["score"], against),
              "dims": [data.score(row["dimensions"][key]) if row["dimensions"][key] is not None
@@ -223,15 +232,12 @@ def leaderboard_page(standard_id: str, request: Request, found: ServiceDep) -> H
         first = "-" + key if numeric and key != "rank" else key  # scores: best first on the first click
         target = (key if first.startswith("-") else "-" + key) if key == sort_key and shown.sort == first else first
         headings.append({"key": key, "text": heading, "numeric": numeric,
-                         "href": page.link(request.url.path, sort=target, grade=shown.grade),
+                         "href": page.link(page.request.url.path, sort=target, **shown.filters()),
                          "aria": ("descending" if descending else "ascending") if key == sort_key else None})
-    title = name(shown.standard.title, page.lang)
     sorted_by = next(text for key, text in shown.columns if key == sort_key)
-    return page.render("leaderboard.html.j2", page.w("web_leaderboard_of", title=title), board=shown, rows=rows,
-                       headings=headings, standard_title=title, sorted_by=sorted_by,
-                       csv_href=page.link(f"/leaderboards/{quote(shown.standard.id)}.csv", sort=shown.sort,
-                                          grade=shown.grade),
-                       sorts=[(key, text) for key, text in shown.columns])
+    return {"board": shown, "rows": rows, "headings": headings, "sorted_by": sorted_by,
+            "sorts": [(key, text) for key, text in shown.columns],
+            "dimension_choices": [(d.code, name(d.name, page.lang)) for d in shown.standard.dimensions]}
 
 
 @router.get("/datasets/{org}/{dataset}", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from dsbench.i18n import LABELS, name, score_text, t
 from dsbench.service import cards
@@ -116,7 +116,8 @@ def standard_view(found: Any, lang: str) -> dict[str, Any]:
 @dataclass
 class Board:
     """A leaderboard as shown: its columns (the base ones, then a dimension each), the rows after the
-    grade filter, in the requested order, and how many there were before filtering."""
+    filters (a grade; a dimension's minimum score), in the requested order, and how many there were
+    before filtering."""
 
     standard: Any
     columns: list[tuple[str, str]]  # (sort key, heading)
@@ -125,6 +126,15 @@ class Board:
     sort: str
     grade: str
     grades: list[str] = field(default_factory=list)
+    dimension: str = ""             # a dimension's code, with minimum
+    minimum: float | None = None
+
+    def filters(self) -> dict[str, Any]:
+        """The query parameters of the filters applied (for links that keep them)."""
+        shown = {"grade": self.grade, "dimension": self.dimension if self.minimum is not None else ""}
+        if shown["dimension"]:
+            shown["min"] = format(self.minimum, "g")
+        return shown
 
 
 def heading(text: str) -> str:
@@ -135,9 +145,13 @@ def dimension_key(code: str) -> str:
     return f"d{code}"
 
 
-def board(tx: Transaction, blobs: Any, found: Any, lang: str, sort: str | None, grade: str | None) -> Board:
+def board(tx: Transaction, blobs: Any, found: Any, lang: str, query: Mapping[str, str],
+          campaign: dict[str, Any] | None = None) -> Board:
+    """The leaderboard of the standard ``found`` (a campaign's, given one) as ``query`` asks: ``sort``
+    (a column's key, ``-`` first for descending), ``grade``, and ``dimension`` with ``min`` (rows whose
+    score in that dimension is at least ``min``). Values it does not know are ignored."""
     rows = []
-    for row in cards.leaderboard(tx, found.id):
+    for row in cards.leaderboard(tx, found.id, campaign):
         document = DOCUMENTS.read(blobs, row["blob"])
         dims = {d.get("code"): d for d in document.get("dimensions", []) if isinstance(d, dict)}
         rows.append({**row, "dimensions": {dimension_key(d.code): (dims.get(d.code) or {}).get("score")
@@ -147,13 +161,29 @@ def board(tx: Transaction, blobs: Any, found: Any, lang: str, sort: str | None, 
     columns = [(key, heading(t(label, lang))) for key, label in zip(BASE_COLUMNS, BASE_LABELS)]
     columns += [(dimension_key(d.code), f"{d.code} {name(d.name, lang)}") for d in found.dimensions]
     keys = {key for key, _ in columns}
-    sort = sort if sort and sort.lstrip("-") in keys else "rank"
+    sort = query.get("sort") or ""
+    sort = sort if sort.lstrip("-") in keys else "rank"
     grades = [level.grade for level in found.levels]
-    grade = grade if grade in grades else ""
+    grade = query.get("grade") if query.get("grade") in grades else ""
+    dimension = query.get("dimension") or ""
+    minimum = _number_in(query.get("min"), 0.0, float(found.scale))
     total = len(rows)
     if grade:
         rows = [r for r in rows if r["grade"] == grade]
-    return Board(found, columns, ordered(rows, sort, grades), total, sort, grade, grades)
+    if dimension in {d.code for d in found.dimensions} and minimum is not None:
+        key = dimension_key(dimension)
+        rows = [r for r in rows if r["dimensions"][key] is not None and r["dimensions"][key] >= minimum]
+    else:
+        dimension, minimum = "", None
+    return Board(found, columns, ordered(rows, sort, grades), total, sort, grade, grades, dimension, minimum)
+
+
+def _number_in(text: str | None, low: float, high: float) -> float | None:
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and low <= value <= high else None
 
 
 def ordered(rows: list[dict[str, Any]], sort: str, grades: list[str]) -> list[dict[str, Any]]:

@@ -82,6 +82,7 @@ def dashboard(org: str, request: Request, found: ServiceDep) -> Response:
         cards=[{**c, "score_text": data.score(c["score"]), "created_text": _when(c["created"])} for c in held],
         may_publish=who.may(org_row["id"], "publish"), may_evaluate=who.may(org_row["id"], "evaluate"),
         may_upload=who.may(org_row["id"], "upload"),
+        may_standards=who.may(org_row["id"], "standards"),
         choices=[(f"{d['name']}/{v}", f"{d['name']} {v}") for d in datasets.values() for v in d["versions"]],
         standards=sorted(standard_ids()), key=secrets.token_hex(16))
 

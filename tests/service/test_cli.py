@@ -12,9 +12,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def dsbench(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def dsbench(*args: str, env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "dsbench", *args], capture_output=True, text=True, timeout=120,
-                          env=env)
+                          env=env, input=stdin)
 
 
 def test_token_makes_a_working_token(service):
@@ -71,3 +71,27 @@ def test_a_relative_data_dir_works(tmp_path):
     finally:
         live.stop()
         os.chdir(env_cwd)
+
+
+def test_password_sets_a_password_the_sign_in_accepts(tmp_path):
+    """`dsbench password` (read from stdin when it is not a terminal): the stored argon2id hash
+    verifies the new password and no other; a short password or an unknown user is one line, exit 2,
+    and changes nothing."""
+    from dsbench.service.accounts import check_password
+    from dsbench.service.config import ServiceConfig
+    from dsbench.service.database import Database
+    from dsbench.service.server import bootstrap
+
+    config = ServiceConfig(tmp_path / "data")
+    config.prepare()
+    bootstrap(config)
+    chosen = "correct horse battery"
+    run = dsbench("password", "--data-dir", str(config.data_dir), stdin=chosen + "\n")
+    assert run.returncode == 0, run.stderr
+    for args, stdin, problem in ((["admin"], "short\n", "shorter than 12"),
+                                 (["nobody"], "long enough password\n", "no user 'nobody'")):
+        refused = dsbench("password", *args, "--data-dir", str(config.data_dir), stdin=stdin)
+        assert refused.returncode == 2 and problem in refused.stderr and refused.stderr.count("\n") == 1
+    with Database(config.database).transaction() as tx:
+        stored = tx.value("SELECT password_hash FROM users WHERE name = 'admin'")
+    assert check_password(stored, chosen) and not check_password(stored, "short")

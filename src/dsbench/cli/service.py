@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
     app.command()(worker)
     app.command()(submit)
     app.command("token")(token)
+    app.command("password")(password)
 
 
 def _config(data_dir: Path, database: Optional[str], limits: list[str]):
@@ -174,3 +175,40 @@ def token(
             return issue_token(tx, config.pepper(), found["id"], name)[1]
 
     typer.echo(_database_errors(issue))
+
+
+MIN_PASSWORD = 12  # as the API's (models.NewUser)
+
+
+def password(
+    user: str = typer.Argument("admin", help="The user whose password is set."),
+    data_dir: Path = DATA_DIR,
+    database: Optional[str] = DATABASE,
+) -> None:
+    """Set USER's password for signing in on the web pages (default: the site admin), directly in
+    the service's store. Asked twice on a terminal; otherwise read from the first line of stdin."""
+    import sys
+
+    from dsbench.errors import DsbenchError
+
+    config = _config(data_dir, database, [])
+    if sys.stdin.isatty():
+        chosen = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        chosen = sys.stdin.readline().rstrip("\r\n")
+    if len(chosen) < MIN_PASSWORD:
+        raise DsbenchError(f"the password is shorter than {MIN_PASSWORD} characters")
+
+    def store() -> str:
+        from dsbench.service.accounts import hash_password
+        from dsbench.service.database import Database
+
+        db = Database(config.database)
+        db.migrate()
+        with db.transaction(write=True) as tx:
+            if tx.one("SELECT id FROM users WHERE name = ?", (user,)) is None:
+                raise DsbenchError(f"no user {user!r} in {db.display}")
+            tx.execute("UPDATE users SET password_hash = ? WHERE name = ?", (hash_password(chosen), user))
+        return f"{user} may now sign in at /signin"
+
+    typer.echo(_database_errors(store))

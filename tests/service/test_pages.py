@@ -317,6 +317,21 @@ def chromium(tmp_path_factory):
 # What the test reads from a loaded page: its language, its headings' levels, the form fields
 # without a label, and how far it overflows sideways.
 INSPECT = """(() => {
+  const rgba = text => { const v = text.match(/[\\d.]+/g).map(Number); return v.length > 3 ? v : [...v, 1]; };
+  const luminance = ([r, g, b]) => [r, g, b].map(c => { c /= 255; return c <= 0.03928 ? c / 12.92
+    : ((c + 0.055) / 1.055) ** 2.4; }).reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = el => { for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor);
+    if (c[3] > 0) return c; } return [255, 255, 255, 1]; };
+  // WCAG 2 AA: 4.5:1 for text, 3:1 for large text (24px, or 18.66px bold); text outside SVG charts.
+  const lowContrast = [...document.body.querySelectorAll("*")].filter(el => !el.closest("svg")
+    && [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) && el.getClientRects().length)
+    .map(el => { const style = getComputedStyle(el), bg = background(el), fg = rgba(style.color);
+      const mixed = fg.slice(0, 3).map((c, i) => c * fg[3] + bg[i] * (1 - fg[3]));
+      const [hi, lo] = [luminance(mixed), luminance(bg)].sort((a, b) => b - a);
+      const size = parseFloat(style.fontSize), large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      return {text: el.textContent.trim().slice(0, 40), ratio: (hi + 0.05) / (lo + 0.05), need: large ? 3 : 4.5,
+              color: style.color}; })
+    .filter(found => found.ratio < found.need);
   const fields = [...document.querySelectorAll("input, select, textarea")]
     .filter(el => el.type !== "hidden" && el.type !== "submit" && el.type !== "button");
   const unlabelled = fields.filter(el => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")
@@ -326,7 +341,7 @@ INSPECT = """(() => {
     headings: [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h => Number(h.tagName[1])),
     fields: fields.length, unlabelled: unlabelled, stylesheets: document.styleSheets.length,
     body: document.body.innerText,
-    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth, lowContrast: lowContrast,
     height: document.documentElement.scrollHeight,
   };
 })()"""
@@ -378,7 +393,8 @@ def test_every_page_in_a_browser(world, chromium, page, lang):
 
 def assert_sound_page(chromium, seen: dict, since: int, errors: list, service, name: str) -> None:
     """What every page must be in the browser: no console errors, no failed request, no request to
-    another host, one h1 and no skipped heading level, every field labelled, no sideways overflow;
+    another host, one h1 and no skipped heading level, every field labelled, every text's contrast
+    with its background at least WCAG AA's, no sideways overflow;
     then its full-page screenshot, ``tests/artifacts/page-<name>-<database>.png``."""
     assert not errors, json.dumps(errors, ensure_ascii=False)[:2000]
     asked, failed = network(chromium, since)
@@ -389,6 +405,7 @@ def assert_sound_page(chromium, seen: dict, since: int, errors: list, service, n
     assert levels and levels[0] == 1 and levels.count(1) == 1, levels
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"a heading level is skipped: {levels}"
     assert not seen["unlabelled"], seen["unlabelled"]
+    assert not seen["lowContrast"], f"text below WCAG AA contrast: {seen['lowContrast'][:5]}"
     assert seen["overflow"] <= 0, f"{name} is {seen['overflow']}px wider than the window"
     chromium.viewport(WIDTH, min(seen["height"] + 40, MAX_HEIGHT))
     ARTIFACTS.mkdir(exist_ok=True)
@@ -408,3 +425,10 @@ def test_the_browser_sees_a_csp_violation_and_a_failed_request(world, chromium, 
     time.sleep(0.3)
     assert chromium.errors(since), "the blocked inline style was not reported"
     assert network(chromium, since)[1], "the missing stylesheet was not reported"
+    faint = tmp_path / "faint.html"
+    faint.write_text("<!DOCTYPE html><html><body><p>readable</p><p style='color:#aaa'>faint</p>"
+                     "<h1 style='font-size:30px;color:#888'>large enough</h1></body></html>", encoding="utf-8")
+    chromium.navigate(faint.as_uri())
+    time.sleep(0.3)
+    low = chromium.evaluate(INSPECT)["lowContrast"]
+    assert [found["text"] for found in low] == ["faint"], low  # #aaa on white is 2.3:1; #888 at 30px is 3.5:1

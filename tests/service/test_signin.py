@@ -138,6 +138,22 @@ def test_sign_in_with_a_good_and_a_bad_password(world):
     assert t("web_sign_out", "zh") in zh.text and t("web_dashboard_of", "zh", org=world.org) in zh.text
 
 
+def test_password_guessing_is_slowed_per_user_name(world):
+    """After SIGNINS_PER_MINUTE attempts on one name within a minute, the next (even the right
+    password) is 429 with Retry-After and no session; another name is not held back."""
+    from dsbench.service.deps import SIGNINS_PER_MINUTE
+
+    name = f"{world.org}-guessed"
+    _user(world.service, world.org, name, "evaluator", world.password)
+    client = browser(world)
+    for _ in range(SIGNINS_PER_MINUTE):
+        assert sign_in(client, name=name, password="a wrong guess").status_code == 401
+    held = sign_in(client, name=name, password=world.password)
+    assert held.status_code == 429 and 0 < int(held.headers["retry-after"]) <= 60
+    assert t("web_too_many_signins", "en") in held.text and "dsbench_session" not in held.headers.get("set-cookie", "")
+    assert sign_in(browser(world), name=world.evaluator, password=world.password).status_code == 303
+
+
 def test_csrf_refused(world):
     client = signed_in(world, world.publisher)
     base = f"/orgs/{world.org}"

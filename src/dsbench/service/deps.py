@@ -23,9 +23,14 @@ from dsbench.service.problems import Problem
 MAX_PAGE = 200
 
 
+SIGNINS_PER_MINUTE = 10  # sign-in attempts per user name: password guessing is slow, a typo is not punished
+
+
 class RateLimiter:
     """A token bucket per API token: ``per_minute`` requests, refilled continuously. Kept in the
     process (each API server limits on its own)."""
+
+    MAX_KEYS = 100_000  # then forgotten all at once: keys an attacker makes up cannot fill the memory
 
     def __init__(self, per_minute: int):
         self.rate = per_minute / 60.0
@@ -37,6 +42,8 @@ class RateLimiter:
         """0 when the request may go ahead, else the seconds to wait."""
         now = time.monotonic()
         with self._lock:
+            if len(self._buckets) >= self.MAX_KEYS and key not in self._buckets:
+                self._buckets.clear()
             level, last = self._buckets.get(key, (self.capacity, now))
             level = min(self.capacity, level + (now - last) * self.rate)
             if level < 1.0:
@@ -53,6 +60,7 @@ class Service:
     blobs: BlobStore
     pepper: bytes
     limiter: RateLimiter
+    signins: RateLimiter = field(default_factory=lambda: RateLimiter(SIGNINS_PER_MINUTE))  # per user name
     renderings: dict[tuple[str, str, str], bytes] = field(default_factory=dict)  # on-demand renderings cache
 
 

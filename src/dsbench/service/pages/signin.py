@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -56,10 +57,15 @@ def signin_form(request: Request) -> HTMLResponse:
 @router.post("/signin", response_class=HTMLResponse)
 def signin(request: Request, found: ServiceDep, fields: FormDep) -> Response:
     """The same answer (401) for an unknown name and a wrong password; 403 without the form's CSRF
-    token."""
+    token; 429 after SIGNINS_PER_MINUTE attempts on one user name within a minute (right or wrong)."""
     if not signin_csrf_ok(request, found.pepper, fields):
         return refused(request)
     name, password = fields.get("name", "")[:200], fields.get("password", "")[:1000]
+    wait = found.signins.take(name)
+    if wait:
+        answer = message(request, 429, "web_too_many_signins", "web_too_many_signins_text", seconds=math.ceil(wait))
+        answer.headers["Retry-After"] = str(math.ceil(wait))
+        return answer
     with found.db.transaction(write=True) as tx:
         made = sign_in(tx, found.pepper, name, password) if name and password else None
         first = made and tx.one("SELECT o.name FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.user_id = ? "

@@ -473,8 +473,9 @@ LABELS: dict[str, dict[str, str]] = {
     "web_password": {"en": "Password", "zh": "密码"},
     "web_signin_failed": {"en": "Wrong user name or password.", "zh": "用户名或密码错误。"},
     "web_too_many_signins": {"en": "Too many attempts", "zh": "尝试次数过多"},
-    "web_too_many_signins_text": {"en": "Too many sign-in attempts for this user name. Try again in {seconds} s.",
-                                  "zh": "此用户名的登录尝试次数过多。请 {seconds} 秒后再试。"},
+    "web_too_many_signins_text": {"en": "Too many failed sign-in attempts for this user name. Try again in "
+                                        "{seconds} s.",
+                                  "zh": "此用户名登录失败次数过多。请 {seconds} 秒后再试。"},
     "web_signin_help": {"en": "Accounts are made by the site's administrator.", "zh": "账号由站点管理员创建。"},
     "web_forbidden": {"en": "Not allowed", "zh": "不允许"},
     "web_csrf_refused": {"en": "This form was refused: it did not come from a page of this site (or your session "

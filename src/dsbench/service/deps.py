@@ -23,7 +23,7 @@ from dsbench.service.problems import Problem
 MAX_PAGE = 200
 
 
-SIGNINS_PER_MINUTE = 10  # sign-in attempts per user name: password guessing is slow, a typo is not punished
+SIGNINS_PER_MINUTE = 10  # failed sign-ins per user name: password guessing is slow, signing in is not
 
 
 class RateLimiter:
@@ -38,8 +38,9 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def take(self, key: str) -> float:
-        """0 when the request may go ahead, else the seconds to wait."""
+    def take(self, key: str, spend: bool = True) -> float:
+        """0 when the request may go ahead (spending one unless ``spend`` is false: a look only),
+        else the seconds to wait."""
         now = time.monotonic()
         with self._lock:
             if len(self._buckets) >= self.MAX_KEYS and key not in self._buckets:
@@ -49,7 +50,7 @@ class RateLimiter:
             if level < 1.0:
                 self._buckets[key] = (level, now)
                 return (1.0 - level) / self.rate
-            self._buckets[key] = (level - 1.0, now)
+            self._buckets[key] = (level - (1.0 if spend else 0.0), now)
             return 0.0
 
 
@@ -60,7 +61,7 @@ class Service:
     blobs: BlobStore
     pepper: bytes
     limiter: RateLimiter
-    signins: RateLimiter = field(default_factory=lambda: RateLimiter(SIGNINS_PER_MINUTE))  # per user name
+    signins: RateLimiter = field(default_factory=lambda: RateLimiter(SIGNINS_PER_MINUTE))  # failures per name
     renderings: dict[tuple[str, str, str], bytes] = field(default_factory=dict)  # on-demand renderings cache
 
 

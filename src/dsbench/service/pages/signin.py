@@ -57,11 +57,12 @@ def signin_form(request: Request) -> HTMLResponse:
 @router.post("/signin", response_class=HTMLResponse)
 def signin(request: Request, found: ServiceDep, fields: FormDep) -> Response:
     """The same answer (401) for an unknown name and a wrong password; 403 without the form's CSRF
-    token; 429 after SIGNINS_PER_MINUTE attempts on one user name within a minute (right or wrong)."""
+    token; 429, even for the right password, after SIGNINS_PER_MINUTE failed attempts on one user name
+    within a minute."""
     if not signin_csrf_ok(request, found.pepper, fields):
         return refused(request)
     name, password = fields.get("name", "")[:200], fields.get("password", "")[:1000]
-    wait = found.signins.take(name)
+    wait = found.signins.take(name, spend=False)  # only failures spend: then even the right password waits
     if wait:
         answer = message(request, 429, "web_too_many_signins", "web_too_many_signins_text", seconds=math.ceil(wait))
         answer.headers["Retry-After"] = str(math.ceil(wait))
@@ -71,6 +72,7 @@ def signin(request: Request, found: ServiceDep, fields: FormDep) -> Response:
         first = made and tx.one("SELECT o.name FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.user_id = ? "
                                 "ORDER BY o.name LIMIT 1", (made[1],))
     if made is None:
+        found.signins.take(name)
         return signin_page(request, 401, True, name, fields.get("next"))
     target = safe_next(fields.get("next")) or (f"/orgs/{first['name']}" if first else "/tokens")
     answer = redirect(target)

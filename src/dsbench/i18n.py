@@ -400,6 +400,14 @@ LABELS: dict[str, dict[str, str]] = {
     "web_view_standard": {"en": "standard", "zh": "标准"},
     "web_footer": {"en": "Scores are reproducible: every card can be verified with dsbench verify.",
                    "zh": "得分可复现：每张评分卡都可用 dsbench verify 验证。"},
+    "web_conformance_kit": {"en": "Conformance kit", "zh": "符合性测试包"},
+    "web_conformance_about": {"en": "Datasets with defects of known size injected, and the exact A, B and score of "
+                                    "every indicator this standard gives each: another implementation of the "
+                                    "standard checks its results against them.",
+                              "zh": "注入了已知规模缺陷的数据集，以及本标准对每个数据集每个指标给出的精确 A、B 与得分："
+                                    "标准的其他实现可据此核对其结果。"},
+    "web_conformance_first": {"en": "(the first download builds it: about half a minute)",
+                              "zh": "（首次下载时生成：约半分钟）"},
     # campaigns and the standards workspace (pages/workspace.py)
     "web_campaigns": {"en": "Campaigns", "zh": "评测活动"},
     "web_campaigns_about": {"en": "A campaign is a standards body asking datasets to be scored against one version "

@@ -262,6 +262,37 @@ def test_the_leaderboard_ranks_sorts_filters_and_downloads(world):
         assert len(board_csv(world, **ignored)) == len(rows)  # a filter it cannot apply: none
 
 
+@pytest.fixture(scope="module")
+def exported_kit(tmp_path_factory) -> dict[str, bytes]:
+    """``dsbench conformance export``'s kit of STANDARD: its files' bytes by their name in the zip."""
+    import subprocess
+    import sys
+
+    kit = tmp_path_factory.mktemp("kit") / "kit"
+    subprocess.run([sys.executable, "-m", "dsbench", "conformance", "export", "--standard", STANDARD, "-o", str(kit)],
+                   check=True, capture_output=True, timeout=300)
+    return {f"{STANDARD}-conformance-kit/{p.relative_to(kit).as_posix()}": p.read_bytes()
+            for p in kit.rglob("*") if p.is_file()}
+
+
+def test_the_conformance_kit_downloads_as_the_command_writes_it(world, exported_kit):
+    """The standard page's kit is ``dsbench conformance export``'s, file for file, byte for byte; a
+    second download is the same zip (built once)."""
+    import zipfile
+
+    page = world.public.get(f"/standards/{STANDARD}")
+    assert f'href="/standards/{STANDARD}/conformance-kit.zip"' in page.text
+    answer = world.public.get(f"/standards/{STANDARD}/conformance-kit.zip")
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/zip", answer.text[-600:]
+    assert f'filename="{STANDARD}-conformance-kit.zip"' in answer.headers["content-disposition"]
+    expected = exported_kit
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+        assert {name: archive.read(name) for name in archive.namelist()} == expected
+    assert any(name.endswith("/kit.json") for name in expected)
+    assert world.public.get(f"/standards/{STANDARD}/conformance-kit.zip").content == answer.content
+    assert world.public.get("/standards/no-such-standard/conformance-kit.zip").status_code == 404
+
+
 # -------------------------------------------------------------------------------------- privacy
 
 def test_no_private_card_dataset_or_version_shows_anywhere(world):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,24 @@ def _standard(standard_id: str) -> Any:
     if found is None:
         raise NotFound()
     return found
+
+
+@router.get("/standards/{standard_id}/conformance-kit.zip")
+def conformance_kit(standard_id: str, request: Request, found: ServiceDep) -> Response:
+    """The standard's conformance kit (:mod:`dsbench.service.kits`): built by the first request."""
+    from fastapi.responses import FileResponse
+
+    from dsbench.service.kits import kit_zip
+
+    from dsbench.errors import DsbenchError
+
+    standard = _standard(standard_id)
+    try:
+        built = kit_zip(found.config, standard)
+    except (DsbenchError, OSError, subprocess.SubprocessError) as error:
+        return message(request, 503, "web_conformance_kit", "web_refused_detail", detail=str(error))
+    return FileResponse(built, media_type="application/zip", filename=f"{standard.id}-conformance-kit.zip",
+                        headers=HEADERS)
 
 
 @router.get("/standards/{standard_id}", response_class=HTMLResponse)

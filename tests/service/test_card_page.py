@@ -206,6 +206,31 @@ def test_a_private_cards_rows_show_only_to_its_organisation(world):
             assert world.private not in answer.text
 
 
+def test_a_private_cards_files_show_only_to_its_organisation(world):
+    """A private card's page links its files to addresses that answer the session (the API's answer
+    only a token): each is the API's bytes; strangers get the 404 page. A published card's page
+    links the API's permanent addresses."""
+    member = signed_in(world, world.member)
+    page = member.get(f"/cards/{world.private}").text
+    links = re.findall(rf'href="(/cards/{world.private}/files/[^"]+)"', page)
+    assert {link.rsplit("/", 1)[1] for link in links} == \
+        {"card.json", "card.html", "card.zh.html", "card.md", "card.jsonld", "badge.svg", "junit.xml"}
+    token = world.service.admin.post(f"/api/v1/users/{world.member}/tokens", json={"name": "files"}).json()["secret"]
+    api = Api(world.service.url, token)
+    suffixes = {"card.json": ".json", "card.html": ".html", "card.zh.html": ".html?lang=zh", "card.md": ".md",
+                "card.jsonld": ".jsonld", "badge.svg": ".svg", "junit.xml": ".xml"}
+    for link in links:
+        answer = member.get(link)
+        reference = api.get(f"/api/v1/cards/{world.private}{suffixes[link.rsplit('/', 1)[1]]}")
+        assert answer.status_code == 200 and answer.content == reference.content, link
+        assert answer.headers["content-type"] == reference.headers["content-type"]
+        for stranger in (public(world), signed_in(world, world.outsider)):
+            assert stranger.get(link).status_code == 404
+    assert member.get(f"/cards/{world.private}/files/other.txt").status_code == 404
+    shown = public(world).get(f"/cards/{world.published}").text
+    assert f"/cards/{world.published}/files/" not in shown and f'href="/api/v1/cards/{world.published}.json"' in shown
+
+
 # ---------------------------------------------------------------------------------------- in a browser
 
 @pytest.fixture(scope="module")

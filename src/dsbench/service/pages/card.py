@@ -28,6 +28,12 @@ from dsbench.service.pages import NotFound, Page, data
 router = APIRouter(include_in_schema=False)
 FORMATS = (("json", ".json", "card.json"), ("md", ".md", "Markdown"), ("dqv", ".jsonld", "JSON-LD (W3C DQV)"),
            ("badge", ".svg", "SVG"), ("junit", ".xml", "JUnit XML"))
+FILES = {"card.json": ("json", "en"), "card.html": ("html", "en"), "card.zh.html": ("html", "zh"),
+         "card.md": ("md", "en"), "card.jsonld": ("dqv", "en"), "badge.svg": ("badge", "en"),
+         "junit.xml": ("junit", "en")}  # a card's files for a signed-in member: name -> (format, language)
+CARD_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'")
+FILES_OF = {fmt: file for file, (fmt, lang) in FILES.items() if lang == "en"}
 WEAKEST = 5  # indicators in the fix-it list
 SAMPLES = 5  # unexpected values shown per failed expectation
 PARQUET = "application/vnd.apache.parquet"
@@ -118,14 +124,20 @@ def card_page(digest: str, request: Request, found: ServiceDep) -> HTMLResponse:
     against = data.bounds(standard) if standard else None
     base = str(request.base_url).rstrip("/")
     api = f"/api/v1/cards/{digest}"
+    if row["published"]:  # the API's permanent, cacheable addresses
+        html_links = [(f"{api}.html", "HTML (English)", "en"), (f"{api}.html?lang=zh", "HTML（中文）", "zh")]
+        formats = [(f"{api}{suffix}", label) for _, suffix, label in FORMATS]
+    else:  # the API answers only a token; these answer the session
+        html_links = [(f"/cards/{digest}/files/card.html", "HTML (English)", "en"),
+                      (f"/cards/{digest}/files/card.zh.html", "HTML（中文）", "zh")]
+        formats = [(f"/cards/{digest}/files/{FILES_OF[fmt]}", label) for fmt, _, label in FORMATS]
     return page.render(
         "card.html.j2", page.w("web_card_of", dataset=row["dataset"], standard=row["standard"]), card=row,
         score_text=data.score(row["score"], against), grade_name=grade_name(document, page.lang),
         standard_title=name(standard.title, page.lang) if standard else row["standard"],
         why=explained(page, document, digest, kept_rows(row)),
         published_text=moment(row["published"]), api=api,
-        html_links=[(f"{api}.html", "HTML (English)", "en"), (f"{api}.html?lang=zh", "HTML（中文）", "zh")],
-        formats=[(f"{api}{suffix}", label) for _, suffix, label in FORMATS],
+        html_links=html_links, formats=formats,
         badge=f"[![{row['dataset']} · {row['standard']}]({base}{api}.svg)]({base}/cards/{digest})",
         engine=document.get("engine", {}).get("dsbench", ""))
 
@@ -142,3 +154,22 @@ def failing_rows(digest: str, file: str, request: Request, found: ServiceDep) ->
     headers = {**page.headers(), "Content-Disposition": f'attachment; filename="{entry["file"]}"',
                "Cache-Control": "no-cache" if row["published"] else "private, no-cache"}
     return Response(found.blobs.read_bytes(entry["blob"]), media_type=PARQUET, headers=headers)
+
+
+@router.get("/cards/{digest}/files/{file}")
+def card_file(digest: str, file: str, request: Request, found: ServiceDep) -> Response:
+    """The card or one of its renderings, to whoever may see the card (a member signed in sees a
+    private card's, which the API gives only to a token); the 404 page to anyone else."""
+    from dsbench.service.routes.cards import FORMATS as MEDIA, card_content
+
+    page = Page(request)
+    row = visible(found, page, digest)
+    if file not in FILES:
+        raise NotFound()
+    fmt, lang = FILES[file]
+    headers = {**page.headers(), "Cache-Control": "no-cache" if row["published"] else "private, no-cache"}
+    if fmt == "html":  # the self-contained card: its own inline style and pictures, nothing else
+        headers["Content-Security-Policy"] = CARD_CSP
+    else:
+        headers["Content-Disposition"] = f'attachment; filename="{file}"'
+    return Response(card_content(found, row, fmt, lang), media_type=MEDIA[fmt][1], headers=headers)

@@ -68,10 +68,10 @@ def get_card(ref: str, request: Request, found: ServiceDep, who: OptionalCallerD
                "Cache-Control": "public, max-age=31536000, immutable" if row["published"] else "private, no-cache"}
     if request.headers.get("if-none-match") == tag:
         return Response(status_code=304, headers=headers)
-    return Response(_content(found, row, name, lang), media_type=FORMATS[name][1], headers=headers)
+    return Response(card_content(found, row, name, lang), media_type=FORMATS[name][1], headers=headers)
 
 
-def _content(found: Any, row: dict[str, Any], name: str, lang: str) -> bytes:
+def card_content(found: Any, row: dict[str, Any], name: str, lang: str) -> bytes:
     if name == "json":
         return found.blobs.read_bytes(row["blob"])
     if lang == "en":

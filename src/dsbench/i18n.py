@@ -288,6 +288,7 @@ LABELS: dict[str, dict[str, str]] = {
     "col_old": {"en": "old", "zh": "旧版"},
     "col_new": {"en": "new", "zh": "新版"},
     "col_outcome_changed": {"en": "outcome changed", "zh": "结果变化"},
+    "same_score_new_bands": {"en": "The same score: the grade bands moved it.", "zh": "得分不变：等级区间的变化改变了其等级。"},
     "gate_flipped": {"en": "gate {gate}: {old} → {new}", "zh": "门槛 {gate}：{old} → {new}"},
     "col_change": {"en": "change", "zh": "变化"},
     "col_old_score": {"en": "old score", "zh": "旧得分"},

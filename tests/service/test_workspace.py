@@ -221,7 +221,8 @@ def test_a_draft_is_calibrated_and_compared_as_a_full_evaluation_scores_it(world
         assert cells[1].split()[:2] == [f"{old['score']:.2f}", old["grade"]]
         assert cells[2].split()[:2] == [f"{new['score']:.2f}", new["grade"]]
         moved += old["grade"] != new["grade"]
-    assert moved >= 1  # the lenient bands moved a grade: the comparison shows which
+    assert moved >= 1  # the lenient bands moved a grade: the comparison shows which, and why
+    assert t("same_score_new_bands", "en") in comparison.text
     # Over every published card of the standard: at least the campaign's two.
     everything = evaluator.get(f"{draft_page}/calibration")
     assert all(_rows(everything.text, f"{world.pubs}/{d}@v1") for d in world.cards)

@@ -158,6 +158,8 @@ def against_markdown(against: dict, lang: str) -> list[str]:
         lines += ["", f"### {escape(d['name'])}", ""]
         for gate in d["gates_flipped"]:
             lines.append(f"- {w('gate_flipped', gate=escape(gate['gate']), old=gate['old'], new=gate['new'])}")
+        if not d["gates_flipped"] and not d["causes"]:
+            lines.append(w("same_score_new_bands"))
         if d["causes"]:
             lines += _table([w("col_indicator"), w("col_change"), w("col_old_score"), w("col_new_score"),
                              w("col_contribution_delta")],

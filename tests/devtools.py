@@ -124,6 +124,13 @@ class DevTools:
             self.send("Network.emulateNetworkConditions", offline=True, latency=0, downloadThroughput=0,
                       uploadThroughput=0)
 
+    def use_session(self, url: str, value: str | None) -> None:
+        """Forget every cookie, then hold the dsbench session ``value`` for ``url`` (none: signed out)."""
+        self.send("Network.clearBrowserCookies")
+        if value:
+            self.send("Network.setCookie", name="dsbench_session", value=value, url=url, path="/", httpOnly=True,
+                      sameSite="Lax")
+
     def viewport(self, width: int, height: int) -> None:
         self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
                   mobile=False)

@@ -59,3 +59,16 @@ def service(request, tmp_path_factory) -> LiveService:
 def org_name() -> str:
     """A fresh organisation name: tests sharing a service keep out of each other's way."""
     return f"org-{secrets.token_hex(4)}"
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    """Headless Chromium (tests/devtools.py), one per test module, allowed to reach the loopback
+    service."""
+    from tests.devtools import start_browser
+
+    browser = start_browser(tmp_path_factory.mktemp("chromium"), offline=False)
+    try:
+        yield browser
+    finally:
+        browser.close()

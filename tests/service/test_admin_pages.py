@@ -20,7 +20,7 @@ import pytest
 
 from dsbench.i18n import t
 from dsbench.service.pages import CSP
-from tests.devtools import WIDTH, start_browser
+from tests.devtools import WIDTH
 from tests.service.live import Api, LiveService, upload_directory, wait_for
 from tests.service.test_pages import INSPECT, assert_sound_page
 from tests.service.test_signin import CSRF
@@ -285,22 +285,11 @@ def test_queue_retry_on_its_own(tmp_path):
 
 # -------------------------------------------------------------------------------------- in a browser
 
-@pytest.fixture(scope="module")
-def chromium(world, tmp_path_factory):
-    chromium = start_browser(tmp_path_factory.mktemp("chromium-admin"), offline=False)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-
-
 @pytest.mark.parametrize("lang", ("en", "zh"))
 @pytest.mark.parametrize("page", tuple(PAGES))
 def test_the_admin_pages_in_a_browser(world, chromium, page, lang):
     client = signed_in(world, world.admin)
-    chromium.send("Network.clearBrowserCookies")
-    chromium.send("Network.setCookie", name="dsbench_session", value=client.cookies.get("dsbench_session"),
-                  url=world.service.url, path="/", httpOnly=True, sameSite="Lax")
+    chromium.use_session(world.service.url, client.cookies.get("dsbench_session"))
     chromium.viewport(WIDTH, 1000)
     since = chromium.navigate(f"{world.service.url}{PAGES[page]}?lang={lang}")
     seen = chromium.evaluate(INSPECT)

@@ -23,7 +23,7 @@ from markupsafe import escape
 
 from dsbench.i18n import percent_text, t
 from dsbench.service.pages import CSP
-from tests.devtools import WIDTH, start_browser
+from tests.devtools import WIDTH
 from tests.service.live import Api, LiveService, upload_directory, wait_for
 from tests.service.test_pages import INSPECT, assert_sound_page
 from tests.service.test_signin import sign_in
@@ -232,15 +232,6 @@ def test_a_private_cards_files_show_only_to_its_organisation(world):
 
 
 # ---------------------------------------------------------------------------------------- in a browser
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    browser = start_browser(tmp_path_factory.mktemp("chromium-card-page"), offline=False)
-    try:
-        yield browser
-    finally:
-        browser.close()
-
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_page_in_a_browser(world, chromium, lang):

@@ -34,7 +34,7 @@ import pytest
 
 from dsbench.evaluation import evaluate
 from dsbench.i18n import t
-from tests.devtools import WIDTH, start_browser
+from tests.devtools import WIDTH
 from tests.service.live import Api, LiveService
 from tests.service.test_pages import INSPECT, _the_page_itself, assert_sound_page
 from tests.service.test_signin import _user
@@ -69,15 +69,6 @@ def world(service) -> World:
     _user(service, body, f"{body}-eva", "evaluator", password)
     token = service.admin.post(f"/api/v1/users/{pubs}-pub/tokens", json={"name": "journey"}).json()["secret"]
     return World(service, pubs, body, f"{pubs}-pub", f"{body}-eva", password, Api(service.url, token))
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    browser = start_browser(tmp_path_factory.mktemp("chromium-journeys"), offline=False)
-    try:
-        yield browser
-    finally:
-        browser.close()
 
 
 # ------------------------------------------------------------------------------------------ driving

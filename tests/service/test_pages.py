@@ -26,7 +26,7 @@ import pytest
 
 from dsbench.i18n import t
 from dsbench.service.pages import CSP
-from tests.devtools import MAX_HEIGHT, WIDTH, start_browser
+from tests.devtools import MAX_HEIGHT, WIDTH
 from tests.service.live import Api, LiveService, upload_directory, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -335,15 +335,6 @@ def test_server_time_of_each_page(world, capsys):
 
 
 # -------------------------------------------------------------------------------------- in a browser
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    browser = start_browser(tmp_path_factory.mktemp("chromium-profile"), offline=False)
-    try:
-        yield browser
-    finally:
-        browser.close()
-
 
 # What the test reads from a loaded page: its language, its headings' levels, the form fields
 # without a label, and how far it overflows sideways.

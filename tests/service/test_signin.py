@@ -19,7 +19,7 @@ import pytest
 
 from dsbench.i18n import t
 from dsbench.service.pages import CSP
-from tests.devtools import WIDTH, start_browser
+from tests.devtools import WIDTH
 from tests.service.live import Api, LiveService, upload_directory, wait_for
 from tests.service.test_pages import INSPECT, assert_sound_page
 
@@ -301,15 +301,6 @@ def test_sign_out_ends_the_session(world):
 PAGES = ("signin", "dashboard", "evaluation", "tokens")
 
 
-@pytest.fixture(scope="module")
-def chromium(world, tmp_path_factory):
-    chromium = start_browser(tmp_path_factory.mktemp("chromium-signin"), offline=False)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-
-
 @pytest.mark.parametrize("lang", ("en", "zh"))
 @pytest.mark.parametrize("page", PAGES)
 def test_the_new_pages_in_a_browser(world, chromium, page, lang):
@@ -318,10 +309,7 @@ def test_the_new_pages_in_a_browser(world, chromium, page, lang):
     paths = {"signin": "/signin", "dashboard": f"/orgs/{world.org}",
              "evaluation": f"/orgs/{world.org}/evaluations/{evaluations.json()['items'][-1]['id']}",
              "tokens": "/tokens"}
-    chromium.send("Network.clearBrowserCookies")
-    if page != "signin":
-        chromium.send("Network.setCookie", name="dsbench_session", value=client.cookies.get("dsbench_session"),
-                      url=world.service.url, path="/", httpOnly=True, sameSite="Lax")
+    chromium.use_session(world.service.url, client.cookies.get("dsbench_session") if page != "signin" else None)
     url = f"{world.service.url}{paths[page]}?lang={lang}"
     chromium.viewport(WIDTH, 1000)
     since = chromium.navigate(url)

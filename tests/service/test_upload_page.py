@@ -21,7 +21,7 @@ import pytest
 
 from dsbench.i18n import t
 from dsbench.service.pages import CSP
-from tests.devtools import WIDTH, start_browser
+from tests.devtools import WIDTH
 from tests.service.conftest import start_service
 from tests.service.live import Api, LiveService
 from tests.service.test_pages import INSPECT, assert_sound_page
@@ -242,15 +242,6 @@ def test_an_oversize_file_is_refused_and_nothing_is_kept(small):
 
 # -------------------------------------------------------------------------------------- in a browser
 
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    chromium = start_browser(tmp_path_factory.mktemp("chromium-upload"), offline=False)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-
-
 # Records what the progress element and its text show, in sessionStorage: it outlives the page, and the
 # browser moves on to the dashboard as soon as the upload is done.
 WATCH = """(() => {
@@ -269,9 +260,7 @@ WATCH = """(() => {
 
 def open_upload_page(chromium, world: World, lang: str) -> int:
     client = signed_in(world, world.publisher)
-    chromium.send("Network.clearBrowserCookies")
-    chromium.send("Network.setCookie", name="dsbench_session", value=client.cookies.get("dsbench_session"),
-                  url=world.service.url, path="/", httpOnly=True, sameSite="Lax")
+    chromium.use_session(world.service.url, client.cookies.get("dsbench_session"))
     chromium.viewport(WIDTH, 1000)
     return chromium.navigate(f"{world.service.url}/orgs/{world.org}/upload?lang={lang}")
 

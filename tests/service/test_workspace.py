@@ -23,7 +23,7 @@ import pytest
 from dsbench.evaluation import evaluate
 from dsbench.files import shipped
 from dsbench.i18n import t
-from tests.devtools import WIDTH, start_browser
+from tests.devtools import WIDTH
 from tests.service.live import Api, LiveService, upload_directory, wait_for
 from tests.service.test_pages import INSPECT, assert_sound_page
 from tests.service.test_signin import CSRF, _table, _user
@@ -236,15 +236,6 @@ def test_a_draft_is_calibrated_and_compared_as_a_full_evaluation_scores_it(world
 PAGES = ("campaigns", "campaign", "workspace", "draft", "calibration", "comparison")
 
 
-@pytest.fixture(scope="module")
-def chromium(world, tmp_path_factory):
-    chromium = start_browser(tmp_path_factory.mktemp("chromium-workspace"), offline=False)
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-
-
 @pytest.mark.parametrize("lang", ("en", "zh"))
 @pytest.mark.parametrize("page", PAGES)
 def test_the_standards_body_pages_in_a_browser(world, campaign, draft, chromium, page, lang):
@@ -252,9 +243,7 @@ def test_the_standards_body_pages_in_a_browser(world, campaign, draft, chromium,
              "draft": draft, "calibration": f"{draft}/calibration?campaign={campaign}&",
              "comparison": f"{draft}/comparison?campaign={campaign}&"}
     evaluator = client(world, world.evaluator)
-    chromium.send("Network.clearBrowserCookies")
-    chromium.send("Network.setCookie", name="dsbench_session", value=evaluator.cookies.get("dsbench_session"),
-                  url=world.service.url, path="/", httpOnly=True, sameSite="Lax")
+    chromium.use_session(world.service.url, evaluator.cookies.get("dsbench_session"))
     target = paths[page]
     url = f"{world.service.url}{target}{'' if target.endswith('&') else '?'}lang={lang}"
     chromium.viewport(WIDTH, 1000)

@@ -3,6 +3,7 @@ on both databases, and no password in anything printed."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -65,3 +66,43 @@ def test_the_url_shown_has_no_password():
 def test_migration_files_split_into_statements():
     sql = "-- a comment; with a semicolon\nCREATE TABLE a (x TEXT); -- trailing\n\nCREATE INDEX b ON a (x);\n"
     assert statements(sql) == ["CREATE TABLE a (x TEXT)", "CREATE INDEX b ON a (x)"]
+
+
+def test_a_leaderboard_reads_dimension_scores_kept_with_the_card_or_from_older_cards_documents(database, tmp_path):
+    """A card kept now carries its dimension scores in its row (migration 0004); a card kept before
+    has NULL there and its document is read instead: the leaderboard shows both the same way, as the
+    card documents say."""
+    from dsbench.evaluation import evaluate
+    from dsbench.service import accounts, cards, catalog
+    from dsbench.service.blobs import BlobStore
+    from dsbench.service.pages.data import board
+    from dsbench.service.standards import standard
+
+    database.migrate()
+    blobs = BlobStore(tmp_path / "blobs")
+    documents = [evaluate(str(tmp_path / name), "gbt-36344-2018").document
+                 for name in _tables(tmp_path, ("a.csv", "b.csv"))]
+    with database.transaction(write=True) as tx:
+        org = accounts.create_org(tx, "org", "Org")
+        for number, document in enumerate(documents):
+            dataset = catalog.create_dataset(tx, org["id"], f"d{number}", f"d{number}")
+            version, _ = catalog.ensure_version(tx, dataset["id"], "v1")
+            blob = blobs.put_bytes(json.dumps(document).encode()).digest
+            cards.keep(tx, org_id=org["id"], dataset_id=dataset["id"], version_id=version["id"], document=document,
+                       blob=blob, renderings={}, publish=True)
+        tx.execute("UPDATE cards SET dimensions = NULL WHERE dataset_id = ?", (dataset["id"],))  # kept before 0004
+    with database.transaction() as tx:
+        shown = board(tx, blobs, standard("gbt-36344-2018"), "en", {})
+    assert len(shown.rows) == 2
+    for row in shown.rows:
+        document = next(d for d in documents if d["digest"] == row["digest"])
+        assert row["dimensions"] == {f"d{d['code']}": d["score"] for d in document["dimensions"]}
+        assert row["statuses"] == {f"d{d['code']}": d["status"] for d in document["dimensions"]}
+    assert {row["dimension_scores"] is None for row in shown.rows} == {True, False}
+
+
+def _tables(directory, names):
+    for number, name in enumerate(names):
+        lines = ["id,reading"] + [f"{i},{'' if i % (3 + number) == 0 else i * 2}" for i in range(40)]
+        (directory / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return names

@@ -11,7 +11,7 @@ from dsbench.service.database import Transaction, now_ms
 
 CARD_COLUMNS = ("c.org_id, c.digest, c.standard, c.standard_version, c.score, c.grade, c.passed, "
                 "c.software_version, c.blob, c.renderings, c.published, c.created, d.name AS dataset, "
-                "v.label AS version, o.name AS org, c.dataset_id")
+                "v.label AS version, o.name AS org, c.dataset_id, c.dimensions AS dimension_scores")
 CARD_FROM = ("FROM cards c JOIN datasets d ON d.id = c.dataset_id JOIN versions v ON v.id = c.version_id "
              "JOIN orgs o ON o.id = c.org_id")
 
@@ -23,15 +23,22 @@ def keep(tx: Transaction, *, org_id: str, dataset_id: str, version_id: str, docu
     now = now_ms()
     tx.execute(
         "INSERT INTO cards (org_id, digest, dataset_id, version_id, standard, standard_version, score, grade, passed, "
-        "software_version, blob, renderings, published, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (org_id, digest) DO NOTHING",
+        "software_version, blob, renderings, published, created, dimensions) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, digest) DO NOTHING",
         (org_id, document["digest"], dataset_id, version_id, document["standard"]["id"],
          str(document["standard"]["version"]), _number(document.get("score")), document.get("grade"),
          int(bool(document.get("passed"))), document["engine"]["dsbench"], blob,
-         json.dumps(renderings, sort_keys=True), now if publish else None, now))
+         json.dumps(renderings, sort_keys=True), now if publish else None, now,
+         json.dumps(dimension_scores(document), sort_keys=True)))
     if publish:
         tx.execute("UPDATE cards SET published = ? WHERE org_id = ? AND digest = ? AND published IS NULL",
                    (now, org_id, document["digest"]))
+
+
+def dimension_scores(document: dict[str, Any]) -> dict[str, list]:
+    """A card's dimensions: code -> [score, status] (the leaderboards' columns)."""
+    return {d.get("code"): [d.get("score"), d.get("status")] for d in document.get("dimensions", [])
+            if isinstance(d, dict)}
 
 
 def _number(value: Any) -> float | None:

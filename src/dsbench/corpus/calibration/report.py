@@ -56,10 +56,12 @@ class Calibration:
 
 def calibrate_cards(standard: str | Path | Standard, cards: dict[str, dict],
                     against: str | Path | Standard | None = None,
-                    errors: dict[str, str] | None = None) -> Calibration:
+                    errors: dict[str, str] | None = None, thresholds: bool = True) -> Calibration:
     """The calibration report of ``standard`` over cards (dataset name -> card document).
     ``errors`` (dataset name -> one-line reason) are the datasets of the corpus that could not be
-    evaluated: listed in the report, left out of every statistic."""
+    evaluated: listed in the report, left out of every statistic. Without ``thresholds`` the
+    sensitivity section (each card scored again for each moved threshold: most of the work) is
+    None."""
     standard = load_standard(standard)
     names = sorted(cards)
     results = []
@@ -79,7 +81,7 @@ def calibrate_cards(standard: str | Path | Standard, cards: dict[str, dict],
         "flagged": {flag: [f["code"] for f in findings if flag in f["flags"]]
                     for flag in ("non_discriminating", "never_fails", "always_fails", "never_scored")},
         "correlation": correlations(findings),
-        "sensitivity": sensitivity(standard, names, results, scored),
+        "sensitivity": sensitivity(standard, names, results, scored) if thresholds else None,
         "against": None,
         "validity": None,  # filled by calibrate(validity=...): it needs the data (see .validity)
     }

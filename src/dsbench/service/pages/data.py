@@ -39,8 +39,8 @@ class Documents:
         if found is None:
             found = json.loads(blobs.read_bytes(blob))
             with self._lock:
-                if len(self._kept) >= MAX_DOCUMENTS:
-                    self._kept.clear()
+                if len(self._kept) >= MAX_DOCUMENTS:  # the oldest out
+                    self._kept.pop(next(iter(self._kept)))
                 self._kept[blob] = found
         return found
 
@@ -152,11 +152,11 @@ def board(tx: Transaction, blobs: Any, found: Any, lang: str, query: Mapping[str
     score in that dimension is at least ``min``). Values it does not know are ignored."""
     rows = []
     for row in cards.leaderboard(tx, found.id, campaign):
-        document = DOCUMENTS.read(blobs, row["blob"])
-        dims = {d.get("code"): d for d in document.get("dimensions", []) if isinstance(d, dict)}
-        rows.append({**row, "dimensions": {dimension_key(d.code): (dims.get(d.code) or {}).get("score")
+        kept = row["dimension_scores"]  # NULL for cards kept before migration 0004: read from the document
+        dims = json.loads(kept) if kept else cards.dimension_scores(DOCUMENTS.read(blobs, row["blob"]))
+        rows.append({**row, "dimensions": {dimension_key(d.code): (dims.get(d.code) or [None, None])[0]
                                            for d in found.dimensions},
-                     "statuses": {dimension_key(d.code): (dims.get(d.code) or {}).get("status")
+                     "statuses": {dimension_key(d.code): (dims.get(d.code) or [None, None])[1]
                                   for d in found.dimensions}})
     columns = [(key, heading(t(label, lang))) for key, label in zip(BASE_COLUMNS, BASE_LABELS)]
     columns += [(dimension_key(d.code), f"{d.code} {name(d.name, lang)}") for d in found.dimensions]

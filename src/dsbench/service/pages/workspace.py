@@ -8,6 +8,7 @@ all datasets (the ``dsbench calibrate`` report as a page); compare it with the v
 from __future__ import annotations
 
 import secrets
+import threading
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,6 +25,9 @@ from dsbench.service.pages.signin import FormDep, redirect, refused, signed_in
 from dsbench.service.problems import Problem
 
 router = APIRouter(include_in_schema=False)
+MAX_REPORTS = 16  # calibration reports kept in memory
+_REPORTS: dict[tuple, dict] = {}
+_REPORTS_LOCK = threading.Lock()
 
 
 def _campaign(tx: Any, campaign_name: str) -> dict[str, Any]:
@@ -179,8 +183,6 @@ def draft_page(org: str, draft_id: str, request: Request, found: ServiceDep) -> 
 
 
 def _report(org: str, draft_id: str, request: Request, found: Any, comparison: bool) -> Response:
-    from dsbench.corpus.calibration import calibrate_cards
-
     page, away = signed_in(request)
     if away:
         return away
@@ -195,11 +197,30 @@ def _report(org: str, draft_id: str, request: Request, found: Any, comparison: b
         return _refusal(request, problem)
     if comparison and before is None:
         return message(request, 404, "web_nothing_to_compare", "web_no_previous", id=draft.id)
-    report = calibrate_cards(draft, held, before).document if held else None
+    report = _calibrated(row["blob"], draft, held, before, comparison) if held else None
     title = page.w("web_comparison_of" if comparison else "web_calibration_of", id=draft.id,
                    version=str(draft.version))
     return page.render("report.html.j2", title, org=org_row, draft=row, campaign=campaign, comparison=comparison,
                        cards=len(held), before=before, report=_report_html(report, comparison, page.lang))
+
+
+def _calibrated(draft_blob: str, draft: Any, held: dict[str, dict], before: Any, comparison: bool) -> dict:
+    """The calibration report's document (without the thresholds' sensitivity for a comparison),
+    kept for the same draft, cards and previous version: cards and drafts never change, and a
+    report over a thousand cards takes seconds."""
+    from dsbench.corpus.calibration import calibrate_cards
+
+    key = (draft_blob, tuple(sorted((name, card["digest"]) for name, card in held.items())),
+           before.digest if before else None, comparison)
+    with _REPORTS_LOCK:
+        found = _REPORTS.get(key)
+    if found is None:
+        found = calibrate_cards(draft, held, before, thresholds=not comparison).document
+        with _REPORTS_LOCK:
+            if len(_REPORTS) >= MAX_REPORTS:
+                _REPORTS.pop(next(iter(_REPORTS)))
+            _REPORTS[key] = found
+    return found
 
 
 def _report_html(document: dict[str, Any] | None, comparison: bool, lang: str) -> Markup | None:

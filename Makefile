@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/tpch.py --scale 1
 	$(BIN)/python benchmarks/text.py
 	$(BIN)/python benchmarks/service.py
+	$(BIN)/python benchmarks/pages.py
 
 # The large sizes: about 15-20 minutes, and ~12 GB of RAM for GX Core on 20M rows (pandas holds the
 # whole table). Run on a quiet machine; the data files are generated on first use.

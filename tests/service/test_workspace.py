@@ -150,6 +150,11 @@ def test_a_campaign_is_opened_joined_and_ranked(world, campaign):
         assert f"{card['score']:.1f}" in next(c for c in cells if f">{dataset}</a>" in c)
     assert t("web_campaign_datasets", "en") not in public.text  # who joined, and how: for its members only
     assert campaign in client(world).get("/campaigns").text
+    # A dataset without a published card may be submitted by its publisher: counted, never named.
+    assert post_form(publisher, page, page + "/datasets", dataset=f"{world.pubs}/hidden").status_code == 303
+    for query in ({}, {"grade": "A"}, {"dimension": "02", "min": "100"}):  # filters do not change the count
+        shown = client(world).get(page, params=query).text
+        assert t("web_awaiting_cards", "en", n=1) in html.unescape(shown) and "hidden" not in shown, query
 
 
 def test_a_campaign_is_run_by_evaluators_of_its_organisation(world, campaign):

@@ -42,9 +42,12 @@ def listing(tx: Transaction, org_id: str | None = None) -> list[dict[str, Any]]:
                   params)
 
 
-def dataset_ids(tx: Transaction, campaign_id: str) -> set[str]:
-    return {row["dataset_id"] for row in tx.all("SELECT dataset_id FROM campaign_datasets WHERE campaign_id = ?",
-                                                (campaign_id,))}
+def without_cards(tx: Transaction, campaign: dict[str, Any]) -> int:
+    """How many of the campaign's datasets have no published card under its standard version yet."""
+    return tx.value("SELECT count(*) FROM campaign_datasets e WHERE e.campaign_id = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM cards c WHERE c.dataset_id = e.dataset_id AND c.standard = ? AND "
+                    "c.standard_version = ? AND c.published IS NOT NULL)",
+                    (campaign["id"], campaign["standard"], campaign["standard_version"]))
 
 
 def entries(tx: Transaction, campaign_id: str) -> list[dict[str, Any]]:

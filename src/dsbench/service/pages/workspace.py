@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from dsbench.i18n import name
 from dsbench.service import campaigns, drafts, standards
+from dsbench.service.accounts import RIGHTS
 from dsbench.service.deps import ServiceDep
 from dsbench.service.pages import NotFound, Page, board_values, data, message
 from dsbench.service.pages.publisher import _org, _refusal, _when
@@ -26,6 +27,7 @@ from dsbench.service.problems import Problem
 
 router = APIRouter(include_in_schema=False)
 MAX_REPORTS = 16  # calibration reports kept in memory
+PUBLISHERS = RIGHTS["publish"]
 _REPORTS: dict[tuple, dict] = {}
 _REPORTS_LOCK = threading.Lock()
 
@@ -58,16 +60,16 @@ def campaign_page(campaign_name: str, request: Request, found: ServiceDep) -> HT
         shown = data.board(tx, found.blobs, standard, page.lang, request.query_params, campaign)
         runs_it = who is not None and who.may(campaign["org_id"], "standards")
         joined = campaigns.entries(tx, campaign["id"]) if runs_it else []
-        joined_count = len(campaigns.dataset_ids(tx, campaign["id"]))
-        mine = [] if who is None else tx.all(
+        awaiting = campaigns.without_cards(tx, campaign)
+        mine = [] if who is None else tx.all(  # what the user may submit: the datasets they may publish
             "SELECT o.name AS org, d.name AS dataset FROM datasets d JOIN orgs o ON o.id = d.org_id "
-            "JOIN members m ON m.org_id = o.id AND m.user_id = ? AND m.role IN ('publisher', 'admin') "
+            f"JOIN members m ON m.org_id = o.id AND m.user_id = ? AND m.role IN ({', '.join('?' * len(PUBLISHERS))}) "
             "WHERE d.id NOT IN (SELECT dataset_id FROM campaign_datasets WHERE campaign_id = ?) "
-            "ORDER BY o.name, d.name", (who.user_id, campaign["id"]))
+            "ORDER BY o.name, d.name", (who.user_id, *PUBLISHERS, campaign["id"]))
     title = name(standard.title, page.lang)
     return page.render("campaign.html.j2", page.w("web_campaign_of", title=campaign["title"]), campaign=campaign,
                        standard_title=title, runs_it=runs_it, joined=joined,
-                       awaiting=joined_count - len({(r["org"], r["dataset"]) for r in shown.rows}),
+                       awaiting=awaiting,
                        mine=[f"{row['org']}/{row['dataset']}" for row in mine], **board_values(page, shown))
 
 

@@ -606,7 +606,6 @@ LABELS: dict[str, dict[str, str]] = {
                       "zh": "各机构上传的文件（相同内容只计一次）"},
     "web_files": {"en": "Files", "zh": "文件数"},
     "web_bytes": {"en": "Size", "zh": "大小"},
-    "web_bytes_n": {"en": "{n} bytes", "zh": "{n} 字节"},
     "web_queue_counts": {"en": "Evaluations per state", "zh": "各状态的评测数"},
     "web_count": {"en": "Number", "zh": "数量"},
     "web_no_orgs": {"en": "No organisation yet.", "zh": "尚无机构。"},

@@ -127,6 +127,17 @@ def message(request: Request, status: int, heading: str, text: str, **values: An
                        text=page.w(text, **values))
 
 
+def size_text(size: int, page: Page) -> str:
+    """A number of bytes as people read it: ``97.7 KiB (100,000 bytes)``."""
+    exact = page.w("web_upload_bytes", n=f"{size:,}")
+    value, unit = float(size), ""
+    for bigger in ("KiB", "MiB", "GiB", "TiB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    return f"{value:.1f}".removesuffix(".0") + f" {unit} ({exact})" if unit else exact
+
+
 @functools.lru_cache(maxsize=1)
 def stylesheet() -> tuple[bytes, str]:
     import dsbench.render

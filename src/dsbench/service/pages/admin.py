@@ -18,8 +18,8 @@ from dsbench.service import models, queue
 from dsbench.service.accounts import ROLES
 from dsbench.service.blobs import BlobStore
 from dsbench.service.deps import ServiceDep
-from dsbench.service.pages import NotFound, Page, message
-from dsbench.service.pages.publisher import _when, positions
+from dsbench.service.pages import NotFound, Page, message, size_text
+from dsbench.service.pages.publisher import positions, when
 from dsbench.service.pages.session import csrf_ok
 from dsbench.service.pages.signin import FormDep, redirect, refused
 from dsbench.service.problems import Problem
@@ -40,18 +40,8 @@ def _admin(request: Request) -> Page:
     return page
 
 
-def _refusal(request: Request, problem: Problem) -> Response:
+def refusal(request: Request, problem: Problem) -> Response:
     return message(request, problem.status, "web_invalid", "web_refused_detail", detail=problem.detail)
-
-
-def size_text(size: int) -> str:
-    """Bytes in the largest unit that keeps a number of at least 1 (1 KB = 1024 bytes); "" under 1 KB."""
-    value, unit = float(size), ""
-    for bigger in ("KB", "MB", "GB", "TB"):
-        if value < 1024:
-            break
-        value, unit = value / 1024, bigger
-    return f"{value:.1f} {unit}" if unit else ""
 
 
 def blob_usage(blobs: BlobStore) -> tuple[int, int]:
@@ -80,8 +70,8 @@ def overview(request: Request, found: ServiceDep) -> Response:
                         "ON x.org_id = o.id GROUP BY o.name ORDER BY o.name")
     count, total = blob_usage(found.blobs)
     return page.render("admin.html.j2", page.w("web_admin"), blob_count=count, blob_bytes=total,
-                       blob_size=size_text(total), counts=counts,
-                       by_org=[{**row, "bytes": int(row["bytes"]), "size": size_text(int(row["bytes"]))}
+                       blob_size=size_text(total, page), counts=counts,
+                       by_org=[{**row, "bytes": int(row["bytes"]), "size": size_text(int(row["bytes"]), page)}
                                for row in by_org])
 
 
@@ -97,7 +87,7 @@ def users_page(request: Request, found: ServiceDep) -> Response:
     for row in members:
         roles.setdefault(row["user_id"], []).append(row)
     return page.render("admin_users.html.j2", page.w("web_admin_users"), orgs=orgs, roles=ROLES,
-                       users=[{**u, "memberships": roles.get(u["id"], []), "created_text": _when(u["created"])}
+                       users=[{**u, "memberships": roles.get(u["id"], []), "created_text": when(u["created"])}
                               for u in users])
 
 
@@ -116,7 +106,7 @@ def new_user(request: Request, found: ServiceDep, fields: FormDep) -> Response:
     try:
         create_user(body, found, page.session.caller)
     except Problem as problem:
-        return _refusal(request, problem)
+        return refusal(request, problem)
     return redirect(page.link("/admin/users") + "#users")
 
 
@@ -138,7 +128,7 @@ def new_member(request: Request, found: ServiceDep, fields: FormDep) -> Response
     try:
         set_member(org, user, body, found, page.session.caller)
     except Problem as problem:
-        return _refusal(request, problem)
+        return refusal(request, problem)
     return redirect(page.link("/admin/users") + "#users")
 
 
@@ -153,7 +143,7 @@ def orgs_page(request: Request, found: ServiceDep) -> Response:
                       "(SELECT count(*) FROM cards c WHERE c.org_id = o.id AND c.published IS NOT NULL) AS published "
                       "FROM orgs o ORDER BY o.name")
     return page.render("admin_orgs.html.j2", page.w("web_admin_orgs"),
-                       orgs=[{**o, "created_text": _when(o["created"])} for o in orgs])
+                       orgs=[{**o, "created_text": when(o["created"])} for o in orgs])
 
 
 @router.post("/admin/orgs", response_class=HTMLResponse)
@@ -171,7 +161,7 @@ def new_org(request: Request, found: ServiceDep, fields: FormDep) -> Response:
     try:
         create_org(body, found, page.session.caller)
     except Problem as problem:
-        return _refusal(request, problem)
+        return refusal(request, problem)
     return redirect(page.link("/admin/orgs") + "#orgs")
 
 
@@ -185,13 +175,13 @@ def queue_page(request: Request, found: ServiceDep) -> Response:
         waiting = tx.all(JOBS + "ORDER BY e.created, e.id LIMIT ?", ("queued", SHOWN))
         places = positions(tx) if waiting else {}
         failed = tx.all(JOBS + "ORDER BY e.finished DESC, e.id DESC LIMIT ?", ("failed", SHOWN))
-    running = [{**job, "started_text": _when(job["started"]), "lease_text": _when(job["lease_expires"]),
-                "beat_text": _when(job["lease_expires"] - lease_ms) if job["lease_expires"] else ""}
+    running = [{**job, "started_text": when(job["started"]), "lease_text": when(job["lease_expires"]),
+                "beat_text": when(job["lease_expires"] - lease_ms) if job["lease_expires"] else ""}
                for job in running]
     return page.render("admin_queue.html.j2", page.w("web_admin_queue"), counts=counts, running=running,
-                       waiting=[{**job, "position": places.get(job["id"]), "created_text": _when(job["created"])}
+                       waiting=[{**job, "position": places.get(job["id"]), "created_text": when(job["created"])}
                                 for job in waiting],
-                       failed=[{**job, "finished_text": _when(job["finished"])} for job in failed])
+                       failed=[{**job, "finished_text": when(job["finished"])} for job in failed])
 
 
 @router.post("/admin/queue/{evaluation}/retry", response_class=HTMLResponse)
@@ -205,5 +195,5 @@ def retry(evaluation: str, request: Request, found: ServiceDep, fields: FormDep)
     try:
         retry_evaluation(evaluation, found, page.session.caller)
     except Problem as problem:
-        return _refusal(request, problem)
+        return refusal(request, problem)
     return redirect(page.link("/admin/queue") + "#waiting")

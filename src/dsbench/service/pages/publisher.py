@@ -26,11 +26,11 @@ router = APIRouter(include_in_schema=False)
 SHOWN = 100  # evaluations and cards on the dashboard
 
 
-def _when(ms: int | None) -> str:
+def when(ms: int | None) -> str:
     return (moment(ms) or "")[:19].replace("T", " ")
 
 
-def _refusal(request: Request, problem: Problem) -> Response:
+def refusal(request: Request, problem: Problem) -> Response:
     if problem.status == 404:
         raise NotFound()
     if problem.status == 403:
@@ -38,7 +38,7 @@ def _refusal(request: Request, problem: Problem) -> Response:
     return message(request, problem.status, "web_invalid", "web_refused_detail", detail=problem.detail)
 
 
-def _org(tx: Any, page: Page, org: str, right: str | None = None) -> dict[str, Any]:
+def member_org(tx: Any, page: Page, org: str, right: str | None = None) -> dict[str, Any]:
     try:
         return org_of(tx, page.session.caller, org, right)
     except Problem as problem:
@@ -59,7 +59,7 @@ def dashboard(org: str, request: Request, found: ServiceDep) -> Response:
     if away:
         return away
     with found.db.transaction() as tx:
-        org_row = _org(tx, page, org)
+        org_row = member_org(tx, page, org)
         versions = tx.all("SELECT d.name AS dataset, d.title, v.label AS version, v.created FROM datasets d "
                           "LEFT JOIN versions v ON v.dataset_id = d.id WHERE d.org_id = ? ORDER BY d.name, v.label",
                           (org_row["id"],))
@@ -77,9 +77,9 @@ def dashboard(org: str, request: Request, found: ServiceDep) -> Response:
         "dashboard.html.j2", page.w("web_dashboard_of", org=org_row["name"]), org=org_row,
         role=who.roles.get(org_row["id"]) or ("site admin" if who.site_admin else ""),
         datasets=list(datasets.values()),
-        evaluations=[{**e, "created_text": _when(e["created"]), "position": places.get(e["id"])}
+        evaluations=[{**e, "created_text": when(e["created"]), "position": places.get(e["id"])}
                      for e in evaluations],
-        cards=[{**c, "score_text": data.score(c["score"]), "created_text": _when(c["created"])} for c in held],
+        cards=[{**c, "score_text": data.score(c["score"]), "created_text": when(c["created"])} for c in held],
         may_publish=who.may(org_row["id"], "publish"), may_evaluate=who.may(org_row["id"], "evaluate"),
         may_upload=who.may(org_row["id"], "upload"),
         may_standards=who.may(org_row["id"], "standards"),
@@ -96,7 +96,7 @@ def _publication(org: str, digest: str, request: Request, found: Any, fields: di
     try:
         publication(org, digest, found, page.session.caller, published)
     except Problem as problem:
-        return _refusal(request, problem)
+        return refusal(request, problem)
     return redirect(page.link(f"/orgs/{org}") + "#cards")
 
 
@@ -129,7 +129,7 @@ def new_evaluation(org: str, request: Request, found: ServiceDep, fields: FormDe
         row = start_evaluation(found, page.session.caller, org, body,
                                f"web-{key}"[:200] if key and key.isalnum() else None)
     except Problem as problem:
-        return _refusal(request, problem)
+        return refusal(request, problem)
     return redirect(page.link(f"/orgs/{org}/evaluations/{row['id']}"))
 
 
@@ -139,7 +139,7 @@ def evaluation_page(org: str, evaluation: str, request: Request, found: ServiceD
     if away:
         return away
     with found.db.transaction() as tx:
-        row = queue.get(tx, _org(tx, page, org)["id"], evaluation)
+        row = queue.get(tx, member_org(tx, page, org)["id"], evaluation)
         place = positions(tx).get(evaluation) if row and row["state"] == "queued" else None
     if row is None:
         raise NotFound()
@@ -147,4 +147,4 @@ def evaluation_page(org: str, evaluation: str, request: Request, found: ServiceD
     return page.render("evaluation.html.j2", page.w("web_evaluation_of", dataset=row["dataset"],
                                                      version=row["version"]),
                        evaluation=row, final=final, position=place, org=org,
-                       times={k: _when(row[k]) for k in ("created", "started", "finished")})
+                       times={k: when(row[k]) for k in ("created", "started", "finished")})

@@ -28,8 +28,8 @@ from dsbench.service.blobs import Blob, BlobWriter
 from dsbench.service.config import Limits
 from dsbench.service.deps import ServiceDep
 from dsbench.service.names import check_file_name, check_label
-from dsbench.service.pages import NotFound, Page, message
-from dsbench.service.pages.publisher import _org, _refusal
+from dsbench.service.pages import NotFound, Page, message, size_text
+from dsbench.service.pages.publisher import member_org, refusal
 from dsbench.service.pages.session import csrf_ok
 from dsbench.service.pages.signin import redirect, refused, signed_in
 from dsbench.service.problems import Problem
@@ -47,17 +47,6 @@ def body_limit(limits: Limits) -> int:
     return limits.max_upload_bytes * MAX_FILES + 1024 * 1024
 
 
-def size_text(size: int, page: Page) -> str:
-    """A number of bytes as people read it: ``97.7 KiB (100,000 bytes)``."""
-    exact = page.w("web_upload_bytes", n=f"{size:,}")
-    value, unit = float(size), ""
-    for bigger in ("KiB", "MiB", "GiB", "TiB"):
-        if value < 1024:
-            break
-        value, unit = value / 1024, bigger
-    return f"{value:.1f}".removesuffix(".0") + f" {unit} ({exact})" if unit else exact
-
-
 class Refusal(Exception):
     """The form is refused with the page ``answer`` makes (in the thread pool: a page reads the
     session from the database); nothing the form sent is kept."""
@@ -73,9 +62,9 @@ def upload_page(org: str, request: Request, found: ServiceDep) -> Response:
         return away
     with found.db.transaction() as tx:
         try:
-            org_row = _org(tx, page, org, "upload")
+            org_row = member_org(tx, page, org, "upload")
         except Problem as problem:
-            return _refusal(request, problem)
+            return refusal(request, problem)
         datasets = catalog.datasets(tx, org_row["id"], None, 1000)
     limit = found.config.limits.max_upload_bytes
     chosen = request.query_params.get("dataset", "")[:64]
@@ -100,7 +89,7 @@ class UploadForm:
         return Refusal(lambda: message(self.request, status, heading, text, **values))
 
     def problem(self, problem: Problem) -> Refusal:
-        return Refusal(lambda: _refusal(self.request, problem))
+        return Refusal(lambda: refusal(self.request, problem))
 
     def checked(self) -> None:
         """The fields before the first file (or at the end): the CSRF token, then the dataset's name
@@ -225,7 +214,7 @@ class UploadForm:
         named: dict[str, Blob] = {name: writer.commit() for name, writer in self.files}
         asked, label = self.target
         with self.found.db.transaction(write=True) as tx:
-            org_row = _org(tx, self.page, self.request.path_params["org"], "upload")
+            org_row = member_org(tx, self.page, self.request.path_params["org"], "upload")
             dataset = tx.one("SELECT id FROM datasets WHERE org_id = ? AND name = ?", (org_row["id"], asked.name))
             if dataset is None:
                 dataset = catalog.create_dataset(tx, org_row["id"], asked.name, asked.title or asked.name)
@@ -251,24 +240,24 @@ async def upload(org: str, request: Request, found: ServiceDep) -> Response:
         if page.session is None:
             raise Refusal(lambda: refused(request))
         with found.db.transaction() as tx:
-            _org(tx, page, org, "upload")
+            member_org(tx, page, org, "upload")
 
     try:
         try:
             await run_in_threadpool(writable)
         except Problem as problem:
-            raise Refusal(functools.partial(_refusal, request, problem)) from None
+            raise Refusal(functools.partial(refusal, request, problem)) from None
         form = UploadForm(request, found, page)
         await form.read(stream)
         await run_in_threadpool(form.record)
-    except (Refusal, NotFound, Problem) as refusal:
+    except (Refusal, NotFound, Problem) as stopped:
         if form is not None:
             form.discard()
         async for _ in stream:  # the rest of the body, neither stored nor parsed
             pass
-        if isinstance(refusal, NotFound):
+        if isinstance(stopped, NotFound):
             raise
-        answer = refusal.answer if isinstance(refusal, Refusal) else functools.partial(_refusal, request, refusal)
+        answer = stopped.answer if isinstance(stopped, Refusal) else functools.partial(refusal, request, stopped)
         return await run_in_threadpool(answer)
     finally:
         if form is not None:

@@ -20,7 +20,7 @@ from dsbench.service import campaigns, drafts, standards
 from dsbench.service.accounts import RIGHTS
 from dsbench.service.deps import ServiceDep
 from dsbench.service.pages import NotFound, Page, board_values, data, message
-from dsbench.service.pages.publisher import _org, _refusal, _when
+from dsbench.service.pages.publisher import member_org, refusal, when
 from dsbench.service.pages.session import csrf_ok
 from dsbench.service.pages.signin import FormDep, redirect, refused, signed_in
 from dsbench.service.problems import Problem
@@ -45,7 +45,7 @@ def campaigns_page(request: Request, found: ServiceDep) -> HTMLResponse:
     with found.db.transaction() as tx:
         rows = campaigns.listing(tx)
     return page.render("campaigns.html.j2", page.w("web_campaigns"),
-                       campaigns=[{**row, "created_text": _when(row["created"])[:10]} for row in rows])
+                       campaigns=[{**row, "created_text": when(row["created"])[:10]} for row in rows])
 
 
 @router.get("/campaigns/{campaign_name}", response_class=HTMLResponse)
@@ -86,12 +86,12 @@ def add_dataset(campaign_name: str, request: Request, found: ServiceDep, fields:
     except Problem as problem:
         if problem.status == 404:
             return message(request, 422, "web_invalid", "web_refused_detail", detail=problem.detail)
-        return _refusal(request, problem)
+        return refusal(request, problem)
     return redirect(page.link(f"/campaigns/{campaign_name}"))
 
 
 def _workspace_org(tx: Any, page: Page, org: str) -> dict[str, Any]:
-    return _org(tx, page, org, "standards")
+    return member_org(tx, page, org, "standards")
 
 
 def _workspace(page: Page, found: Any, org: str, status: int = 200, problems: list | None = None,
@@ -102,10 +102,10 @@ def _workspace(page: Page, found: Any, org: str, status: int = 200, problems: li
             held = campaigns.listing(tx, org_row["id"])
             saved = drafts.listing(tx, org_row["id"])
     except Problem as problem:
-        return _refusal(page.request, problem)
+        return refusal(page.request, problem)
     return page.render("workspace.html.j2", page.w("web_workspace_of", org=org_row["name"]), status=status,
                        org=org_row, campaigns=held, problems=problems or [], text=text,
-                       drafts=[{**d, "created_text": _when(d["created"])} for d in saved],
+                       drafts=[{**d, "created_text": when(d["created"])} for d in saved],
                        standards=sorted(standards.standard_ids()), key=secrets.token_hex(8))
 
 
@@ -128,7 +128,7 @@ def new_campaign(org: str, request: Request, found: ServiceDep, fields: FormDep)
             made = campaigns.create(tx, _workspace_org(tx, page, org)["id"], fields.get("name", "").strip(),
                                     fields.get("title", ""), standard)
     except Problem as problem:
-        return _refusal(request, problem)
+        return refusal(request, problem)
     return redirect(page.link(f"/campaigns/{made['name']}"))
 
 
@@ -148,7 +148,7 @@ def upload_draft(org: str, request: Request, found: ServiceDep, fields: FormDep)
             org_id = _workspace_org(tx, page, org)["id"]
             draft_id = drafts.save(tx, found.blobs, org_id, page.session.caller.user_id, text, standard)
     except Problem as problem:
-        return _refusal(request, problem)
+        return refusal(request, problem)
     return redirect(page.link(f"/orgs/{org}/drafts/{draft_id}"))
 
 
@@ -173,13 +173,13 @@ def draft_page(org: str, draft_id: str, request: Request, found: ServiceDep) -> 
     try:
         org_row, row, draft, before, held = _draft(page, found, org, draft_id)
     except Problem as problem:
-        return _refusal(request, problem)
+        return refusal(request, problem)
     view = data.standard_view(draft, page.lang)
     base = f"/orgs/{org}/drafts/{draft_id}"
     scopes = [("", page.w("web_all_published"))] + [(c["name"], c["title"]) for c in held]
     return page.render("draft.html.j2", page.w("web_draft_of", id=draft.id, version=str(draft.version)),
                        org=org_row, draft=row, standard=view, before=before,
-                       created_text=_when(row["created"]),
+                       created_text=when(row["created"]),
                        scopes=[{"text": text, "calibrate": page.link(base + "/calibration", campaign=scope),
                                 "compare": page.link(base + "/comparison", campaign=scope)} for scope, text in scopes])
 
@@ -196,7 +196,7 @@ def _report(org: str, draft_id: str, request: Request, found: Any, comparison: b
             held = drafts.published_cards(tx, lambda blob: data.DOCUMENTS.read(found.blobs, blob), draft.id,
                                           campaign)
     except Problem as problem:
-        return _refusal(request, problem)
+        return refusal(request, problem)
     if comparison and before is None:
         return message(request, 404, "web_nothing_to_compare", "web_no_previous", id=draft.id)
     report = _calibrated(row["blob"], draft, held, before, comparison) if held else None

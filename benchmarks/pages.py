@@ -15,8 +15,7 @@ section ``pages`` of benchmarks/RESULTS.md.
    own modules (as the worker keeps a card: the card's JSON blob, its renderings and the cards row) in
    an organisation of their own, one dataset with one version each: each a seeded card's document with
    its dataset's name changed and its scores and grade perturbed (so each has its own digest). Then
-   the leaderboard (HTML: the first request, which reads the 1,000 new documents, and the median of
-   10), its CSV, the API's leaderboard, the home page and the draft's calibration over every published
+   the leaderboard (HTML: the first request and the median of 10), its CSV, the API's leaderboard, the home page and the draft's calibration over every published
    card.
 
 PostgreSQL is a throwaway cluster (tests/pgcluster.py), started here and removed at the end.
@@ -425,7 +424,8 @@ def report(args: argparse.Namespace, parser: argparse.ArgumentParser, runs: list
               f"cards; then {r.cards_added:,} cards kept in {r.insert_s:.1f} s (one transaction, from this script), "
               f"{r.published:,} rows on the API's leaderboard and {r.leaderboard_rows:,} in its CSV; the server "
               f"process's RSS {r.server_rss_mib[0]:,.0f} MiB after the seeded platform's pages, "
-              f"{r.server_rss_mib[1]:,.0f} MiB after the large leaderboard's (its card documents cached); load average "
+              f"{r.server_rss_mib[1]:,.0f} MiB after the large leaderboard's and calibration's (the calibration's "
+              "card documents cached); load average "
               f"(1 min) {r.load[0]:.2f} before, {r.load[1]:.2f} after" for r in runs]
     body = "\n\n".join([*tables, "\n".join(targets)])
     cpus = len(os.sched_getaffinity(0))
@@ -455,11 +455,11 @@ def report(args: argparse.Namespace, parser: argparse.ArgumentParser, runs: list
         f"organisation `{BENCH_ORG}`: one dataset `bench-NNNN` with one version each, each card a copy of one of "
         f"the seeded {STANDARD} cards (in turn) with its dataset's name and fingerprint changed and its scores "
         "lowered by a deterministic 0 to 39.9 points (grade and pass flag following), so each has its own "
-        "digest (not verifiable: nothing measured here verifies it). The leaderboard is measured first: its "
-        "first request reads every new card's document (125 to 150 KB of JSON each) from the blob store, the "
-        "others find them in the server's cache; then the CSV, the API's leaderboard (no `Server-Timing`: "
+        "digest (not verifiable: nothing measured here verifies it). The leaderboard is measured first (it "
+        "reads each card's dimension scores from its row); then the CSV, the API's leaderboard (no `Server-Timing`: "
         "round trip only), the home page and the draft's calibration over every published card "
-        "(`dsbench calibrate`'s report: each card rescored under the draft). Each of these: its first request "
+        "(`dsbench calibrate`'s report: each card's document read and rescored under the draft 18 times; the "
+        "report is then kept for the same draft and cards). Each of these: its first request "
         f"(the `first request` columns), then {WARM_UP} not recorded and {MEASURED} measured; a page slower than "
         f"{SLOW_S:g} s: 1 not recorded and {SLOW_MEASURED} measured (the `measured` column).",
         "",

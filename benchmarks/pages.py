@@ -15,7 +15,8 @@ section ``pages`` of benchmarks/RESULTS.md.
    own modules (as the worker keeps a card: the card's JSON blob, its renderings and the cards row) in
    an organisation of their own, one dataset with one version each: each a seeded card's document with
    its dataset's name changed and its scores and grade perturbed (so each has its own digest). Then
-   the leaderboard (HTML: the first request and the median of 10), its CSV, the API's leaderboard, the home page and the draft's calibration over every published
+   the leaderboard (HTML: the first request and the median of 10), its CSV, the API's leaderboard,
+   the home page and the draft's calibration over every published
    card.
 
 PostgreSQL is a throwaway cluster (tests/pgcluster.py), started here and removed at the end.
@@ -447,7 +448,8 @@ def report(args: argparse.Namespace, parser: argparse.ArgumentParser, runs: list
         f"- **Each page**: {WARM_UP} requests not recorded, then {MEASURED} one after the other on one keep-alive "
         "httpx client (signed out, or signed in with the session cookie). **Server**: the median of the page's "
         "own `Server-Timing: app;dur=` (from the page handler's start to its rendering, the session's look-up "
-        "included; routing and sending are outside it, and so is the writing of the CSV). **Round trip**: the median from sending the request to the last body byte, client side. "
+        "included; routing and sending are outside it, and so is the writing of the CSV). **Round trip**: the "
+        "median from sending the request to the last body byte, client side. "
         "Every answer's status is checked (200; 404 for the 404 page): the status column shows any other.",
         f"- **{args.cards:,} cards**: written straight into the service's store by this script with the "
         "service's own modules, as the worker keeps a card (`accounts.create_org`, `catalog.create_dataset` and "

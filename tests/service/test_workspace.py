@@ -244,7 +244,8 @@ PAGES = ("campaigns", "campaign", "workspace", "draft", "calibration", "comparis
 @pytest.mark.parametrize("lang", ("en", "zh"))
 @pytest.mark.parametrize("page", PAGES)
 def test_the_standards_body_pages_in_a_browser(world, campaign, draft, chromium, page, lang):
-    paths = {"campaigns": "/campaigns", "campaign": f"/campaigns/{campaign}", "workspace": f"/orgs/{world.body}/workspace",
+    paths = {"campaigns": "/campaigns", "campaign": f"/campaigns/{campaign}",
+             "workspace": f"/orgs/{world.body}/workspace",
              "draft": draft, "calibration": f"{draft}/calibration?campaign={campaign}&",
              "comparison": f"{draft}/comparison?campaign={campaign}&"}
     evaluator = client(world, world.evaluator)

@@ -409,6 +409,12 @@ LABELS: dict[str, dict[str, str]] = {
                                     "标准的其他实现可据此核对其结果。"},
     "web_conformance_first": {"en": "(the first download builds it: about half a minute)",
                               "zh": "（首次下载时生成：约半分钟）"},
+    "web_eval_suites": {"en": "Suites (optional)", "zh": "检查套件（可选）"},
+    "web_eval_suites_hint": {"en": "Names of the version's files that are suites (dsbench YAML or GX JSON), "
+                                   "separated by commas: run beside the generated checks, not read as data.",
+                             "zh": "该版本中作为检查套件的文件名（dsbench YAML 或 GX JSON），以逗号分隔："
+                                   "与自动生成的检查一同运行，不作为数据读取。"},
+    "web_eval_publish": {"en": "Publish the card when it is made", "zh": "评分卡生成后即发布"},
     # campaigns and the standards workspace (pages/workspace.py)
     "web_campaigns": {"en": "Campaigns", "zh": "评测活动"},
     "web_campaigns_about": {"en": "A campaign is a standards body asking datasets to be scored against one version "

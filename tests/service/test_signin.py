@@ -259,6 +259,43 @@ def test_a_new_evaluation_from_the_form_reaches_its_card(world):
     assert status_path in dashboard and t("web_state_succeeded", "en") in dashboard
 
 
+def test_the_evaluation_form_runs_a_suite_and_publishes(world, tmp_path):
+    """The form's options: a suite among the version's files (run beside the generated checks, not read
+    as data) and "publish when made"; an unknown suite is refused naming it, and an evaluator may not
+    ask to publish."""
+    import csv
+
+    directory = _table(tmp_path / "v3", 30, secrets.token_hex(6))
+    (directory / "checks.yaml").write_text("name: checks\nexpectations:\n  - type: expect_column_values_to_be_between\n"
+                                           "    id: small\n    kwargs: {column: reading, min_value: 0, max_value: 5}\n",
+                                           encoding="utf-8")
+    upload_directory(world.api, world.org, "table", "v3", directory)
+    with open(directory / "readings.csv", encoding="utf-8", newline="") as handle:
+        readings = [row["reading"] for row in csv.DictReader(handle)]
+    above = sum(1 for value in readings if value and float(value) > 5)
+    client = signed_in(world, world.publisher)
+    page = client.get(f"/orgs/{world.org}").text
+    assert '<input id="eval-suites" name="suites"' in page and 'name="publish" value="1"' in page
+    form = {"csrf": CSRF.search(page)[1], "version": "table/v3", "standard": STANDARD}
+    unknown = client.post(f"/orgs/{world.org}/evaluations", data={**form, "suites": "nope.yaml"})
+    assert unknown.status_code == 422 and "nope.yaml" in unknown.text
+    evaluator = signed_in(world, world.evaluator)
+    assert 'name="publish"' not in evaluator.get(f"/orgs/{world.org}").text
+    refused_publish = evaluator.post(f"/orgs/{world.org}/evaluations",
+                                     data={**form, "csrf": csrf_of(evaluator, f"/orgs/{world.org}"), "publish": "1"})
+    assert refused_publish.status_code == 403
+    answer = client.post(f"/orgs/{world.org}/evaluations", data={**form, "suites": " checks.yaml ", "publish": "1"})
+    assert answer.status_code == 303, answer.text
+    done = wait_for(world.api, "/api/v1" + answer.headers["location"], timeout=300)
+    assert done["state"] == "succeeded", done
+    card = browser(world).get(f"/api/v1/cards/{done['card']}.json")
+    assert card.status_code == 200  # published when made: the public reads it
+    result = next(r for r in card.json()["results"] if r["id"] == "checks:small")
+    assert result["success"] is False and result["result"]["unexpected_count"] == above > 0
+    tables = card.json()["dataset"]["tables"]  # the suite was not read as data
+    assert [table["name"] for table in tables] == ["readings"] and tables[0]["rows"] == len(readings)
+
+
 def test_tokens_are_created_once_and_revoked(world):
     client = signed_in(world, world.publisher)
     token = csrf_of(client, "/tokens")

@@ -112,8 +112,9 @@ def unpublish(org: str, digest: str, request: Request, found: ServiceDep, fields
 
 @router.post("/orgs/{org}/evaluations", response_class=HTMLResponse)
 def new_evaluation(org: str, request: Request, found: ServiceDep, fields: FormDep) -> Response:
-    """The dashboard's form: the same as POST /api/v1/orgs/{org}/evaluations (its hidden key is the
-    Idempotency-Key, so a form sent twice asks once)."""
+    """The dashboard's form: the same as POST /api/v1/orgs/{org}/evaluations, with its options (suites
+    among the version's files, publishing the card when it is made); its hidden key is the
+    Idempotency-Key, so a form sent twice asks once."""
     from dsbench.service.routes.evaluations import start_evaluation
 
     page = Page(request)
@@ -121,8 +122,10 @@ def new_evaluation(org: str, request: Request, found: ServiceDep, fields: FormDe
         return refused(request)
     dataset, _, version = fields.get("version", "").partition("/")
     key = fields.get("key") or None
+    suites = [name.strip() for name in fields.get("suites", "").split(",") if name.strip()]
     try:
-        body = models.NewEvaluation(dataset=dataset, version=version, standard=fields.get("standard", ""))
+        body = models.NewEvaluation(dataset=dataset, version=version, standard=fields.get("standard", ""),
+                                    publish=fields.get("publish") == "1", suites=suites)
     except ValidationError:
         return message(request, 422, "web_invalid", "web_invalid_evaluation")
     try:

@@ -415,6 +415,8 @@ LABELS: dict[str, dict[str, str]] = {
                              "zh": "该版本中作为检查套件的文件名（dsbench YAML 或 GX JSON），以逗号分隔："
                                    "与自动生成的检查一同运行，不作为数据读取。"},
     "web_eval_publish": {"en": "Publish the card when it is made", "zh": "评分卡生成后即发布"},
+    "web_eval_failing_rows": {"en": "Keep the failing rows of each failed check, to download (slower)",
+                              "zh": "保留每项未通过检查的失败行以供下载（较慢）"},
     # campaigns and the standards workspace (pages/workspace.py)
     "web_campaigns": {"en": "Campaigns", "zh": "评测活动"},
     "web_campaigns_about": {"en": "A campaign is a standards body asking datasets to be scored against one version "

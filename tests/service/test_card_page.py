@@ -46,6 +46,7 @@ class World:
     member: str        # a member of the organisation (user name; the password is PASSWORD)
     outsider: str      # a member of another organisation
     password: str
+    plain: str         # the digest of a private card evaluated without keeping its failing rows
 
 
 def _table(directory: Path, salt: str) -> Path:
@@ -67,8 +68,9 @@ def _user(service: LiveService, org: str, user: str, password: str) -> None:
     assert admin.put(f"/api/v1/orgs/{org}/members/{user}", json={"role": "publisher"}).status_code == 200
 
 
-def _card(api: Api, org: str, dataset: str) -> str:
+def _card(api: Api, org: str, dataset: str, rows: bool = True) -> str:
     answer = api.post(f"/api/v1/orgs/{org}/evaluations", json={"dataset": dataset, "version": "v1",
+                                                               "failing_rows": rows,
                                                                "standard": STANDARD})
     assert answer.status_code == 202, answer.text
     done = wait_for(api, answer.headers["location"], timeout=300)
@@ -88,12 +90,13 @@ def world(service, tmp_path_factory) -> World:
     shown = _table(scratch / "shown", secrets.token_hex(6))
     upload_directory(api, org, "items", "v1", shown)
     upload_directory(api, org, "kept", "v1", _table(scratch / "kept", secrets.token_hex(6)))
-    published, private = _card(api, org, "items"), _card(api, org, "kept")
-    assert published != private
+    upload_directory(api, org, "plain", "v1", _table(scratch / "plain", secrets.token_hex(6)))
+    published, private, plain = _card(api, org, "items"), _card(api, org, "kept"), _card(api, org, "plain", False)
+    assert len({published, private, plain}) == 3
     assert api.put(f"/api/v1/orgs/{org}/cards/{published}/publication").status_code == 200
     with open(shown / "items.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return World(service, org, published, private, rows, f"{org}-pub", f"{other}-pub", password)
+    return World(service, org, published, private, rows, f"{org}-pub", f"{other}-pub", password, plain)
 
 
 def public(world: World) -> httpx.Client:
@@ -190,6 +193,13 @@ def test_failing_rows_download_as_exactly_the_bad_rows(world):
                 if not FORMAT.fullmatch(row["code"])]
     assert [(r["dsbench_row_number"], r["id"], r["code"]) for r in rows] == expected
     assert public(world).get(f"/cards/{world.published}/failing-rows/no-such-file.parquet").status_code == 404
+
+
+def test_without_the_option_no_rows_are_kept(world):
+    """An evaluation asked without ``failing_rows`` keeps none: its page lists the failed checks with
+    no download."""
+    page = signed_in(world, world.member).get(f"/cards/{world.plain}").text
+    assert NULL_ID in fix_row(page, NULL_ID) and "/failing-rows/" not in page
 
 
 def test_a_private_cards_rows_show_only_to_its_organisation(world):

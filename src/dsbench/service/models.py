@@ -123,6 +123,8 @@ class NewEvaluation(Strict):
     publish: bool = Field(False, description="Publish the card when it is made.")
     suites: list[str] = Field([], max_length=20, description="Files of the version that are suites (dsbench "
                               "YAML or GX JSON) to run beside the generated ones; they are not read as data.")
+    failing_rows: bool = Field(False, description="Keep each failed expectation's rows (Parquet), to download "
+                               "from the card's page; the evaluation takes longer (the rows are found and written).")
 
 
 class Evaluation(BaseModel):

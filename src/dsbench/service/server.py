@@ -71,7 +71,7 @@ def seed(config: ServiceConfig, datasets: Path | None = None, standards: list[st
                 inputs[path.name] = blob.digest
             for standard in standards:
                 queue.enqueue(tx, org_id=org["id"], version_id=version["id"], standard=standard,
-                              inputs={"files": inputs, "suites": {}},
+                              inputs={"files": inputs, "suites": {}, "failing_rows": True},
                               publish=True, requested_by=admin["id"] if admin else "", max_attempts=1,
                               idempotency_key=None, request={"seed": directory.name, "standard": standard})
                 queued += 1

@@ -132,7 +132,8 @@ class Worker:
         spec.write_text(json.dumps({"data": str(data), "standard": job["standard"], "output": str(out),
                                     "suites": [str(s) for s in suites], "formats": list(STORED_FORMATS),
                                     "memory_limit": f"{limit // 2 // 2 ** 20}MB",
-                                    "failing_rows": str(out.parent / FAILING_ROWS)}))
+                                    "failing_rows": str(out.parent / FAILING_ROWS)
+                                    if json.loads(job["inputs"]).get("failing_rows") else None}))
 
         def limit_memory() -> None:  # in the child, before exec
             import resource

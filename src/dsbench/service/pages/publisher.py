@@ -125,7 +125,8 @@ def new_evaluation(org: str, request: Request, found: ServiceDep, fields: FormDe
     suites = [name.strip() for name in fields.get("suites", "").split(",") if name.strip()]
     try:
         body = models.NewEvaluation(dataset=dataset, version=version, standard=fields.get("standard", ""),
-                                    publish=fields.get("publish") == "1", suites=suites)
+                                    publish=fields.get("publish") == "1", suites=suites,
+                                    failing_rows=fields.get("failing_rows") == "1")
     except ValidationError:
         return message(request, 422, "web_invalid", "web_invalid_evaluation")
     try:

@@ -54,7 +54,7 @@ def start_evaluation(found: Any, who: Any, org: str, body: models.NewEvaluation,
             raise Problem(422, f"no file {unknown[0]!r} in version {body.version!r} to use as a suite",
                           title="Unprocessable Content")
         inputs = {"files": {n: b for n, b in blobs.items() if n not in body.suites},
-                  "suites": {n: blobs[n] for n in body.suites}}
+                  "suites": {n: blobs[n] for n in body.suites}, "failing_rows": body.failing_rows}
         if not inputs["files"]:
             raise Problem(422, "every file of this version is a suite: there is no data left",
                           title="Unprocessable Content")

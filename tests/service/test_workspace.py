@@ -236,18 +236,53 @@ def test_a_draft_is_calibrated_and_compared_as_a_full_evaluation_scores_it(world
     assert evaluator.get(f"/orgs/{world.body}/drafts/0000000000000000").status_code == 404
 
 
+@pytest.fixture(scope="module")
+def consulted(world, draft) -> str:
+    """The public address of the saved draft, put out for consultation with its page's form."""
+    evaluator = client(world, world.evaluator)
+    assert post_form(evaluator, draft, draft + "/publish").status_code == 303
+    return f"/standards/{STANDARD}/drafts/{draft.rsplit('/', 1)[1]}"
+
+
+def test_a_draft_goes_out_for_consultation_with_what_it_changes(world, draft, consulted):
+    public = client(world)
+    standard_page = public.get(f"/standards/{STANDARD}").text
+    assert f'href="{consulted}"' in standard_page and "2026-draft" in standard_page
+    shown = public.get(consulted)
+    assert shown.status_code == 200
+    changes = html.unescape(re.search(r'<section aria-labelledby="changes">(.*?)</section>', shown.text, re.S)[1])
+    items = [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", changes, re.S)]
+    # The draft moved the A, B and C bands (and dropped their floors); nothing else.
+    removed = {f"{t('level_removed', 'en')}{t('colon', 'en')}grade {g} ≥ {low}, every data indicator ≥ {floor}"
+               for g, low, floor in (("A", 95, 97), ("B", 90, 90), ("C", 80, 80))}
+    added = {f"{t('level_added', 'en')}{t('colon', 'en')}grade {g} ≥ {low}"
+             for g, low in (("A", 60), ("B", 40), ("C", 20))}
+    assert set(items) == removed | added, items
+    # Only the draft's organisation puts it out or takes it back; taken back, it is gone from the public.
+    outsider = client(world, world.publisher)
+    own = outsider.get(f"/orgs/{world.pubs}").text
+    assert outsider.post(draft + "/unpublish", data={"csrf": CSRF.search(own)[1]}).status_code == 404
+    evaluator = client(world, world.evaluator)
+    assert evaluator.post(draft + "/unpublish", data={}).status_code == 403  # no CSRF token: nothing changes
+    assert public.get(consulted).status_code == 200
+    assert post_form(evaluator, draft, draft + "/unpublish").status_code == 303
+    assert public.get(consulted).status_code == 404 and consulted not in public.get(f"/standards/{STANDARD}").text
+    assert post_form(evaluator, draft, draft + "/publish").status_code == 303  # out again, for the browser
+    assert public.get(consulted).status_code == 200
+
+
 # -------------------------------------------------------------------------------------- in a browser
 
-PAGES = ("campaigns", "campaign", "workspace", "draft", "calibration", "comparison")
+PAGES = ("campaigns", "campaign", "workspace", "draft", "calibration", "comparison", "consultation")
 
 
 @pytest.mark.parametrize("lang", ("en", "zh"))
 @pytest.mark.parametrize("page", PAGES)
-def test_the_standards_body_pages_in_a_browser(world, campaign, draft, chromium, page, lang):
+def test_the_standards_body_pages_in_a_browser(world, campaign, draft, consulted, chromium, page, lang):
     paths = {"campaigns": "/campaigns", "campaign": f"/campaigns/{campaign}",
              "workspace": f"/orgs/{world.body}/workspace",
              "draft": draft, "calibration": f"{draft}/calibration?campaign={campaign}&",
-             "comparison": f"{draft}/comparison?campaign={campaign}&"}
+             "comparison": f"{draft}/comparison?campaign={campaign}&", "consultation": consulted}
     evaluator = client(world, world.evaluator)
     chromium.use_session(world.service.url, evaluator.cookies.get("dsbench_session"))
     target = paths[page]
@@ -258,7 +293,8 @@ def test_the_standards_body_pages_in_a_browser(world, campaign, draft, chromium,
     assert seen["readyState"] == "complete"
     assert seen["lang"] == ("zh-CN" if lang == "zh" else "en")
     words = {"campaigns": "web_campaigns_about", "campaign": "web_campaign_datasets", "workspace": "web_upload_draft",
-             "draft": "web_try_draft", "calibration": "calibration_datasets", "comparison": "col_outcome_changed"}
+             "draft": "web_try_draft", "calibration": "calibration_datasets", "comparison": "col_outcome_changed",
+             "consultation": "web_revises"}
     assert t(words[page], lang) in seen["body"]
     assert_sound_page(chromium, seen, since, chromium.errors(since), world.service, f"{page}-{lang}")
 

@@ -125,16 +125,14 @@ def calibration_markdown(document: dict, lang: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
-def against_markdown(against: dict, lang: str) -> list[str]:
-    """The section comparing the draft with an older version."""
+def changes_markdown(changes: dict, lang: str) -> list[str]:
+    """How a standard's definition changed, one bullet per change (``changes``: what
+    :func:`dsbench.corpus.calibration.revision.definition_changes` gives)."""
 
     def w(key: str, **values: Any) -> str:
         return t(key, lang, **values)
 
-    comma = w("comma")
-    old = against["standard"]
-    lines = ["", f"## {w('against', id=code(old['id']), version=escape(old['version']))}", ""]
-    changes = against["changes"]
+    comma, lines = w("comma"), []
     for item in changes["indicators"]:
         concerns = ""
         if "rebound" in item["change"]:
@@ -148,6 +146,19 @@ def against_markdown(against: dict, lang: str) -> list[str]:
     if changes["scale"]:
         scale = changes["scale"]
         lines.append(f"- {w('scale_change', old=format(scale['old'], 'g'), new=format(scale['new'], 'g'))}")
+    return lines
+
+
+def against_markdown(against: dict, lang: str) -> list[str]:
+    """The section comparing the draft with an older version."""
+
+    def w(key: str, **values: Any) -> str:
+        return t(key, lang, **values)
+
+    old = against["standard"]
+    lines = ["", f"## {w('against', id=code(old['id']), version=escape(old['version']))}", ""]
+    lines += changes_markdown(against["changes"], lang)
+    comma = w("comma")
     lines += ["", w("n_changed", n=against["changed"]), ""]
     lines += _table([w("col_dataset"), w("col_old"), w("col_new"), w("col_outcome_changed")],
                     [[escape(d["name"]), _verdict_text(d["old"], lang), _verdict_text(d["new"], lang),

@@ -42,13 +42,27 @@ def save(tx: Transaction, blobs: Any, org_id: str, user_id: str, text: str, stan
 
 
 def listing(tx: Transaction, org_id: str) -> list[dict[str, Any]]:
-    return tx.all("SELECT d.id, d.standard, d.version, d.created, u.name AS author FROM drafts d "
+    return tx.all("SELECT d.id, d.standard, d.version, d.created, d.published, u.name AS author FROM drafts d "
                   "JOIN users u ON u.id = d.created_by WHERE d.org_id = ? ORDER BY d.created DESC, d.id", (org_id,))
 
 
 def get(tx: Transaction, org_id: str, draft_id: str) -> dict[str, Any] | None:
-    return tx.one("SELECT d.id, d.standard, d.version, d.blob, d.created, u.name AS author FROM drafts d "
+    return tx.one("SELECT d.id, d.standard, d.version, d.blob, d.created, d.published, u.name AS author FROM drafts d "
                   "JOIN users u ON u.id = d.created_by WHERE d.org_id = ? AND d.id = ?", (org_id, draft_id))
+
+
+def set_published(tx: Transaction, org_id: str, draft_id: str, published: bool) -> None:
+    """Put the draft out for public consultation (listed on its standard's page), or take it back."""
+    tx.execute("UPDATE drafts SET published = ? WHERE org_id = ? AND id = ?",
+               (now_ms() if published else None, org_id, draft_id))
+
+
+def public(tx: Transaction, standard_id: str, draft_id: str | None = None) -> list[dict[str, Any]]:
+    """The drafts of ``standard_id`` out for consultation (one, given its id), newest first."""
+    where, params = ("AND d.id = ?", (standard_id, draft_id)) if draft_id else ("", (standard_id,))
+    return tx.all("SELECT d.id, d.standard, d.version, d.blob, d.created, d.published, o.name AS org FROM drafts d "
+                  f"JOIN orgs o ON o.id = d.org_id WHERE d.standard = ? AND d.published IS NOT NULL {where} "
+                  "ORDER BY d.published DESC, d.id", params)
 
 
 @functools.lru_cache(maxsize=64)

@@ -55,7 +55,7 @@ def definition_changes(old: Standard, new: Standard) -> dict[str, Any]:
             indicators[code] = kinds
 
     old_gates, new_gates = {_gate_text(g) for g in old.gates}, {_gate_text(g) for g in new.gates}
-    old_levels, new_levels = {level_text(v) for v in old.levels}, {level_text(v) for v in new.levels}
+    old_levels, new_levels = {_level_definition(v) for v in old.levels}, {_level_definition(v) for v in new.levels}
     return {
         "indicators": [{"code": code, "change": kinds,
                         "old_concerns": list(before[code][1].concerns) if code in before else None,
@@ -65,6 +65,13 @@ def definition_changes(old: Standard, new: Standard) -> dict[str, Any]:
         "levels_removed": sorted(old_levels - new_levels), "levels_added": sorted(new_levels - old_levels),
         "scale": None if old.scale == new.scale else {"old": old.scale, "new": new.scale},
     }
+
+
+def _level_definition(level) -> str:
+    """A grade band as it is defined: its minimum score and, if it has one, its floor on every data
+    indicator (a draft that moves only a floor changes the grades too)."""
+    floor = level.min_indicator_score
+    return level_text(level) + (f", every data indicator ≥ {floor:g}" if floor else "")
 
 
 def _gate_text(gate) -> str:

@@ -216,10 +216,16 @@ def conformance_kit(standard_id: str, request: Request, found: ServiceDep) -> Re
 
 
 @router.get("/standards/{standard_id}", response_class=HTMLResponse)
-def standard_page(standard_id: str, request: Request) -> HTMLResponse:
+def standard_page(standard_id: str, request: Request, found: ServiceDep) -> HTMLResponse:
+    from dsbench.service import drafts
+
     page = Page(request)
     view = data.standard_view(_standard(standard_id), page.lang)
-    return page.render("standard.html.j2", page.w("web_standard_of", title=view["title"]), standard=view)
+    with found.db.transaction() as tx:
+        consulted = drafts.public(tx, standard_id)
+    return page.render("standard.html.j2", page.w("web_standard_of", title=view["title"]), standard=view,
+                       consulted=[{**row, "published_text": (moment(row["published"]) or "")[:10]}
+                                  for row in consulted])
 
 
 def _board(standard_id: str, request: Request, found: Any, lang: str) -> data.Board:

@@ -228,21 +228,77 @@ def _calibrated(draft_blob: str, draft: Any, held: dict[str, dict], before: Any,
 def _report_html(document: dict[str, Any] | None, comparison: bool, lang: str) -> Markup | None:
     """The calibration report (or its comparison section) as HTML, from its Markdown (the CLI's
     ``calibration.md``): one text for both. Its first line, the report's title, is the page's h1."""
-    from markdown_it import MarkdownIt
-
     from dsbench.render.calibration import against_markdown, calibration_markdown
 
     if document is None:
         return None
     if comparison:
-        text = "\n".join(against_markdown(document["against"], lang))
-    else:
-        text = calibration_markdown(document, lang).split("\n", 1)[1]
+        return markdown_html("\n".join(against_markdown(document["against"], lang)))
+    return markdown_html(calibration_markdown(document, lang).split("\n", 1)[1])
+
+
+def markdown_html(text: str) -> Markup:
+    """Markdown the renderers wrote (their values escaped for Markdown; raw HTML is not let through)
+    as HTML for a page."""
+    from markdown_it import MarkdownIt
+
     rendered = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     # Column alignment comes as style attributes, which the Content-Security-Policy refuses.
     for align, replacement in (("right", ' class="num"'), ("left", ""), ("center", "")):
         rendered = rendered.replace(f' style="text-align:{align}"', replacement)
     return Markup(rendered)
+
+
+def changes_html(old: Any, new: Any, lang: str) -> Markup:
+    """What ``new`` changes in the standard ``old``, as a list."""
+    from dsbench.corpus.calibration.revision import definition_changes
+    from dsbench.render.calibration import changes_markdown
+
+    return markdown_html("\n".join(changes_markdown(definition_changes(old, new), lang)))
+
+
+def _draft_publication(org: str, draft_id: str, request: Request, found: Any, fields: dict,
+                       published: bool) -> Response:
+    page = Page(request)
+    if not csrf_ok(page.session, fields):
+        return refused(request)
+    try:
+        with found.db.transaction(write=True) as tx:
+            org_row = _workspace_org(tx, page, org)
+            if drafts.get(tx, org_row["id"], draft_id) is None:
+                raise NotFound()
+            drafts.set_published(tx, org_row["id"], draft_id, published)
+    except Problem as problem:
+        return refusal(request, problem)
+    return redirect(page.link(f"/orgs/{org}/drafts/{draft_id}"))
+
+
+@router.post("/orgs/{org}/drafts/{draft_id}/publish", response_class=HTMLResponse)
+def publish_draft(org: str, draft_id: str, request: Request, found: ServiceDep, fields: FormDep) -> Response:
+    """Put the draft out for public consultation: its standard's page lists it, with what it changes."""
+    return _draft_publication(org, draft_id, request, found, fields, True)
+
+
+@router.post("/orgs/{org}/drafts/{draft_id}/unpublish", response_class=HTMLResponse)
+def unpublish_draft(org: str, draft_id: str, request: Request, found: ServiceDep, fields: FormDep) -> Response:
+    return _draft_publication(org, draft_id, request, found, fields, False)
+
+
+@router.get("/standards/{standard_id}/drafts/{draft_id}", response_class=HTMLResponse)
+def public_draft_page(standard_id: str, draft_id: str, request: Request, found: ServiceDep) -> HTMLResponse:
+    """A draft out for consultation, to anyone: what it changes in the offered version, and its parts."""
+    page = Page(request)
+    with found.db.transaction() as tx:
+        rows = drafts.public(tx, standard_id, draft_id)
+    offered = standards.standard(standard_id)
+    if not rows or offered is None:
+        raise NotFound()
+    row = rows[0]
+    draft = drafts.load(found.blobs, row)
+    return page.render("public_draft.html.j2", page.w("web_draft_of", id=draft.id, version=str(draft.version)),
+                       draft=row, standard=data.standard_view(draft, page.lang), offered=offered,
+                       changes=changes_html(offered, draft, page.lang),
+                       published_text=when(row["published"])[:10])
 
 
 @router.get("/orgs/{org}/drafts/{draft_id}/calibration", response_class=HTMLResponse)

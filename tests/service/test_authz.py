@@ -343,6 +343,20 @@ def _file_to_delete(world: World, op: Operation, api: Api, values: dict[str, str
     assert answer.status_code in (200, 201), answer.text
 
 
+def _failed_evaluation(world: World, op: Operation, api: Api, values: dict[str, str]) -> None:
+    """An evaluation that failed (a file that is no Parquet), for the retry to take."""
+    version = f"broken-{secrets.token_hex(3)}"
+    site = world.site
+    path = f"/api/v1/orgs/{values['org']}/datasets/{values['dataset']}/versions/{version}"
+    assert site.put(path).status_code in (200, 201)
+    assert site.put(f"{path}/files/broken.parquet", content=b"not parquet").status_code in (200, 201)
+    answer = site.post(f"/api/v1/orgs/{values['org']}/evaluations",
+                       json={"dataset": values["dataset"], "version": version, "standard": STANDARD})
+    assert answer.status_code == 202, answer.text
+    assert wait_for(site, answer.headers["location"], timeout=120)["state"] == "failed"
+    values["evaluation"] = answer.json()["id"]
+
+
 # What the let-through pass does before a state-changing operation, so that it succeeds on a
 # throwaway object and leaves A's dataset, version, file, tokens and members as they were.
 LET_THROUGH_SETUP = {
@@ -352,6 +366,7 @@ LET_THROUGH_SETUP = {
     "PUT /api/v1/orgs/{org}/datasets/{dataset}/versions/{version}/files/{name}": _into_scratch,
     "PUT /api/v1/orgs/{org}/datasets/{dataset}/versions/{version}/archive": _into_scratch,
     "DELETE /api/v1/orgs/{org}/datasets/{dataset}/versions/{version}/files/{name}": _file_to_delete,
+    "POST /api/v1/admin/evaluations/{evaluation}/retry": _failed_evaluation,
 }
 
 

@@ -31,8 +31,9 @@ PENGUINS = ROOT / "datasets" / "penguins"
 GOLDEN = ROOT / "reports" / "penguins" / "gbt-36344-2018" / "card.json"
 STANDARD = "gbt-36344-2018"
 PROBLEM = "application/problem+json"
-# What a data directory may hold: the store, the jobs' scratch space, the SQLite files, the pepper.
-ALLOWED = {"blobs", "work", "service.sqlite", "service.sqlite-wal", "service.sqlite-shm", "token-pepper"}
+# What a data directory may hold: the store, the jobs' scratch space, the SQLite files, the pepper,
+# the conformance kits built for download.
+ALLOWED = {"blobs", "work", "service.sqlite", "service.sqlite-wal", "service.sqlite-shm", "token-pepper", "kits"}
 
 
 def _evil() -> str:

@@ -101,7 +101,7 @@ class Database:
         if not path.parent.is_dir():
             raise DatabaseError(f"{path.parent}: no such directory for the service database")
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-        connection.execute("PRAGMA journal_mode=WAL")
+        _write_ahead_log(connection)
         connection.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint; safe in WAL mode
         connection.execute("PRAGMA foreign_keys=ON")
         return connection
@@ -164,6 +164,20 @@ class Database:
     def schema_version(self) -> int:
         with self.transaction() as tx:
             return tx.value("SELECT max(version) FROM schema_version") or 0
+
+
+def _write_ahead_log(connection: Any) -> None:
+    """WAL mode. Switching a new database to it takes a lock SQLite does not wait for (no busy
+    handler), so processes starting together on a new database retry it for the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL").fetchall()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def migrations() -> list[tuple[int, str]]:

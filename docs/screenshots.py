@@ -17,7 +17,8 @@ PAGES = {  # the picture's name -> the test's screenshot
     "home": "page-home-en", "standard-zh": "page-standard-zh", "leaderboard": "page-leaderboard-en",
     "dataset": "page-dataset-en", "card": "page-card-explained-en", "dashboard": "page-dashboard-en",
     "upload": "page-upload-en", "campaign-zh": "page-campaign-zh", "workspace": "page-workspace-en",
-    "calibration": "page-calibration-en", "comparison": "page-comparison-en", "admin-queue": "page-admin-queue-en",
+    "calibration": "page-calibration-en", "comparison": "page-comparison-en", "consultation": "page-consultation-en",
+    "admin-queue": "page-admin-queue-en",
 }
 
 

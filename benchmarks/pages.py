@@ -51,7 +51,6 @@ for entry in (ROOT / "tests", ROOT, HERE):  # HERE first: harness, results
 
 import httpx  # noqa: E402
 
-import pgcluster  # noqa: E402 - tests/pgcluster.py
 from harness import DSBENCH, compile_sources  # noqa: E402
 from results import publish, reproduce, stamp, table, target  # noqa: E402
 
@@ -485,11 +484,7 @@ def parser_of() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = parser_of()
     args = parser.parse_args(argv)
-    kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
-    if not kinds or set(kinds) - {"sqlite", "postgresql"}:
-        parser.error("--databases takes sqlite and/or postgresql")
-    if "postgresql" in kinds and not pgcluster.available():
-        parser.error("PostgreSQL's server binaries are not installed (apt-get install postgresql)")
+    kinds = bench_service.database_kinds(parser, args.databases)
     compile_sources()
     scratch = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     databases = bench_service.Databases()

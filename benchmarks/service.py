@@ -709,14 +709,21 @@ def parser_of() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = parser_of()
-    args = parser.parse_args(argv)
-    kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
+def database_kinds(parser: argparse.ArgumentParser, text: str) -> list[str]:
+    """The databases ``--databases`` names (sqlite, postgresql); a parser error for anything else, or
+    for PostgreSQL without its server binaries."""
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
     if not kinds or set(kinds) - {"sqlite", "postgresql"}:
         parser.error("--databases takes sqlite and/or postgresql")
     if "postgresql" in kinds and not pgcluster.available():
         parser.error("PostgreSQL's server binaries are not installed (apt-get install postgresql)")
+    return kinds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = parser_of()
+    args = parser.parse_args(argv)
+    kinds = database_kinds(parser, args.databases)
     compile_sources()
     standards = shipped_standards()
     todo = jobs(standards)

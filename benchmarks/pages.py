@@ -201,7 +201,8 @@ def sign_in(base: str) -> httpx.Client:
 
 
 def save_draft(member: httpx.Client) -> str:
-    """gbt-36344-2018 as a draft of its next version in the samples workspace; the draft's id."""
+    """gbt-36344-2018 as a draft of its next version in the samples workspace, put out for
+    consultation; the draft's id."""
     workspace = member.get(f"/orgs/{SAMPLES}/workspace")
     if workspace.status_code != 200:
         raise RuntimeError(f"GET /orgs/{SAMPLES}/workspace: {workspace.status_code}")
@@ -211,6 +212,11 @@ def save_draft(member: httpx.Client) -> str:
     found = re.fullmatch(rf"/orgs/{SAMPLES}/drafts/([0-9a-f]+)", answer.headers.get("location", ""))
     if answer.status_code != 303 or not found:
         raise RuntimeError(f"POST /orgs/{SAMPLES}/drafts: {answer.status_code} {answer.text[:500]}")
+    page = member.get(f"/orgs/{SAMPLES}/drafts/{found.group(1)}")  # out for consultation: its public page
+    published = member.post(f"/orgs/{SAMPLES}/drafts/{found.group(1)}/publish",
+                            data={"csrf": CSRF.search(page.text).group(1)})
+    if published.status_code != 303:
+        raise RuntimeError(f"POST …/publish: {published.status_code} {published.text[:500]}")
     return found.group(1)
 
 
@@ -323,6 +329,9 @@ def run_database(kind: str, databases: Any, scratch: Path, args: argparse.Namesp
             (public, "leaderboard as CSV", f"/leaderboards/{STANDARD}.csv", False, 200),
             (public, "dataset", f"/datasets/{SAMPLES}/penguins", False, 200),
             (public, "card", f"/cards/{digest}", False, 200),
+            (public, "draft out for consultation", f"/standards/{STANDARD}/drafts/{draft}", False, 200),
+            (public, "conformance kit (zip; built by the first warm-up request)",
+             f"/standards/{STANDARD}/conformance-kit.zip", False, 200),
             (public, "campaigns", "/campaigns", False, 200),
             (public, "campaign", f"/campaigns/{SAMPLES}", False, 200),
             (public, "the 404 page", "/no-such-page", False, 404),

@@ -12,7 +12,6 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,7 +20,7 @@ from dsbench.i18n import t
 from dsbench.service.pages import CSP
 from tests.devtools import WIDTH
 from tests.service.live import Api, LiveService, upload_directory, wait_for
-from tests.service.test_pages import INSPECT, assert_sound_page
+from tests.service.test_pages import INSPECT, _table, assert_sound_page
 
 STANDARD = "gbt-36344-2018"
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
@@ -38,14 +37,6 @@ class World:
     evaluator: str
     api: Api         # the publisher's token
     private: str     # the digest of a card the organisation keeps private
-
-
-def _table(directory: Path, rows: int, salt: str) -> Path:
-    directory.mkdir(parents=True)
-    lines = ["id,reading,unit"] + [f"{i},{(i * 7) % 11 if i % 5 else ''},{'kg' if i % 3 else ''}"
-                                  for i in range(1, rows + 1)]
-    (directory / "readings.csv").write_text("\n".join(lines + [f"{rows + 1},0,{salt}"]) + "\n", encoding="utf-8")
-    return directory
 
 
 def _user(service: LiveService, org: str, name: str, role: str, password: str) -> None:

@@ -26,7 +26,8 @@ from dsbench.i18n import t
 from tests.devtools import WIDTH
 from tests.service.live import Api, LiveService, upload_directory, wait_for
 from tests.service.test_pages import INSPECT, assert_sound_page
-from tests.service.test_signin import CSRF, _table, _user
+from tests.service.test_pages import _table
+from tests.service.test_signin import CSRF, _user, sign_in
 
 STANDARD = "gbt-36344-2018"
 CELL = re.compile(r"<td(?: class=\"num\")?>(.*?)</td>", re.S)
@@ -86,9 +87,7 @@ def world(service, tmp_path_factory) -> World:
 def client(world: World, user: str | None = None) -> httpx.Client:
     browser = httpx.Client(base_url=world.service.url, timeout=120, follow_redirects=False)
     if user:
-        form = browser.get("/signin")
-        answer = browser.post("/signin", data={"csrf": CSRF.search(form.text).group(1), "name": user,
-                                               "password": world.password})
+        answer = sign_in(browser, name=user, password=world.password)
         assert answer.status_code == 303, answer.text
     return browser
 
